@@ -1,0 +1,243 @@
+package asa
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// defaultSIPPort is the one port "match default-inspection-traffic" matches for SIP,
+// on both UDP and TCP (Cisco ASA firewall configuration guide, "Default Inspections").
+const defaultSIPPort = 5060
+
+// Applied is a policy-map applied by a service-policy line.
+type Applied struct {
+	Scope     string // "global" or the interface name
+	Line      *parser.ServicePolicy
+	PolicyMap *parser.PolicyMap // nil when the name does not resolve (REF001)
+}
+
+// Applied returns the applied policies: the global one first, then per interface in file order.
+func (m *Model) Applied() []Applied {
+	var out []Applied
+	if m.Global != nil {
+		out = append(out, Applied{Scope: "global", Line: m.Global, PolicyMap: m.policyMaps[m.Global.Name]})
+	}
+	for _, sp := range m.Config.ServicePolicies {
+		if !sp.Global && m.PerInterface[sp.Interface] == sp {
+			out = append(out, Applied{Scope: sp.Interface, Line: sp, PolicyMap: m.policyMaps[sp.Name]})
+		}
+	}
+	return out
+}
+
+// Match is how a class matches a port.
+type Match struct {
+	Matches bool
+	// Assumed explains a verdict the audit could not prove from the configuration (an
+	// access-list it does not evaluate); empty when the verdict is certain.
+	Assumed string
+}
+
+// ClassMatches decides whether a class of a policy-map matches port p. class-default
+// matches everything; a missing class-map matches nothing (REF002 reports it).
+func (m *Model) ClassMatches(c *parser.PolicyClass, p Port) Match {
+	if c.Name == "class-default" {
+		return Match{Matches: true}
+	}
+	cm := m.classMaps[c.Name]
+	if cm == nil || len(cm.Matches) == 0 {
+		return Match{}
+	}
+	// A layer 3/4 class-map with several match lines matches when all of them do.
+	out := Match{Matches: true}
+	for _, mt := range cm.Matches {
+		r := matchOne(mt, c, p)
+		if mt.Not {
+			r.Matches = !r.Matches
+		}
+		if !r.Matches {
+			return r
+		}
+		if r.Assumed != "" {
+			out.Assumed = r.Assumed
+		}
+	}
+	return out
+}
+
+func matchOne(mt *parser.Match, c *parser.PolicyClass, p Port) Match {
+	switch {
+	case mt.Any:
+		return Match{Matches: true}
+	case mt.DefaultInspection:
+		return Match{Matches: p.Number == defaultSIPPort}
+	case mt.Port != nil:
+		return Match{Matches: mt.Port.Contains(p.Proto, p.Number)}
+	case mt.AccessList != "":
+		// Access-list contents are not evaluated yet: a class written for SIP (it has
+		// inspect sip) is taken to carry it, any other class is taken not to.
+		if c.Inspect("sip") != nil {
+			return Match{Matches: true, Assumed: fmt.Sprintf("class %s is assumed to match %s (access-list %s is not evaluated)", c.Name, p, mt.AccessList)}
+		}
+		return Match{Assumed: fmt.Sprintf("class %s is assumed not to match %s (access-list %s is not evaluated)", c.Name, p, mt.AccessList)}
+	}
+	return Match{Assumed: fmt.Sprintf("class %s (%s) is assumed not to match %s", c.Name, mt.Source, p)}
+}
+
+// orderedClasses returns the classes in evaluation order: class-default is always last,
+// wherever it is written.
+func orderedClasses(pm *parser.PolicyMap) []*parser.PolicyClass {
+	out := make([]*parser.PolicyClass, 0, len(pm.Classes))
+	var def *parser.PolicyClass
+	for _, c := range pm.Classes {
+		if c.Name == "class-default" {
+			def = c
+			continue
+		}
+		out = append(out, c)
+	}
+	if def != nil {
+		out = append(out, def)
+	}
+	return out
+}
+
+// Coverage is what one applied policy does to SIP on one port.
+type Coverage struct {
+	Port    Port
+	Applied Applied
+	// Class is the first class with an inspect action that matches the port (a packet
+	// matches one class per feature), nil when none does.
+	Class   *parser.PolicyClass
+	Assumed string
+	// Inspect is the class's "inspect sip" action: nil when SIP is not inspected.
+	Inspect *parser.Inspect
+}
+
+// Inspected reports whether SIP on the port is inspected under this policy.
+func (c Coverage) Inspected() bool { return c.Inspect != nil }
+
+// Cover evaluates every applied policy for port p.
+func (m *Model) Cover(p Port) []Coverage {
+	var out []Coverage
+	for _, a := range m.Applied() {
+		out = append(out, m.CoverWith(a, p))
+	}
+	return out
+}
+
+// Idle is the idle timeout that governs a SIP flow, and where it comes from.
+type Idle struct {
+	Value time.Duration // 0 means no idle timeout
+	// Source names the setting: "set connection timeout idle", "timeout sip",
+	// "timeout udp" or "timeout conn".
+	Source string
+	// Key is the timeout keyword ("sip", "udp", "conn"), or "" for a class setting.
+	Key string
+	// Pos is where the value is configured; zero when an ASA default applies.
+	Pos     lexer.Position
+	Default bool
+	// Line is the configuration line that sets the value ("" for a default).
+	Line string
+	// Class is set when a "set connection timeout idle" of this class governs the flow.
+	Class     *parser.PolicyClass
+	PolicyMap *parser.PolicyMap
+}
+
+// IdleFor returns the idle timeout of a SIP flow on port p under applied policy a, given
+// whether it is inspected: the matching class's "set connection timeout idle" first, then
+// "timeout sip" for inspected SIP, else "timeout udp" (UDP) or "timeout conn" (TCP).
+func (m *Model) IdleFor(a Applied, p Port, inspected bool) Idle {
+	if a.PolicyMap != nil {
+		for _, c := range orderedClasses(a.PolicyMap) {
+			t := c.IdleTimeout()
+			if t == nil || !m.ClassMatches(c, p).Matches {
+				continue
+			}
+			return Idle{Value: t.Value.D, Source: "set connection timeout idle", Pos: t.Pos, Class: c, PolicyMap: a.PolicyMap, Line: actionSource(c, t)}
+		}
+	}
+	key := "conn"
+	switch {
+	case inspected:
+		key = "sip"
+	case p.Proto == "udp":
+		key = "udp"
+	}
+	s := m.Timeout(key)
+	idle := Idle{Value: s.Value, Source: "timeout " + key, Key: key, Pos: s.Pos(), Default: s.Entry == nil}
+	if s.Line != nil {
+		idle.Line = s.Line.Source
+	}
+	return idle
+}
+
+// actionSource returns the source line of the action that holds t.
+func actionSource(c *parser.PolicyClass, t *parser.ConnTimeout) string {
+	for _, a := range c.Actions {
+		if a.Set != nil {
+			for _, x := range a.Set.Timeouts {
+				if x == t {
+					return a.Source
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// Verdict is the audit's answer for one SIP port: the policy that governs it (the one
+// that inspects it, if any) and its idle timeout.
+type Verdict struct {
+	Port      Port
+	Coverages []Coverage // one per applied policy; empty when no service-policy applies
+	Best      *Coverage  // the coverage that inspects SIP, else the global one, else nil
+	Idle      Idle
+}
+
+// SIP evaluates port p. Inspection on any interface a SIP flow crosses applies to it in
+// both directions, so one applied policy that inspects the port is enough.
+func (m *Model) SIP(p Port) Verdict {
+	v := Verdict{Port: p, Coverages: m.Cover(p)}
+	for i := range v.Coverages {
+		if v.Coverages[i].Inspected() {
+			v.Best = &v.Coverages[i]
+			break
+		}
+	}
+	if v.Best == nil && len(v.Coverages) > 0 {
+		v.Best = &v.Coverages[0]
+	}
+	if v.Best != nil {
+		v.Idle = m.IdleFor(v.Best.Applied, p, v.Best.Inspected())
+	} else {
+		v.Idle = m.IdleFor(Applied{}, p, false)
+	}
+	return v
+}
+
+// CoverWith evaluates one policy as if it were applied as a.
+func (m *Model) CoverWith(a Applied, p Port) Coverage {
+	cov := Coverage{Port: p, Applied: a}
+	if a.PolicyMap == nil {
+		return cov
+	}
+	for _, c := range orderedClasses(a.PolicyMap) {
+		if !c.HasInspect() {
+			continue
+		}
+		r := m.ClassMatches(c, p)
+		if r.Assumed != "" && cov.Assumed == "" {
+			cov.Assumed = r.Assumed
+		}
+		if r.Matches {
+			cov.Class, cov.Inspect = c, c.Inspect("sip")
+			break
+		}
+	}
+	return cov
+}

@@ -1,0 +1,82 @@
+// Package audit runs the pipeline for one configuration: parse, resolve, run the rules.
+package audit
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/parser"
+	"github.com/asaaudit/asaaudit/rules"
+)
+
+// Options select the rules and tell them about the SIP clients.
+type Options struct {
+	Rules rules.Options
+	// Enabled selects rules; nil runs all of them.
+	Enabled func(*rules.Rule) bool
+	// Severity overrides a rule's severity; nil keeps the defaults.
+	Severity func(*rules.Rule) rules.Severity
+}
+
+// Result is the audit of one configuration.
+type Result struct {
+	Target   string // file name, or host (and context) for live mode
+	Hostname string
+	Version  string
+	Lines    int
+	Findings []rules.Finding
+	Model    *asa.Model
+}
+
+// Reader audits the configuration read from r; name is used in findings.
+func Reader(r io.Reader, name string, o Options) (*Result, error) {
+	cfg, err := parser.Parse(r, name)
+	if err != nil {
+		return nil, err
+	}
+	return Config(cfg, o), nil
+}
+
+// File audits the configuration in path ("-" is standard input, read from stdin).
+func File(path string, stdin io.Reader, o Options) (*Result, error) {
+	if path == "-" {
+		return Reader(stdin, "<stdin>", o)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a configuration file", path)
+	}
+	return Reader(f, path, o)
+}
+
+// unwrapPathError drops the path that *os.PathError repeats, to keep the message one clear line.
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Config audits an already parsed configuration.
+func Config(cfg *parser.Config, o Options) *Result {
+	m := asa.New(cfg)
+	var selected []*rules.Rule
+	for _, r := range rules.All {
+		if o.Enabled == nil || o.Enabled(r) {
+			selected = append(selected, r)
+		}
+	}
+	findings := rules.Run(m, o.Rules, selected)
+	if o.Severity != nil {
+		for i := range findings {
+			findings[i].Severity = o.Severity(rules.ByID(findings[i].Rule))
+		}
+	}
+	return &Result{Target: cfg.File, Hostname: cfg.Hostname, Version: cfg.Version, Lines: cfg.Lines, Findings: findings, Model: m}
+}

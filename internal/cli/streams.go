@@ -1,0 +1,40 @@
+// Package cli holds asaaudit's cobra commands. Commands only turn flags into options, call
+// the library packages and render; tests run them in-process with buffers.
+package cli
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams is where a command reads and writes, injected so that tests can capture it.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// OutTTY and ErrTTY say whether Out and ErrOut are terminals.
+	OutTTY, ErrTTY bool
+	// InTTY says whether In is a terminal (password prompts need one).
+	InTTY bool
+	// Getenv reads the environment.
+	Getenv func(string) string
+}
+
+// System returns the process's standard streams.
+func System() *IOStreams {
+	return &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		Getenv: os.Getenv,
+	}
+}
+
+// Color reports whether output to stdout may be coloured: a terminal, and NO_COLOR not
+// set to a non-empty value (https://no-color.org).
+func (s *IOStreams) Color() bool {
+	return s.OutTTY && s.Getenv("NO_COLOR") == ""
+}

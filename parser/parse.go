@@ -1,0 +1,429 @@
+// Package parser reads a Cisco ASA "show running-config" capture into the blocks that a
+// SIP audit needs (class-map, policy-map, service-policy, timeout, interface names), with
+// the file position of every node and a diagnostic for every line it could not read.
+package parser
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// grammars are built on first use, not in init, so that commands which never parse
+// (rules, version, completion) start instantly.
+type grammars struct {
+	classMap       *participle.Parser[ClassMap]
+	classMapChild  *participle.Parser[classMapChild]
+	policyMap      *participle.Parser[PolicyMap]
+	policyMapChild *participle.Parser[policyMapChild]
+	action         *participle.Parser[Action]
+	setting        *participle.Parser[Setting]
+	servicePolicy  *participle.Parser[ServicePolicy]
+	timeout        *participle.Parser[Timeout]
+}
+
+var loadGrammars = sync.OnceValue(func() *grammars {
+	opts := []participle.Option{participle.Lexer(lineLexer{}), participle.UseLookahead(2)}
+	return &grammars{
+		classMap:       participle.MustBuild[ClassMap](opts...),
+		classMapChild:  participle.MustBuild[classMapChild](opts...),
+		policyMap:      participle.MustBuild[PolicyMap](opts...),
+		policyMapChild: participle.MustBuild[policyMapChild](opts...),
+		action:         participle.MustBuild[Action](opts...),
+		setting:        participle.MustBuild[Setting](opts...),
+		servicePolicy:  participle.MustBuild[ServicePolicy](opts...),
+		timeout:        participle.MustBuild[Timeout](opts...),
+	}
+})
+
+// parseLine runs grammar p over one line, with positions that name the real file line.
+func parseLine[T any](p *participle.Parser[T], file string, line int, text string) (*T, error) {
+	peek, err := lexer.Upgrade(&tokens{toks: lexLine(file, line, text)})
+	if err != nil {
+		return nil, err
+	}
+	return p.ParseFromLexer(peek)
+}
+
+// ErrNotASA is wrapped by the error Parse returns when the input is not an ASA configuration.
+var ErrNotASA = errors.New("not a Cisco ASA configuration")
+
+// Parse reads an ASA configuration from r. name is used in positions and messages. The
+// error is non-nil only when the input cannot be audited at all (unreadable, binary, not an
+// ASA configuration); lines it cannot read are Diagnostics in the Config.
+func Parse(r io.Reader, name string) (*Config, error) {
+	p := &state{cfg: &Config{File: name}, g: loadGrammars()}
+	s := NewScanner(r)
+	for s.Scan() {
+		num, text := s.Line()
+		if num == 1 {
+			if err := sniff(text); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		if s.Binary() {
+			return nil, fmt.Errorf("%s: line %d: binary data (NUL bytes): %w", name, num, ErrNotASA)
+		}
+		p.line(num, text, s.Truncated())
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	p.cfg.Lines = s.num
+	if err := p.verdict(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return p.cfg, nil
+}
+
+// sniff rejects inputs that are recognisably something else, from their first line.
+func sniff(first []byte) error {
+	t := bytes.TrimSpace(first)
+	switch {
+	case bytes.HasPrefix(first, []byte{0x1f, 0x8b}):
+		return fmt.Errorf("gzip-compressed data: decompress it first (gunzip): %w", ErrNotASA)
+	case bytes.HasPrefix(first, []byte("PK\x03\x04")):
+		return fmt.Errorf("zip archive: extract the configuration first: %w", ErrNotASA)
+	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
+		return fmt.Errorf("JSON, not a configuration: %w", ErrNotASA)
+	}
+	return nil
+}
+
+type blockKind uint8
+
+const (
+	blockNone blockKind = iota
+	blockClassMap
+	blockPolicyMap
+	blockInterface
+	blockOther
+)
+
+// state is the streaming parser: one top-level block is open at a time.
+type state struct {
+	cfg *Config
+	g   *grammars
+
+	kind  blockKind
+	cm    *ClassMap
+	pm    *PolicyMap
+	iface *Interface
+	// Within a policy-map: the open first-level child and its indentation.
+	level1    int
+	pmClass   *PolicyClass
+	pmMatch   *InspectMatch
+	pmParams  bool
+	pmUnknown bool // the open first-level child could not be read; its children are reported with it
+
+	ended    bool // ": end" seen
+	afterEnd bool // PARSE002 already reported
+
+	// Evidence that this is an ASA configuration, and that it is not IOS.
+	strong, weak, ios int
+}
+
+func (p *state) line(num int, text []byte, truncated bool) {
+	if len(text) == 0 {
+		return
+	}
+	indent := 0
+	for indent < len(text) && (text[indent] == ' ' || text[indent] == '\t') {
+		indent++
+	}
+	if indent == len(text) {
+		return
+	}
+	if indent > 0 {
+		p.child(num, text, indent, truncated)
+		return
+	}
+	p.kind = blockNone
+	word := firstWord(text)
+	if p.ended {
+		p.trailer(num, text, word)
+		return
+	}
+	switch string(word) {
+	case "!":
+		return
+	case ":":
+		if bytes.Equal(bytes.TrimSpace(text[1:]), []byte("end")) {
+			p.ended = true
+			p.cfg.End = p.pos(num, 1)
+		} else {
+			p.strong++ // ": Saved", ": Serial Number: ..."
+		}
+		return
+	case "ASA", "PIX", "FWSM":
+		if bytes.HasPrefix(text[len(word):], []byte(" Version ")) {
+			p.cfg.Version = string(bytes.TrimSpace(text[len(word)+9:]))
+			p.strong++
+		}
+		return
+	case "hostname":
+		p.cfg.Hostname = string(bytes.TrimSpace(text[len(word):]))
+		p.weak++
+		return
+	case "interface":
+		p.kind = blockInterface
+		p.iface = &Interface{HeaderPos: p.pos(num, 1), Hardware: string(bytes.TrimSpace(text[len(word):]))}
+		p.weak++
+		return
+	case "class-map":
+		p.weak++
+		p.openClassMap(num, text, truncated)
+		return
+	case "policy-map":
+		p.weak++
+		p.openPolicyMap(num, text, truncated)
+		return
+	case "service-policy":
+		p.strong++
+		if sp := parseTop(p, p.g.servicePolicy, num, text, truncated); sp != nil {
+			sp.Source = string(text)
+			p.cfg.ServicePolicies = append(p.cfg.ServicePolicies, sp)
+		}
+		return
+	case "timeout":
+		p.strong++
+		if t := parseTop(p, p.g.timeout, num, text, truncated); t != nil {
+			t.Source = string(text)
+			p.cfg.Timeouts = append(p.cfg.Timeouts, t)
+		}
+		return
+	case "nameif", "security-level", "access-group", "same-security-traffic", "pager", "names", "passwd":
+		p.strong++
+	case "Cryptochecksum:", "cryptochecksum:":
+		p.strong++
+		return
+	case "version", "router", "line", "ip", "boot-start-marker", "ipv6":
+		// IOS writes "version 15.2", "ip route", "router ospf", "line vty"; the ASA writes
+		// none of these at the top level.
+		p.ios++
+	}
+	if isPrompt(word) {
+		return
+	}
+	p.kind = blockOther
+}
+
+// trailer handles lines after ": end". ASDM adds "asdm location" lines there, and terminal
+// captures add prompts and console messages; a second configuration is reported, since the
+// audit reads only the first.
+func (p *state) trailer(num int, text, word []byte) {
+	if p.afterEnd {
+		return
+	}
+	second := string(word) == ":" && bytes.Contains(bytes.ToLower(text), []byte("saved")) ||
+		bytes.HasPrefix(text, []byte("ASA Version "))
+	if second {
+		p.afterEnd = true
+		p.diag(num, 1, "PARSE002", fmt.Sprintf("a second configuration starts here, after \": end\" at line %d; only the first was audited: split the file", p.cfg.End.Line), text)
+	}
+}
+
+// verdict decides whether what was read is an ASA configuration.
+func (p *state) verdict() error {
+	switch {
+	case p.cfg.Lines == 0:
+		return fmt.Errorf("empty file: %w", ErrNotASA)
+	case p.strong == 0 && p.ios > 0:
+		return fmt.Errorf("looks like a Cisco IOS configuration (no ASA markers such as \"ASA Version\", nameif, timeout): %w", ErrNotASA)
+	case p.strong == 0 && p.weak == 0:
+		return fmt.Errorf("no ASA configuration lines found (expected \"ASA Version\", hostname, interface, class-map, policy-map, service-policy or timeout): %w", ErrNotASA)
+	}
+	return nil
+}
+
+func (p *state) child(num int, text []byte, indent int, truncated bool) {
+	switch p.kind {
+	case blockInterface:
+		if w := firstWord(text[indent:]); string(w) == "nameif" {
+			p.strong++
+			p.iface.Name = string(bytes.TrimSpace(text[indent+len(w):]))
+			p.iface.Pos = p.pos(num, indent+1)
+			p.cfg.Interfaces = append(p.cfg.Interfaces, p.iface)
+		}
+	case blockClassMap:
+		p.classMapChild(num, text, indent, truncated)
+	case blockPolicyMap:
+		p.policyMapChild(num, text, indent, truncated)
+	}
+}
+
+func (p *state) openClassMap(num int, text []byte, truncated bool) {
+	cm := parseTop(p, p.g.classMap, num, text, truncated)
+	if cm == nil {
+		p.kind = blockOther // its children are not read either; the header was reported
+		return
+	}
+	if cm.OtherType != "" {
+		cm.Type, cm.OtherType = cm.OtherType, ""
+	}
+	cm.Source = string(text)
+	p.cfg.ClassMaps = append(p.cfg.ClassMaps, cm)
+	p.kind, p.cm = blockClassMap, cm
+}
+
+func (p *state) classMapChild(num int, text []byte, indent int, truncated bool) {
+	c := parseChild(p, p.g.classMapChild, num, text, truncated)
+	if c == nil {
+		return
+	}
+	switch {
+	case c.Match != nil:
+		if c.Match.Port != nil && !p.resolvePorts(c.Match.Port, text) {
+			return
+		}
+		c.Match.Source = string(text)
+		p.cm.Matches = append(p.cm.Matches, c.Match)
+	case c.Description != nil:
+		p.cm.Descriptions = append(p.cm.Descriptions, c.Description)
+	}
+}
+
+func (p *state) resolvePorts(m *PortMatch, text []byte) bool {
+	for _, port := range []*Port{m.Eq, m.From, m.To} {
+		if port == nil {
+			continue
+		}
+		n, ok := PortNumber(port.Raw)
+		if !ok {
+			p.diag(port.Pos.Line, port.Pos.Column, "PARSE001", fmt.Sprintf("unknown port %q", port.Raw), text)
+			return false
+		}
+		port.Number = n
+	}
+	if m.From != nil && m.From.Number > m.To.Number {
+		p.diag(m.Pos.Line, m.Pos.Column, "PARSE001", fmt.Sprintf("port range %s %s is empty", m.From.Raw, m.To.Raw), text)
+		return false
+	}
+	return true
+}
+
+func (p *state) openPolicyMap(num int, text []byte, truncated bool) {
+	pm := parseTop(p, p.g.policyMap, num, text, truncated)
+	if pm == nil {
+		p.kind = blockOther
+		return
+	}
+	if pm.OtherType != "" {
+		pm.Type, pm.OtherType = pm.OtherType, ""
+	}
+	pm.Source = string(text)
+	p.cfg.PolicyMaps = append(p.cfg.PolicyMaps, pm)
+	p.kind, p.pm, p.level1 = blockPolicyMap, pm, 0
+	p.pmClass, p.pmMatch, p.pmParams, p.pmUnknown = nil, nil, false, false
+}
+
+func (p *state) policyMapChild(num int, text []byte, indent int, truncated bool) {
+	if p.level1 == 0 || indent <= p.level1 {
+		p.level1 = indent
+		p.pmClass, p.pmMatch, p.pmParams, p.pmUnknown = nil, nil, false, false
+		c := parseChild(p, p.g.policyMapChild, num, text, truncated)
+		switch {
+		case c == nil:
+			p.pmUnknown = true
+		case c.Class != nil:
+			c.Class.Source = string(text)
+			p.pmClass = c.Class
+			p.pm.Classes = append(p.pm.Classes, c.Class)
+		case c.Parameters && !p.pm.IsL34():
+			p.pmParams = true
+		case c.Match != nil && !p.pm.IsL34():
+			c.Match.Source = string(text)
+			p.pmMatch = c.Match
+			p.pm.Matches = append(p.pm.Matches, c.Match)
+		case c.Description != nil:
+		default:
+			p.pmUnknown = true
+			p.diag(num, indent+1, "PARSE001", fmt.Sprintf("%q is not valid in a layer 3/4 policy-map (expected class or description)", firstWord(text[indent:])), text)
+		}
+		return
+	}
+	// A second-level line: an action of a layer 3/4 class, or a setting of an inspect
+	// policy-map's parameters, match or class.
+	switch {
+	case p.pmUnknown:
+		p.diag(num, indent+1, "PARSE001", "line below an unreadable policy-map entry was not read", text)
+	case p.pm.IsL34() && p.pmClass != nil:
+		a := parseChild(p, p.g.action, num, text, truncated)
+		if a == nil {
+			return
+		}
+		a.Source = string(text)
+		p.pmClass.Actions = append(p.pmClass.Actions, a)
+	case p.pm.IsL34():
+		p.diag(num, indent+1, "PARSE001", "unexpected indentation in policy-map", text)
+	default:
+		st := parseChild(p, p.g.setting, num, text, truncated)
+		if st == nil {
+			return
+		}
+		st.Source = string(text)
+		switch {
+		case p.pmClass != nil:
+			p.pmClass.Settings = append(p.pmClass.Settings, st)
+		case p.pmMatch != nil:
+			p.pmMatch.Settings = append(p.pmMatch.Settings, st)
+		case p.pmParams:
+			p.pm.Parameters = append(p.pm.Parameters, st)
+		}
+	}
+}
+
+// parseTop parses a top-level line, reporting it if it cannot be read.
+func parseTop[T any](p *state, g *participle.Parser[T], num int, text []byte, truncated bool) *T {
+	return parseChild(p, g, num, text, truncated)
+}
+
+// parseChild parses one line of an audited block with grammar g; an unreadable line
+// becomes a PARSE001 diagnostic and nil.
+func parseChild[T any](p *state, g *participle.Parser[T], num int, text []byte, truncated bool) *T {
+	if truncated {
+		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
+		return nil
+	}
+	v, err := parseLine(g, p.cfg.File, num, string(text))
+	if err != nil {
+		col := 1
+		msg := err.Error()
+		var perr participle.Error
+		if errors.As(err, &perr) {
+			col = perr.Position().Column
+			msg = perr.Message()
+		}
+		p.diag(num, col, "PARSE001", "cannot read line: "+msg, text)
+		return nil
+	}
+	return v
+}
+
+func (p *state) diag(num, col int, code, msg string, text []byte) {
+	p.cfg.Diagnostics = append(p.cfg.Diagnostics, Diagnostic{Pos: p.pos(num, col), Code: code, Message: msg, Source: strings.TrimSpace(string(text))})
+}
+
+func (p *state) pos(num, col int) lexer.Position {
+	return lexer.Position{Filename: p.cfg.File, Line: num, Column: col}
+}
+
+func firstWord(text []byte) []byte {
+	if i := bytes.IndexAny(text, " \t"); i >= 0 {
+		return text[:i]
+	}
+	return text
+}
+
+// isPrompt reports whether word is a CLI prompt such as "fw1#", "fw1>", "fw1(config)#" or
+// "fw1/admin#", as left in a terminal capture. ASA commands never end in '#' or '>'.
+func isPrompt(word []byte) bool {
+	n := len(word)
+	return n > 1 && (word[n-1] == '#' || word[n-1] == '>')
+}

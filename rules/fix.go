@@ -1,0 +1,109 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// Fix lines are written the way "show running-config" shows them (one space of
+// indentation per sub-mode), so they can be pasted in configuration mode as they are.
+
+// sipClassName is the class-map name the fixes create for a SIP port.
+func sipClassName(p asa.Port) string { return fmt.Sprintf("sip-%s-%d", p.Proto, p.Number) }
+
+// addSIPClass returns the lines that add a class matching port p with inspect sip to
+// policy-map pm (created when it does not exist yet).
+func addSIPClass(m *asa.Model, pm string, p asa.Port) []string {
+	name := sipClassName(p)
+	var out []string
+	if m.ClassMap(name) == nil {
+		out = append(out, "class-map "+name, fmt.Sprintf(" match port %s eq %d", p.Proto, p.Number))
+	}
+	return append(out, "policy-map "+pm, " class "+name, "  inspect sip")
+}
+
+// addInspectSIP returns the lines that add inspect sip to class c of policy-map pm.
+func addInspectSIP(pm, class string) []string {
+	return []string{"policy-map " + pm, " class " + class, "  inspect sip"}
+}
+
+// factoryPolicy returns the lines of the factory-default SIP inspection for port p.
+func factoryPolicy(m *asa.Model, p asa.Port) []string {
+	if p.Number != 5060 {
+		return append(addSIPClass(m, "global_policy", p), "service-policy global_policy global")
+	}
+	var out []string
+	if m.ClassMap("inspection_default") == nil {
+		out = append(out, "class-map inspection_default", " match default-inspection-traffic")
+	}
+	return append(out, "policy-map global_policy", " class inspection_default", "  inspect sip", "service-policy global_policy global")
+}
+
+// recommendedIdle is the idle timeout the fixes propose: twice the refresh interval,
+// rounded up to a whole minute and at least the ASA's minimum for the setting.
+func recommendedIdle(refresh time.Duration, key string) time.Duration {
+	want := (2*refresh + time.Minute - 1).Truncate(time.Minute)
+	if lo := asa.Minimums[key]; want < lo {
+		want = lo
+	}
+	return want
+}
+
+func hms(d time.Duration) string { return parser.FormatHMS(d) }
+
+// human writes a refresh interval the way users give it (30s, 5m0s -> 5m).
+func human(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	if s == "" {
+		return "0s"
+	}
+	return s
+}
+
+// scope describes where an applied policy applies.
+func scope(a asa.Applied) string {
+	if a.Scope == "global" {
+		return "applied globally"
+	}
+	return "applied to interface " + a.Scope
+}
+
+// anchor is the line a finding about something missing points at, and its text.
+type anchor struct {
+	line   int
+	source string
+}
+
+// missingAnchor is where a missing service-policy or policy belongs: the policy-map that
+// holds inspect sip, else the first layer 3/4 policy-map, else ": end", else line 1.
+func missingAnchor(m *asa.Model) anchor {
+	var first *parser.PolicyMap
+	for _, pm := range m.Config.PolicyMaps {
+		if !pm.IsL34() {
+			continue
+		}
+		if first == nil {
+			first = pm
+		}
+		for _, c := range pm.Classes {
+			if c.Inspect("sip") != nil {
+				return anchor{pm.Pos.Line, pm.Source}
+			}
+		}
+	}
+	switch {
+	case first != nil:
+		return anchor{first.Pos.Line, first.Source}
+	case m.Config.End.Line > 0:
+		return anchor{m.Config.End.Line, ": end"}
+	}
+	return anchor{line: 1}
+}

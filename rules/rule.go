@@ -1,0 +1,188 @@
+// Package rules holds the audit's rules: each is a value with a stable ID, a title, a
+// default severity, its documentation and a check that reads the model and reports
+// findings. Rules never print and never decide exit codes.
+package rules
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/asaaudit/asaaudit/asa"
+)
+
+// Severity orders findings; the JSON and text forms are "info", "warning" and "error".
+type Severity int
+
+// Severities, lowest first.
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// ParseSeverity reads "info", "warning" or "error".
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(s) {
+	case "info":
+		return Info, nil
+	case "warning":
+		return Warning, nil
+	case "error":
+		return Error, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q (want info, warning or error)", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	*s = v
+	return err
+}
+
+// Finding is one problem at one place. Its JSON field names are a public contract.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Title    string   `json:"title"`
+	Message  string   `json:"message"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Column   int      `json:"column,omitempty"`
+	// Source is the configuration line the finding points at, as written.
+	Source string `json:"source,omitempty"`
+	// Detail says why this breaks SIP.
+	Detail string `json:"detail,omitempty"`
+	// Fix is the ASA command lines to enter in configuration mode, in order.
+	Fix []string `json:"fix"`
+	// Fingerprint identifies the finding across edits that move lines: it hashes the
+	// rule and what the finding is about (port, policy, class), not its position.
+	Fingerprint string `json:"fingerprint"`
+	// Key is what Fingerprint hashes; not part of the output.
+	Key string `json:"-"`
+}
+
+// Options are what the rules need to know beyond the configuration.
+type Options struct {
+	// Ports are the SIP ports to audit.
+	Ports []asa.Port
+	// Keepalive and RegisterInterval are the SIP clients' refresh intervals; zero when unknown.
+	Keepalive        time.Duration
+	RegisterInterval time.Duration
+}
+
+// Refresh is the interval the idle timeout must exceed: the keepalive if the clients
+// send one, else the re-REGISTER interval; zero when neither is known.
+func (o Options) Refresh() (time.Duration, string) {
+	if o.Keepalive > 0 {
+		return o.Keepalive, "keepalive interval"
+	}
+	if o.RegisterInterval > 0 {
+		return o.RegisterInterval, "re-REGISTER interval"
+	}
+	return 0, ""
+}
+
+// Rule is one check.
+type Rule struct {
+	ID       string
+	Title    string
+	Severity Severity
+	// Check reports the rule's findings on the pass.
+	Check func(*Pass)
+}
+
+// Doc returns the rule's documentation (Markdown): the symptom, how the rule decides, the
+// fix and references. It is the one source for "rules explain", SARIF help and the README.
+func (r *Rule) Doc() string {
+	b, err := docs.ReadFile("docs/" + r.ID + ".md")
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+//go:embed docs/*.md
+var docs embed.FS
+
+// Pass is one rule's run over one model.
+type Pass struct {
+	Model   *asa.Model
+	Options Options
+	rule    *Rule
+	out     *[]Finding
+}
+
+// Report records a finding of the running rule. Rule, severity, title, file and
+// fingerprint are filled in when empty.
+func (p *Pass) Report(f Finding) {
+	f.Rule = p.rule.ID
+	if f.Severity == 0 {
+		f.Severity = p.rule.Severity
+	}
+	f.Title = p.rule.Title
+	if f.File == "" {
+		f.File = p.Model.Config.File
+	}
+	if f.Fix == nil {
+		f.Fix = []string{}
+	}
+	sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.Key))
+	f.Fingerprint = hex.EncodeToString(sum[:8])
+	*p.out = append(*p.out, f)
+}
+
+// All is every rule, in the order of the documentation.
+var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PARSE001, PARSE002}
+
+// ByID returns the rule with the given ID, or nil.
+func ByID(id string) *Rule {
+	for _, r := range All {
+		if strings.EqualFold(r.ID, id) {
+			return r
+		}
+	}
+	return nil
+}
+
+// Run runs rules over m and returns their findings sorted by file, line and rule.
+func Run(m *asa.Model, opts Options, rules []*Rule) []Finding {
+	if len(opts.Ports) == 0 {
+		opts.Ports = asa.DefaultSIPPorts
+	}
+	out := []Finding{}
+	for _, r := range rules {
+		r.Check(&Pass{Model: m, Options: opts, rule: r, out: &out})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Rule < b.Rule
+	})
+	return out
+}
