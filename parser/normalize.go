@@ -68,6 +68,13 @@ func (s *Scanner) Scan() bool {
 	return true
 }
 
+// Head returns up to n bytes of the input not read yet, without consuming them; before the
+// first Scan it is the start of the input, as it is, for recognising file types.
+func (s *Scanner) Head(n int) []byte {
+	b, _ := s.r.Peek(n)
+	return b
+}
+
 // Err returns the first read error (not io.EOF).
 func (s *Scanner) Err() error {
 	if errors.Is(s.err, io.EOF) {

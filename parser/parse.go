@@ -60,13 +60,11 @@ var ErrNotASA = errors.New("not a Cisco ASA configuration")
 func Parse(r io.Reader, name string) (*Config, error) {
 	p := &state{cfg: &Config{File: name}, g: loadGrammars()}
 	s := NewScanner(r)
+	if err := sniff(s.Head(512)); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	for s.Scan() {
 		num, text := s.Line()
-		if num == 1 {
-			if err := sniff(text); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-		}
 		if s.Binary() {
 			return nil, fmt.Errorf("%s: line %d: binary data (NUL bytes): %w", name, num, ErrNotASA)
 		}
@@ -82,9 +80,9 @@ func Parse(r io.Reader, name string) (*Config, error) {
 	return p.cfg, nil
 }
 
-// sniff rejects inputs that are recognisably something else, from their first line.
+// sniff rejects inputs that are recognisably something else, from their first bytes.
 func sniff(first []byte) error {
-	t := bytes.TrimSpace(first)
+	t := bytes.TrimSpace(bytes.TrimPrefix(first, bom))
 	switch {
 	case bytes.HasPrefix(first, []byte{0x1f, 0x8b}):
 		return fmt.Errorf("gzip-compressed data: decompress it first (gunzip): %w", ErrNotASA)
@@ -398,7 +396,7 @@ func parseChild[T any](p *state, g *participle.Parser[T], num int, text []byte, 
 		var perr participle.Error
 		if errors.As(err, &perr) {
 			col = perr.Position().Column
-			msg = perr.Message()
+			msg = strings.Replace(perr.Message(), `"<EOF>"`, "end of line", 1)
 		}
 		p.diag(num, col, "PARSE001", "cannot read line: "+msg, text)
 		return nil

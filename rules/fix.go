@@ -55,17 +55,79 @@ func recommendedIdle(refresh time.Duration, key string) time.Duration {
 
 func hms(d time.Duration) string { return parser.FormatHMS(d) }
 
-// human writes a refresh interval the way users give it (30s, 5m0s -> 5m).
+// human writes a refresh interval the way users give it: 30s, 1m30s, 5m, 1h.
 func human(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	if s == "" {
+	if d <= 0 {
 		return "0s"
 	}
-	return s
+	var b strings.Builder
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.d; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			d -= n * u.d
+		}
+	}
+	if b.Len() == 0 {
+		return d.String()
+	}
+	return b.String()
+}
+
+// similar returns the name in names closest to want (case, '-' and '_' ignored, or at most
+// two edits apart), or "".
+func similar(want string, names []string) string {
+	norm := func(s string) string { return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s)) }
+	best, bestD := "", 3
+	for _, n := range names {
+		d := editDistance(norm(want), norm(n))
+		if d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// l34PolicyNames lists the layer 3/4 policy-map names.
+func l34PolicyNames(m *asa.Model) []string {
+	var out []string
+	for _, pm := range m.Config.PolicyMaps {
+		if pm.IsL34() {
+			out = append(out, pm.Name)
+		}
+	}
+	return out
+}
+
+// reapply returns the lines that replace service-policy sp with one applying name.
+func reapply(sp *parser.ServicePolicy, name string) []string {
+	where := "global"
+	if !sp.Global {
+		where = "interface " + sp.Interface
+	}
+	return []string{"no " + sp.Source, "service-policy " + name + " " + where}
 }
 
 // scope describes where an applied policy applies.

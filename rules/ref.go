@@ -18,13 +18,18 @@ var REF001 = &Rule{
 			if m.PolicyMap(sp.Name) != nil {
 				continue
 			}
-			p.Report(Finding{
+			f := Finding{
 				Message: fmt.Sprintf("service-policy %s: policy-map %s does not exist", sp.Name, sp.Name),
 				Line:    sp.Pos.Line, Column: sp.Pos.Column, Source: sp.Source,
 				Detail: "The service-policy applies nothing, so every inspection it was meant to apply, SIP's included, is off.",
 				Fix:    addSIPClassOrDefault(m, sp.Name, firstPort(p)),
 				Key:    sp.Source,
-			})
+			}
+			if near := similar(sp.Name, l34PolicyNames(m)); near != "" {
+				f.Message += fmt.Sprintf(" (did you mean %s?)", near)
+				f.Fix = reapply(sp, near)
+			}
+			p.Report(f)
 		}
 	},
 }

@@ -57,10 +57,14 @@ func notInspected(m *asa.Model, v asa.Verdict) Finding {
 	a := c.Applied
 	switch {
 	case a.PolicyMap == nil:
+		fix := addSIPClassOrDefault(m, a.Line.Name, port)
+		if near := similar(a.Line.Name, l34PolicyNames(m)); near != "" {
+			fix = reapply(a.Line, near)
+		}
 		return Finding{
 			Message: fmt.Sprintf("%s: SIP is not inspected: service-policy %s (%s) names a policy-map that does not exist", port, a.Line.Name, scope(a)),
 			Line:    a.Line.Pos.Line, Source: a.Line.Source,
-			Fix: addSIPClassOrDefault(m, a.Line.Name, port),
+			Fix: fix,
 		}
 	case c.Class == nil:
 		return Finding{
@@ -164,6 +168,9 @@ var SIP002 = &Rule{
 			switch {
 			case m.Global == nil:
 				f.Fix = []string{"service-policy " + pm.Name + " global"}
+			case m.PolicyMap(m.Global.Name) == nil:
+				// The global service-policy names a missing policy-map (REF001): apply this one instead.
+				f.Fix = reapply(m.Global, pm.Name)
 			default:
 				// Only one global policy is allowed: apply this one to an interface instead.
 				iface := "outside"
@@ -247,11 +254,7 @@ func checkIdle(p *Pass, margin bool) {
 			f.Message = fmt.Sprintf("%s: the SIP flow idles out after %s (%s), less than twice the clients' %s %s", port, hms(idle.Value), setting, human(refresh), what)
 			f.Detail = "One lost or late refresh is enough for the connection and its NAT/PAT translation to expire; incoming calls then fail until the client sends again."
 		}
-		key := idle.Key
-		if idle.Class != nil {
-			key = "conn"
-		}
-		want := hms(recommendedIdle(refresh, key))
+		want := hms(recommendedIdle(refresh, idle.Key))
 		if idle.Class != nil {
 			line := "  set connection timeout idle " + want
 			if t := idle.Class.IdleTimeout(); t != nil && t.Reset {
