@@ -20,6 +20,8 @@ type IOStreams struct {
 	InTTY bool
 	// Getenv reads the environment.
 	Getenv func(string) string
+	// Lookup reads the environment and says whether a variable is set (optional).
+	Lookup func(string) (string, bool)
 }
 
 // System returns the process's standard streams.
@@ -30,7 +32,17 @@ func System() *IOStreams {
 		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		Getenv: os.Getenv,
+		Lookup: os.LookupEnv,
 	}
+}
+
+// lookup reads an environment variable and whether it is set.
+func (s *IOStreams) lookup(k string) (string, bool) {
+	if s.Lookup != nil {
+		return s.Lookup(k)
+	}
+	v := s.Getenv(k)
+	return v, v != ""
 }
 
 // Color reports whether output to stdout may be coloured: a terminal, and NO_COLOR not

@@ -1,0 +1,306 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"gopkg.in/yaml.v3"
+
+	"github.com/asaaudit/asaaudit/audit"
+	"github.com/asaaudit/asaaudit/collect"
+	"github.com/asaaudit/asaaudit/report"
+)
+
+type liveFlags struct {
+	auditFlags
+	hosts          []string
+	inventory      string
+	workers        int
+	user           string
+	port           int
+	passwordStdin  bool
+	sshKey         string
+	knownHosts     string
+	insecure       bool
+	timeout        time.Duration
+	save           string
+	passwordPrompt func(prompt string) (string, error) // tests replace the terminal prompt
+}
+
+func newLiveCmd(s *IOStreams) *cobra.Command {
+	f := &liveFlags{}
+	c := &cobra.Command{
+		Use:   "live --host HOST [--host HOST...] | --inventory FILE",
+		Short: "Collect the running configuration over SSH (read-only) and audit it",
+		Long: `live connects to each firewall over SSH, runs only read-only commands (show running-config,
+show version, terminal pager 0, enable), and audits the configuration with the same rules,
+flags, formats and exit codes as check. Host keys are verified against ~/.ssh/known_hosts
+(or --known-hosts). The password comes from ASAAUDIT_PASSWORD, --password-stdin or a prompt;
+the enable secret from ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither is available).`,
+		Example: `  ASAAUDIT_PASSWORD=... asaaudit live --host fw1 --user audit
+  asaaudit live --inventory firewalls.yaml --workers 16 --format json --save configs/`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runLive(c.Context(), s, f) },
+	}
+	f.register(c)
+	fl := c.Flags()
+	fl.StringArrayVar(&f.hosts, "host", nil, "firewall to audit, HOST or HOST:PORT (repeatable)")
+	fl.StringVar(&f.inventory, "inventory", "", "YAML file listing the firewalls (see README)")
+	fl.IntVar(&f.workers, "workers", collect.DefaultWorkers, "how many firewalls to collect from at once")
+	fl.StringVar(&f.user, "user", "", "SSH user (default $ASAAUDIT_USERNAME)")
+	fl.IntVar(&f.port, "port", 22, "SSH port")
+	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the SSH password from the first line of standard input")
+	fl.StringVar(&f.sshKey, "ssh-key", "", "private key file for public-key authentication")
+	fl.StringVar(&f.knownHosts, "known-hosts", "", "known_hosts file to verify host keys with (default ~/.ssh/known_hosts)")
+	fl.BoolVar(&f.insecure, "insecure-ignore-host-key", false, "DANGEROUS: do not verify host keys (man-in-the-middle goes unnoticed)")
+	fl.DurationVar(&f.timeout, "timeout", collect.DefaultTimeout, "bound on connecting, each command and the whole host")
+	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to DIR/<host>.txt")
+	return c
+}
+
+// inventory is the --inventory file.
+type inventory struct {
+	Defaults inventoryHost   `yaml:"defaults"`
+	Hosts    []inventoryHost `yaml:"hosts"`
+}
+
+type inventoryHost struct {
+	Name string `yaml:"name"`
+	Host string `yaml:"host"`
+	Port int    `yaml:"port"`
+	User string `yaml:"user"`
+	// Profile overrides the SIP client profile for this host.
+	Profile *struct {
+		Keepalive        time.Duration `yaml:"keepalive"`
+		RegisterInterval time.Duration `yaml:"register-interval"`
+		SIPPorts         []string      `yaml:"sip-ports"`
+	} `yaml:"profile"`
+}
+
+func readInventory(path string) ([]inventoryHost, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("inventory %s: %w", path, unwrapPath(err))
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var inv inventory
+	if err := dec.Decode(&inv); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("inventory %s: %s", path, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	if len(inv.Hosts) == 0 {
+		return nil, fmt.Errorf("inventory %s: no hosts (want a \"hosts:\" list)", path)
+	}
+	for i := range inv.Hosts {
+		h := &inv.Hosts[i]
+		if h.Host == "" {
+			return nil, fmt.Errorf("inventory %s: hosts[%d] has no host", path, i)
+		}
+		if h.Port == 0 {
+			h.Port = inv.Defaults.Port
+		}
+		if h.User == "" {
+			h.User = inv.Defaults.User
+		}
+		if h.Profile == nil {
+			h.Profile = inv.Defaults.Profile
+		}
+	}
+	return inv.Hosts, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// secrets gathers the password and enable secret without ever taking them from a flag value.
+func (f *liveFlags) secrets(s *IOStreams) (password, enable string, err error) {
+	password = s.Getenv("ASAAUDIT_PASSWORD")
+	if f.passwordStdin {
+		line, err := bufio.NewReader(s.In).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", "", fmt.Errorf("--password-stdin: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	prompt := f.passwordPrompt
+	if prompt == nil && s.InTTY {
+		prompt = func(p string) (string, error) {
+			fmt.Fprint(s.ErrOut, p)
+			b, err := term.ReadPassword(int(os.Stdin.Fd()))
+			fmt.Fprintln(s.ErrOut)
+			return string(b), err
+		}
+	}
+	if password == "" && f.sshKey == "" && prompt != nil {
+		if password, err = prompt("SSH password: "); err != nil {
+			return "", "", err
+		}
+	}
+	if password == "" && f.sshKey == "" {
+		return "", "", usageError{errors.New("no SSH password: set ASAAUDIT_PASSWORD, use --password-stdin or --ssh-key, or run on a terminal to be prompted")}
+	}
+	enable, set := s.lookup("ASAAUDIT_ENABLE_PASSWORD")
+	if !set && prompt != nil {
+		if enable, err = prompt("Enable password (empty for none): "); err != nil {
+			return "", "", err
+		}
+	}
+	return password, enable, nil
+}
+
+func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	opts, failOn, err := f.options()
+	if err != nil {
+		return err
+	}
+	if len(f.hosts) == 0 && f.inventory == "" {
+		return usageError{errors.New("live needs --host HOST or --inventory FILE")}
+	}
+	user := f.user
+	if user == "" {
+		user = s.Getenv("ASAAUDIT_USERNAME")
+	}
+	var hosts []inventoryHost
+	for _, h := range f.hosts {
+		hosts = append(hosts, inventoryHost{Host: h})
+	}
+	if f.inventory != "" {
+		inv, err := readInventory(f.inventory)
+		if err != nil {
+			return usageError{err}
+		}
+		hosts = append(hosts, inv...)
+	}
+	password, enable, err := f.secrets(s)
+	if err != nil {
+		return err
+	}
+	targets := make([]collect.Target, len(hosts))
+	for i, h := range hosts {
+		t := collect.Target{Name: h.Name, Host: h.Host, Port: h.Port, Username: h.User, Password: password, EnablePassword: enable, KeyFile: f.sshKey}
+		if host, port, ok := splitHostPort(h.Host); ok && t.Port == 0 {
+			t.Host, t.Port = host, port
+		}
+		if t.Port == 0 {
+			t.Port = f.port
+		}
+		if t.Username == "" {
+			t.Username = user
+		}
+		if t.Username == "" {
+			return usageError{fmt.Errorf("%s: no SSH user: use --user, ASAAUDIT_USERNAME or the inventory's user", h.Host)}
+		}
+		if t.Name == "" {
+			t.Name = h.Host
+		}
+		targets[i] = t
+	}
+	if f.insecure {
+		fmt.Fprintln(s.ErrOut, "asaaudit: WARNING: --insecure-ignore-host-key: host keys are NOT verified; a man-in-the-middle would go unnoticed and could capture the password")
+	}
+	copts := collect.Options{Timeout: f.timeout, KnownHostsFile: f.knownHosts, InsecureIgnoreHostKey: f.insecure}
+	var bar *progressbar.ProgressBar
+	if s.ErrTTY && len(targets) > 1 {
+		bar = progressbar.NewOptions(len(targets), progressbar.OptionSetWriter(s.ErrOut), progressbar.OptionSetDescription("collecting"),
+			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	}
+	collected := collect.Fleet(ctx, targets, copts, f.workers, func(done, total int, r collect.Result) {
+		if bar != nil {
+			_ = bar.Set(done)
+		}
+	})
+	var results []*audit.Result
+	var errs []report.Error
+	for i, r := range collected {
+		if r.Err != nil {
+			errs = append(errs, report.Error{Target: r.Target, Message: r.Err.Error()})
+			continue
+		}
+		if f.save != "" {
+			if err := saveConfig(f.save, r); err != nil {
+				errs = append(errs, report.Error{Target: r.Target, Message: err.Error()})
+			}
+		}
+		o := opts
+		if p := hosts[i].Profile; p != nil {
+			if o, err = withProfile(o, p.Keepalive, p.RegisterInterval, p.SIPPorts); err != nil {
+				errs = append(errs, report.Error{Target: r.Target, Message: fmt.Sprintf("inventory profile: %v", err)})
+				continue
+			}
+		}
+		res, err := audit.Reader(bytes.NewReader(r.Config), r.Target, o)
+		if err != nil {
+			errs = append(errs, report.Error{Target: r.Target, Message: err.Error()})
+			continue
+		}
+		if res.Hostname == "" {
+			res.Hostname = r.Hostname
+		}
+		if r.Version != "" {
+			res.Version = r.Version
+		}
+		results = append(results, res)
+	}
+	return render(s, f.format, report.New(results, errs, failOn))
+}
+
+// withProfile applies an inventory host's SIP client profile over the command-line options.
+func withProfile(o audit.Options, keepalive, register time.Duration, ports []string) (audit.Options, error) {
+	if keepalive > 0 {
+		o.Rules.Keepalive = keepalive
+	}
+	if register > 0 {
+		o.Rules.RegisterInterval = register
+	}
+	if len(ports) > 0 {
+		f := auditFlags{format: "text", failOn: "warning", sipPorts: ports}
+		po, _, err := f.options()
+		if err != nil {
+			return o, err
+		}
+		o.Rules.Ports = po.Rules.Ports
+	}
+	return o, nil
+}
+
+func saveConfig(dir string, r collect.Result) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("--save: %w", err)
+	}
+	path := collect.SavePath(dir, r.Target)
+	if err := os.WriteFile(path, collect.MaskSecrets(r.Config), 0o600); err != nil {
+		return fmt.Errorf("--save: %w", err)
+	}
+	return nil
+}
+
+// splitHostPort splits "host:port" (not a bare IPv6 address).
+func splitHostPort(s string) (string, int, bool) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 || strings.Count(s, ":") > 1 && !strings.HasPrefix(s, "[") {
+		return s, 0, false
+	}
+	var port int
+	if _, err := fmt.Sscanf(s[i+1:], "%d", &port); err != nil || port <= 0 || port > 65535 {
+		return s, 0, false
+	}
+	return strings.Trim(s[:i], "[]"), port, true
+}
