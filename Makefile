@@ -30,5 +30,10 @@ bench:
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest $(PKGS)
 
+# Command reference (docs/cli/*.md) generated from the cobra commands; a test fails when
+# the committed files differ from what the commands would generate.
+docs:
+	$(GO) test ./internal/cli -run '^TestCLIDocs$$' -count=1 -update
+
 clean:
 	rm -rf bin

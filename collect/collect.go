@@ -482,6 +482,10 @@ var errSoft = errors.New("soft deadline")
 func (s *session) readUntil(step string, stop func(last string, buf []byte) int, soft time.Time) ([]byte, int, error) {
 	var buf []byte
 	more := 0
+	// answered is where the text after the last answered pager prompt starts: the erase
+	// sequence that follows a prompt must not read as the prompt again, or the extra space
+	// would land at the CLI prompt and hide it.
+	answered := 0
 	for {
 		if s.ctx.Err() != nil {
 			return buf, -1, s.ctxErr(step)
@@ -499,9 +503,10 @@ func (s *session) readUntil(step string, stop func(last string, buf []byte) int,
 		}
 		buf = append(buf, b...)
 		last := lastLine(buf)
-		if moreRe.MatchString(last) && more < maxMore {
+		if moreRe.MatchString(lastLine(buf[answered:])) && more < maxMore {
 			// The pager should be off; if it is not, page on (a keystroke, not a command).
 			more++
+			answered = len(buf)
 			if err := s.write([]byte(" ")); err != nil {
 				return buf, -1, s.ioErr(step, err)
 			}

@@ -1,7 +1,10 @@
-// Package report renders audit results (text, JSON) and decides the exit code.
+// Package report renders audit results (text, JSON, SARIF, JUnit XML, GitHub workflow
+// commands), applies baselines and decides the exit code.
 package report
 
 import (
+	"slices"
+
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/rules"
 )
@@ -34,16 +37,17 @@ type Target struct {
 	Findings int    `json:"findings"`
 }
 
-// Summary counts findings by severity.
+// Summary counts findings by severity. Baselined findings are counted only in Baselined.
 type Summary struct {
-	Targets  int    `json:"targets"`
-	Findings int    `json:"findings"`
-	Errors   int    `json:"errors"`
-	Warnings int    `json:"warnings"`
-	Infos    int    `json:"infos"`
-	Failed   int    `json:"inputErrors"`
-	FailOn   string `json:"failOn"`
-	ExitCode int    `json:"exitCode"`
+	Targets   int    `json:"targets"`
+	Findings  int    `json:"findings"`
+	Errors    int    `json:"errors"`
+	Warnings  int    `json:"warnings"`
+	Infos     int    `json:"infos"`
+	Baselined int    `json:"baselined"`
+	Failed    int    `json:"inputErrors"`
+	FailOn    string `json:"failOn"`
+	ExitCode  int    `json:"exitCode"`
 }
 
 // Report is everything one run found; its JSON form is the documented contract.
@@ -51,20 +55,49 @@ type Report struct {
 	SchemaVersion int             `json:"schemaVersion"`
 	Targets       []Target        `json:"targets"`
 	Findings      []rules.Finding `json:"findings"`
-	Errors        []Error         `json:"errors"`
-	Summary       Summary         `json:"summary"`
+	// Baselined are the findings a baseline accepts: reported, but they never fail the run.
+	Baselined []rules.Finding `json:"baselined"`
+	Errors    []Error         `json:"errors"`
+	Summary   Summary         `json:"summary"`
+	// Rules are the rules that ran; nil means all of them. JUnit lists the others as skipped.
+	Rules []*rules.Rule `json:"-"`
+
+	failOn rules.Severity
 }
 
 // New assembles a report from results and input errors and decides its exit code.
 func New(results []*audit.Result, errs []Error, failOn rules.Severity) *Report {
-	r := &Report{SchemaVersion: SchemaVersion, Targets: []Target{}, Findings: []rules.Finding{}, Errors: []Error{}}
+	r := &Report{SchemaVersion: SchemaVersion, Targets: []Target{}, Findings: []rules.Finding{}, Baselined: []rules.Finding{}, Errors: []Error{}, failOn: failOn}
 	for _, res := range results {
 		r.Targets = append(r.Targets, Target{Target: res.Target, Hostname: res.Hostname, Version: res.Version, Lines: res.Lines, Findings: len(res.Findings)})
 		r.Findings = append(r.Findings, res.Findings...)
 	}
 	r.Errors = append(r.Errors, errs...)
+	r.count()
+	return r
+}
+
+// ApplyBaseline moves the findings that b accepts from Findings to Baselined and
+// decides the exit code again.
+func (r *Report) ApplyBaseline(b *Baseline) {
+	kept := []rules.Finding{}
+	for _, f := range r.Findings {
+		if b.Contains(f) {
+			r.Baselined = append(r.Baselined, f)
+		} else {
+			kept = append(kept, f)
+		}
+	}
+	r.Findings = kept
+	for i, t := range r.Targets {
+		r.Targets[i].Findings = len(r.findingsOf(t.Target))
+	}
+	r.count()
+}
+
+func (r *Report) count() {
 	s := &r.Summary
-	s.Targets, s.Findings, s.Failed = len(results), len(r.Findings), len(errs)
+	*s = Summary{Targets: len(r.Targets), Findings: len(r.Findings), Baselined: len(r.Baselined), Failed: len(r.Errors)}
 	for _, f := range r.Findings {
 		switch f.Severity {
 		case rules.Error:
@@ -75,9 +108,24 @@ func New(results []*audit.Result, errs []Error, failOn rules.Severity) *Report {
 			s.Infos++
 		}
 	}
-	s.FailOn = FailOnName(failOn)
-	s.ExitCode = ExitCode(r.Findings, len(errs) > 0, failOn)
-	return r
+	s.FailOn = FailOnName(r.failOn)
+	s.ExitCode = ExitCode(r.Findings, len(r.Errors) > 0, r.failOn)
+}
+
+// findingsOf returns the (not baselined) findings of one target.
+func (r *Report) findingsOf(target string) []rules.Finding {
+	var out []rules.Finding
+	for _, f := range r.Findings {
+		if f.File == target {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ran reports whether rule ran.
+func (r *Report) ran(rule *rules.Rule) bool {
+	return r.Rules == nil || slices.Contains(r.Rules, rule)
 }
 
 // ExitCode is 2 when an input could not be audited, else 1 when a finding is at or above

@@ -12,6 +12,8 @@ import (
 type TextOptions struct {
 	// Color adds ANSI colours; the caller decides (a terminal, and NO_COLOR unset).
 	Color bool
+	// Quiet leaves out the summary line, so that a clean run prints nothing.
+	Quiet bool
 }
 
 const (
@@ -25,7 +27,8 @@ const (
 )
 
 // Text writes findings as "file:line: severity RULE message", the source line and the fix,
-// followed by a summary line. Input errors go to stderr, not here.
+// followed by a summary line. Input errors go to stderr, not here; baselined findings are
+// only counted.
 func Text(w io.Writer, r *Report, o TextOptions) error {
 	paint := func(code, s string) string {
 		if !o.Color {
@@ -35,29 +38,42 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	}
 	var b strings.Builder
 	for _, f := range r.Findings {
-		sev := f.Severity.String()
-		switch f.Severity {
-		case rules.Error:
-			sev = paint(ansiRed+ansiBold, sev)
-		case rules.Warning:
-			sev = paint(ansiYel+ansiBold, sev)
-		default:
-			sev = paint(ansiBlue, sev)
-		}
-		fmt.Fprintf(&b, "%s:%d: %s %s %s\n", f.File, f.Line, sev, paint(ansiBold, f.Rule), f.Message)
-		if f.Source != "" {
-			fmt.Fprintf(&b, "    %s\n", paint(ansiDim, f.Source))
-		}
-		if len(f.Fix) > 0 {
-			b.WriteString("  fix:\n")
-			for _, l := range f.Fix {
-				fmt.Fprintf(&b, "    %s\n", paint(ansiGreen, l))
-			}
-		}
+		writeFinding(&b, f, paint)
 	}
-	s := r.Summary
-	fmt.Fprintf(&b, "%d target(s), %d finding(s): %d error(s), %d warning(s), %d info; %d input error(s)\n",
-		s.Targets, s.Findings, s.Errors, s.Warnings, s.Infos, s.Failed)
+	if !o.Quiet {
+		s := r.Summary
+		fmt.Fprintf(&b, "%d target(s), %d finding(s): %d error(s), %d warning(s), %d info; %d input error(s)",
+			s.Targets, s.Findings, s.Errors, s.Warnings, s.Infos, s.Failed)
+		if s.Baselined > 0 {
+			fmt.Fprintf(&b, "; %d baselined", s.Baselined)
+		}
+		b.WriteString("\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// writeFinding writes one finding as Text does; paint colours a string.
+func writeFinding(b *strings.Builder, f rules.Finding, paint func(code, s string) string) {
+	sev := f.Severity.String()
+	switch f.Severity {
+	case rules.Error:
+		sev = paint(ansiRed+ansiBold, sev)
+	case rules.Warning:
+		sev = paint(ansiYel+ansiBold, sev)
+	default:
+		sev = paint(ansiBlue, sev)
+	}
+	fmt.Fprintf(b, "%s:%d: %s %s %s\n", f.File, f.Line, sev, paint(ansiBold, f.Rule), f.Message)
+	if f.Source != "" {
+		fmt.Fprintf(b, "    %s\n", paint(ansiDim, f.Source))
+	}
+	if len(f.Fix) > 0 {
+		b.WriteString("  fix:\n")
+		for _, l := range f.Fix {
+			fmt.Fprintf(b, "    %s\n", paint(ansiGreen, l))
+		}
+	}
+}
+
+func noPaint(_, s string) string { return s }

@@ -89,6 +89,16 @@ type Options struct {
 	// Keepalive and RegisterInterval are the SIP clients' refresh intervals; zero when unknown.
 	Keepalive        time.Duration
 	RegisterInterval time.Duration
+	// PerPort holds the intervals of ports whose clients differ from the ones above (a
+	// configuration file's per-provider profiles); a port listed here ignores the fields
+	// above, so a trunk that neither registers nor sends keepalives gets zeros.
+	PerPort map[asa.Port]Intervals
+}
+
+// Intervals are one set of SIP clients' refresh intervals; zero when unknown.
+type Intervals struct {
+	Keepalive        time.Duration
+	RegisterInterval time.Duration
 }
 
 // Refresh is the interval the idle timeout must exceed: the keepalive if the clients
@@ -101,6 +111,14 @@ func (o Options) Refresh() (time.Duration, string) {
 		return o.RegisterInterval, "re-REGISTER interval"
 	}
 	return 0, ""
+}
+
+// RefreshFor is Refresh for the clients on port: its PerPort intervals when it has them.
+func (o Options) RefreshFor(port asa.Port) (time.Duration, string) {
+	if in, ok := o.PerPort[port]; ok {
+		return Options{Keepalive: in.Keepalive, RegisterInterval: in.RegisterInterval}.Refresh()
+	}
+	return o.Refresh()
 }
 
 // Rule is one check.

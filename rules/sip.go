@@ -220,12 +220,12 @@ var SIP004 = &Rule{
 }
 
 func checkIdle(p *Pass, margin bool) {
-	refresh, what := p.Options.Refresh()
-	if refresh <= 0 {
-		return
-	}
 	m := p.Model
 	for _, port := range p.Options.Ports {
+		refresh, what := p.Options.RefreshFor(port)
+		if refresh <= 0 {
+			continue
+		}
 		idle := m.SIP(port).Idle
 		if idle.Value == 0 {
 			continue // 0:00:00 disables the idle timeout

@@ -2,50 +2,113 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/audit"
+	"github.com/asaaudit/asaaudit/config"
 	"github.com/asaaudit/asaaudit/report"
 	"github.com/asaaudit/asaaudit/rules"
 )
 
-// auditFlags are the flags check and live share.
+// auditFlags are the flags check and live share. A zero auditFlags (not registered on a
+// command) reads no configuration file: only the fields it was given count.
 type auditFlags struct {
+	// format is the --format values joined by commas: FORMAT or FORMAT=FILE each.
 	format           string
 	keepalive        time.Duration
 	registerInterval time.Duration
 	sipPorts         []string
 	failOn           string
+	output           string
+	configPath       string
+	baseline         string
+	writeBaseline    string
+	disable          []string
+	quiet            bool
+
+	flags *pflag.FlagSet // set by register, to tell flags given from defaults
+
+	// Set by options for finish.
+	failOnLevel rules.Severity
+	ran         []*rules.Rule
+	accepted    *report.Baseline
 }
 
 func (f *auditFlags) register(c *cobra.Command) {
 	fl := c.Flags()
-	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	f.flags = fl
+	f.format = "text"
+	fl.Var(&formatValue{p: &f.format}, "format", "output `FORMAT[=FILE]`: "+strings.Join(report.Formats, ", ")+"; =FILE writes that format to FILE (repeatable, or comma-separated)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the output (of the --format without =FILE) to `FILE` instead of standard output")
 	fl.DurationVar(&f.keepalive, "keepalive", 0, "SIP clients' keepalive interval (e.g. 30s); enables the timeout rules")
 	fl.DurationVar(&f.registerInterval, "register-interval", 0, "SIP clients' re-REGISTER interval (e.g. 10m), used when --keepalive is not given")
-	fl.StringArrayVar(&f.sipPorts, "sip-port", nil, "SIP port to audit, udp/N, tcp/N or N for both (repeatable; replaces the default udp/5060 and tcp/5060)")
-	fl.StringVar(&f.failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, info or never")
+	fl.StringArrayVar(&f.sipPorts, "sip-port", nil, "SIP `port` to audit, udp/N, tcp/N or N for both (repeatable; replaces the default udp/5060 and tcp/5060)")
+	fl.StringVar(&f.failOn, "fail-on", "warning", "lowest `severity` that makes the exit code 1: error, warning, info or never")
+	fl.StringVar(&f.configPath, "config", "", "configuration `FILE` (default: the first "+config.FileName+" in the working directory or a parent)")
+	fl.StringArrayVar(&f.disable, "disable", nil, "`RULE` to turn off, e.g. SIP004 (repeatable)")
+	fl.StringVar(&f.baseline, "baseline", "", "accept the findings listed in `FILE`: they are counted but do not fail the run")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every current finding to `FILE` as a baseline, and accept them")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only findings and errors: no summary line, nothing when clean")
+	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion(report.Formats...))
+	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletion("error", "warning", "info", "never"))
+	_ = c.RegisterFlagCompletionFunc("disable", ruleCompletion)
+	_ = c.RegisterFlagCompletionFunc("sip-port", fixedCompletion("udp/5060", "tcp/5060", "udp/5080"))
 }
 
-// options validates the flags into audit options and the fail-on level.
+// formatValue collects repeated --format flags; the first replaces the default.
+type formatValue struct {
+	p   *string
+	set bool
+}
+
+func (v *formatValue) String() string { return *v.p }
+func (v *formatValue) Type() string   { return "format" }
+func (v *formatValue) Set(s string) error {
+	if v.set {
+		*v.p += "," + s
+	} else {
+		*v.p, v.set = s, true
+	}
+	return nil
+}
+
+// changed reports whether the user gave flag name; every field of an unregistered
+// auditFlags counts as given.
+func (f *auditFlags) changed(name string) bool {
+	return f.flags == nil || f.flags.Changed(name)
+}
+
+// options merges the configuration file and the flags (flags win) into audit options and
+// the fail-on level, and checks the output and baseline flags.
 func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 	var o audit.Options
-	switch f.format {
-	case "text", "json":
-	default:
-		return o, 0, usageError{fmt.Errorf("unknown --format %q (want text or json)", f.format)}
+	if _, err := parseOutputs(f.format, f.output); err != nil {
+		return o, 0, usageError{err}
 	}
-	failOn, err := report.ParseFailOn(f.failOn)
+	cfg, err := f.loadConfig()
+	if err != nil {
+		return o, 0, usageError{err}
+	}
+	failOnName := f.failOn
+	if cfg.FailOn != "" && !f.changed("fail-on") {
+		failOnName = cfg.FailOn
+	}
+	failOn, err := report.ParseFailOn(failOnName)
 	if err != nil {
 		return o, 0, usageError{fmt.Errorf("--fail-on: %w", err)}
 	}
 	if f.keepalive < 0 || f.registerInterval < 0 {
 		return o, 0, usageError{fmt.Errorf("--keepalive and --register-interval must be positive durations")}
 	}
-	o.Rules.Keepalive, o.Rules.RegisterInterval = f.keepalive, f.registerInterval
 	for _, s := range f.sipPorts {
 		ports, err := asa.ParsePorts(s)
 		if err != nil {
@@ -53,21 +116,108 @@ func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 		}
 		o.Rules.Ports = appendNew(o.Rules.Ports, ports...)
 	}
+	o.Rules.Keepalive, o.Rules.RegisterInterval = f.keepalive, f.registerInterval
+	// The file's profiles give the ports unless --sip-port does, and each port its own
+	// intervals unless --keepalive or --register-interval set one for every port.
+	intervalsGiven := f.changed("keepalive") || f.changed("register-interval")
+	for _, p := range cfg.Profiles {
+		if len(f.sipPorts) == 0 {
+			o.Rules.Ports = appendNew(o.Rules.Ports, p.Ports...)
+		}
+		if intervalsGiven {
+			continue
+		}
+		if o.Rules.PerPort == nil {
+			o.Rules.PerPort = map[asa.Port]rules.Intervals{}
+		}
+		for _, port := range p.Ports {
+			o.Rules.PerPort[port] = rules.Intervals{Keepalive: p.Keepalive, RegisterInterval: p.RegisterInterval}
+		}
+	}
 	if len(o.Rules.Ports) == 0 {
 		o.Rules.Ports = asa.DefaultSIPPorts
 	}
+	if err := f.selectRules(&o, cfg); err != nil {
+		return o, 0, err
+	}
+	baseline := f.baseline
+	if baseline == "" {
+		baseline = cfg.Baseline
+	}
+	f.accepted = nil
+	if baseline != "" && f.writeBaseline == "" {
+		if f.accepted, err = report.ReadBaseline(baseline); err != nil {
+			return o, 0, usageError{err}
+		}
+	}
+	f.failOnLevel = failOn
 	return o, failOn, nil
 }
 
-func appendNew(ports []asa.Port, add ...asa.Port) []asa.Port {
-next:
-	for _, p := range add {
-		for _, q := range ports {
-			if p == q {
-				continue next
+// loadConfig reads --config, else the configuration file found from the working
+// directory upward; an empty File when there is none or f is not registered.
+func (f *auditFlags) loadConfig() (*config.File, error) {
+	if f.flags == nil {
+		return &config.File{}, nil
+	}
+	path := f.configPath
+	if path == "" {
+		found, err := config.Find(".")
+		if err != nil || found == "" {
+			return &config.File{}, err
+		}
+		path = found
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, found); err == nil {
+				path = rel
 			}
 		}
-		ports = append(ports, p)
+	}
+	return config.Load(path)
+}
+
+// selectRules applies the file's rule settings and --disable to o.
+func (f *auditFlags) selectRules(o *audit.Options, cfg *config.File) error {
+	off := map[string]bool{}
+	severity := map[string]rules.Severity{}
+	for id, s := range cfg.Rules {
+		off[id] = s.Disabled
+		if s.Severity != 0 {
+			severity[id] = s.Severity
+		}
+	}
+	for _, id := range f.disable {
+		r := rules.ByID(id)
+		if r == nil {
+			return usageError{fmt.Errorf("--disable: unknown rule %q (see asaaudit rules)", id)}
+		}
+		off[r.ID] = true
+	}
+	f.ran = nil
+	for _, r := range rules.All {
+		if !off[r.ID] {
+			f.ran = append(f.ran, r)
+		}
+	}
+	if len(f.ran) < len(rules.All) {
+		o.Enabled = func(r *rules.Rule) bool { return !off[r.ID] }
+	}
+	if len(severity) > 0 {
+		o.Severity = func(r *rules.Rule) rules.Severity {
+			if s, ok := severity[r.ID]; ok {
+				return s
+			}
+			return r.Severity
+		}
+	}
+	return nil
+}
+
+func appendNew(ports []asa.Port, add ...asa.Port) []asa.Port {
+	for _, p := range add {
+		if !slices.Contains(ports, p) {
+			ports = append(ports, p)
+		}
 	}
 	return ports
 }
@@ -77,12 +227,20 @@ func newCheckCmd(s *IOStreams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "check [flags] FILE...",
 		Short: "Audit saved \"show running-config\" captures (FILE, or - for standard input)",
+		Long: `check audits saved "show running-config" captures (FILE, or - for standard input).
+
+Settings come from the flags, then from the configuration file (--config, or the first
+` + config.FileName + ` found from the working directory upward; "asaaudit config init" writes
+one), then from the defaults. Each --format goes to standard output, to --output, or to
+the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 		Example: `  asaaudit check running-config.txt
   asaaudit check --sip-port udp/5080 --keepalive 30s fw1.txt fw2.txt
-  ssh fw1 'show running-config' | asaaudit check --format json -`,
+  ssh fw1 'show running-config' | asaaudit check --format json -
+  asaaudit check --format sarif --output asaaudit.sarif configs/*.txt
+  asaaudit check --format text --format junit=report.xml --baseline .asaaudit-baseline.json configs/*.txt`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts, failOn, err := f.options()
+			opts, _, err := f.options()
 			if err != nil {
 				return err
 			}
@@ -96,30 +254,147 @@ func newCheckCmd(s *IOStreams) *cobra.Command {
 				}
 				results = append(results, res)
 			}
-			return render(s, f.format, report.New(results, errs, failOn))
+			return f.finish(s, results, errs)
 		},
 	}
 	f.register(c)
 	return c
 }
 
-// render writes the report, prints input errors to stderr and returns the exit code.
+// finish builds the report of results and errs with the settings options resolved
+// (fail-on, rules that ran, baseline), writes --write-baseline, and renders it.
+func (f *auditFlags) finish(s *IOStreams, results []*audit.Result, errs []report.Error) error {
+	r := report.New(results, errs, f.failOnLevel)
+	r.Rules = f.ran
+	if f.accepted != nil {
+		r.ApplyBaseline(f.accepted)
+	}
+	if f.writeBaseline != "" {
+		b := report.NewBaseline(append(slices.Clone(r.Findings), r.Baselined...))
+		if err := writeFile(f.writeBaseline, b.Write); err != nil {
+			return fmt.Errorf("--write-baseline: %w", err)
+		}
+		r.ApplyBaseline(b)
+		if !f.quiet {
+			fmt.Fprintf(s.ErrOut, "asaaudit: wrote %d finding(s) to baseline %s\n", len(b.Findings), f.writeBaseline)
+		}
+	}
+	outs, err := parseOutputs(f.format, f.output)
+	if err != nil {
+		return usageError{err}
+	}
+	return writeReport(s, outs, r, f.quiet)
+}
+
+// render writes the report in format (FORMAT or FORMAT=FILE, comma-separated), prints
+// input errors to stderr and returns the exit code.
 func render(s *IOStreams, format string, r *report.Report) error {
+	outs, err := parseOutputs(format, "")
+	if err != nil {
+		return usageError{err}
+	}
+	return writeReport(s, outs, r, false)
+}
+
+// output is one format and where it goes ("" is standard output).
+type output struct {
+	format, file string
+}
+
+// parseOutputs reads the --format list. A format goes to its own FILE ("=-" is standard
+// output), else to outputFile, else to standard output; one destination takes one format.
+func parseOutputs(spec, outputFile string) ([]output, error) {
+	var outs []output
+	byDest := map[string][]string{}
+	usesOutputFile := false
+	for item := range strings.SplitSeq(spec, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, file, hasFile := strings.Cut(item, "=")
+		if !slices.Contains(report.Formats, name) {
+			return nil, fmt.Errorf("unknown --format %q (want %s, optionally FORMAT=FILE)", name, strings.Join(report.Formats, ", "))
+		}
+		switch {
+		case hasFile && file == "":
+			return nil, fmt.Errorf("--format %s=: missing file name after \"=\"", name)
+		case file == "-":
+			file = ""
+		case !hasFile:
+			file, usesOutputFile = outputFile, outputFile != ""
+		}
+		byDest[file] = append(byDest[file], name)
+		outs = append(outs, output{name, file})
+	}
+	if len(outs) == 0 {
+		return nil, fmt.Errorf("--format: no format given (want %s)", strings.Join(report.Formats, ", "))
+	}
+	if outputFile != "" && !usesOutputFile {
+		return nil, fmt.Errorf("--output %s: every --format already names its file", outputFile)
+	}
+	for _, o := range outs {
+		if names := byDest[o.file]; len(names) > 1 {
+			where := "standard output"
+			if o.file != "" {
+				where = o.file
+			}
+			return nil, fmt.Errorf("--format: %s all write to %s; give all but one a file of its own, e.g. --format %s=FILE", strings.Join(names, ", "), where, names[1])
+		}
+	}
+	return outs, nil
+}
+
+// writeReport prints input errors to stderr, writes each output and returns the exit code.
+func writeReport(s *IOStreams, outs []output, r *report.Report, quiet bool) error {
 	for _, e := range r.Errors {
 		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", e.Message)
 	}
-	var err error
-	switch format {
-	case "json":
-		err = report.JSON(s.Out, r)
-	default:
-		err = report.Text(s.Out, r, report.TextOptions{Color: s.Color()})
-	}
-	if err != nil {
-		return err
+	for _, o := range outs {
+		opts := report.Options{Quiet: quiet, ToolVersion: releaseVersion()}
+		var err error
+		if o.file == "" {
+			opts.Color = s.Color()
+			err = report.Write(s.Out, o.format, r, opts)
+		} else {
+			err = writeFile(o.file, func(w io.Writer) error { return report.Write(w, o.format, r, opts) })
+		}
+		if err != nil {
+			return fmt.Errorf("%s output: %w", o.format, err)
+		}
 	}
 	if r.Summary.ExitCode != 0 {
 		return exitError{r.Summary.ExitCode}
 	}
 	return nil
+}
+
+// writeFile creates path and fills it with write.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func fixedCompletion(values ...string) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// ruleCompletion completes rule IDs, with their titles as descriptions.
+func ruleCompletion(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	var ids []cobra.Completion
+	for _, r := range rules.All {
+		if strings.HasPrefix(r.ID, strings.ToUpper(toComplete)) {
+			ids = append(ids, cobra.CompletionWithDesc(r.ID, r.Title))
+		}
+	}
+	return ids, cobra.ShellCompDirectiveNoFileComp
 }

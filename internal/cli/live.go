@@ -167,7 +167,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	opts, failOn, err := f.options()
+	opts, _, err := f.options()
 	if err != nil {
 		return err
 	}
@@ -259,11 +259,15 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		}
 		results = append(results, res)
 	}
-	return render(s, f.format, report.New(results, errs, failOn))
+	return f.finish(s, results, errs)
 }
 
 // withProfile applies an inventory host's SIP client profile over the command-line options.
 func withProfile(o audit.Options, keepalive, register time.Duration, ports []string) (audit.Options, error) {
+	if keepalive > 0 || register > 0 {
+		// The host's own intervals replace the per-port ones of .asaaudit.yaml.
+		o.Rules.PerPort = nil
+	}
 	if keepalive > 0 {
 		o.Rules.Keepalive = keepalive
 	}

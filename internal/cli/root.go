@@ -34,6 +34,7 @@ commands that fix it.`,
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newCheckCmd(s), newRulesCmd(s), newVersionCmd(s))
+	root.AddCommand(newConfigCmd(s))
 	root.AddCommand(newLiveCmd(s))
 	return root
 }

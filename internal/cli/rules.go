@@ -27,6 +27,12 @@ func newRulesCmd(s *IOStreams) *cobra.Command {
 		Use:   "explain RULE",
 		Short: "Explain a rule: the symptom, how it decides, the fix, references",
 		Args:  cobra.ExactArgs(1),
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return ruleCompletion(c, args, toComplete)
+		},
 		RunE: func(_ *cobra.Command, args []string) error {
 			r := rules.ByID(args[0])
 			if r == nil {

@@ -1,0 +1,384 @@
+// Package config reads .asaaudit.yaml, the file a team keeps next to its firewall
+// configurations: its SIP client profiles, rule settings, fail-on level and baseline.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/rules"
+)
+
+// FileName is the file Find looks for.
+const FileName = ".asaaudit.yaml"
+
+// File is a parsed configuration file. Zero values mean "not set": the command line
+// and the built-in defaults decide.
+type File struct {
+	// Path is where the file was read from.
+	Path string
+	// FailOn is "error", "warning", "info" or "never".
+	FailOn string
+	// Profiles are the SIP clients, one per provider or trunk.
+	Profiles []Profile
+	// Rules holds the settings of the rules the file names, by rule ID.
+	Rules map[string]RuleSetting
+	// Baseline is the baseline file, relative to the working directory when the file
+	// gave it relative to itself.
+	Baseline string
+}
+
+// Profile is one kind of SIP client: the ports it uses and how often it refreshes its
+// flows. A trunk that neither registers nor sends keepalives has both intervals zero.
+type Profile struct {
+	Name             string
+	Ports            []asa.Port
+	Keepalive        time.Duration
+	RegisterInterval time.Duration
+	// Line is where the profile starts in the file.
+	Line int
+}
+
+// RuleSetting changes one rule.
+type RuleSetting struct {
+	Disabled bool
+	// Severity replaces the rule's default severity; zero keeps it.
+	Severity rules.Severity
+}
+
+// Errors is every problem found in a file, in file order. Each one names the file,
+// line and key.
+type Errors []error
+
+func (e Errors) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Find looks for FileName in dir and then in each parent directory, and returns the
+// first one found, or "" when there is none.
+func Find(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		path := filepath.Join(dir, FileName)
+		st, err := os.Stat(path)
+		switch {
+		case err == nil && !st.IsDir():
+			return path, nil
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("config %s: %w", path, err)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// Load reads and checks the file at path.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return Parse(data, path)
+}
+
+// Parse checks data, the contents of the file at path. Unknown keys and bad values are
+// errors (Errors) that name the file, line and key.
+func Parse(data []byte, path string) (*File, error) {
+	f := &File{Path: path, Rules: map[string]RuleSetting{}}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return f, nil // an empty file sets nothing
+		}
+		// "yaml: line 3: did not find ..." becomes "FILE:3: did not find ...".
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if rest, ok := strings.CutPrefix(msg, "line "); ok {
+			if n, text, ok := strings.Cut(rest, ": "); ok {
+				return nil, fmt.Errorf("%s:%s: %s", path, n, text)
+			}
+		}
+		return nil, fmt.Errorf("%s: %s", path, msg)
+	}
+	d := &decoder{path: path}
+	if len(doc.Content) == 1 && !isNull(doc.Content[0]) {
+		d.mapping(doc.Content[0], "", map[string]func(*yaml.Node, string){
+			"fail-on":  func(n *yaml.Node, key string) { f.FailOn = d.failOn(n, key) },
+			"profiles": func(n *yaml.Node, key string) { f.Profiles = d.profiles(n, key) },
+			"rules":    func(n *yaml.Node, key string) { f.Rules = d.rules(n, key) },
+			"baseline": func(n *yaml.Node, key string) {
+				if s := d.str(n, key); s != "" && !filepath.IsAbs(s) {
+					f.Baseline = filepath.Join(filepath.Dir(path), s)
+				} else {
+					f.Baseline = s
+				}
+			},
+		})
+	}
+	d.checkPortsUnique(f.Profiles)
+	if len(d.errs) > 0 {
+		return nil, d.errs
+	}
+	return f, nil
+}
+
+// decoder walks the YAML nodes and collects every error with its position.
+type decoder struct {
+	path string
+	errs Errors
+}
+
+func (d *decoder) errorf(n *yaml.Node, key, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if key != "" {
+		msg = key + ": " + msg
+	}
+	d.errs = append(d.errs, fmt.Errorf("%s:%d: %s", d.path, n.Line, msg))
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+func join(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// mapping calls fields[key] for each key of n, and reports keys it does not know.
+func (d *decoder) mapping(n *yaml.Node, path string, fields map[string]func(*yaml.Node, string)) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, path, "want a mapping of keys to values, not %s", describe(n))
+		return
+	}
+	known := make([]string, 0, len(fields))
+	for k := range fields {
+		known = append(known, k)
+	}
+	slices.Sort(known)
+	for k, v := range d.pairs(n, path) {
+		field := fields[k.Value]
+		switch {
+		case field == nil:
+			d.errorf(k, "", "unknown key %q%s (known keys: %s)", join(path, k.Value), suggest(k.Value, known), strings.Join(known, ", "))
+		case !isNull(v): // "key:" with nothing after it sets nothing
+			field(v, join(path, k.Value))
+		}
+	}
+}
+
+// suggest returns ` (did you mean "x"?)` for a known key close to key.
+func suggest(key string, known []string) string {
+	for _, k := range known {
+		if editDistance(strings.ToLower(key), k) <= 2 {
+			return fmt.Sprintf(" (did you mean %q?)", k)
+		}
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// pairs yields the keys and values of mapping n, reporting keys that appear twice (the
+// YAML decoder does that only when decoding into Go maps and structs).
+func (d *decoder) pairs(n *yaml.Node, path string) iter.Seq2[*yaml.Node, *yaml.Node] {
+	return func(yield func(*yaml.Node, *yaml.Node) bool) {
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if line, ok := seen[k.Value]; ok {
+				d.errorf(k, "", "key %q is already set at line %d", join(path, k.Value), line)
+				continue
+			}
+			seen[k.Value] = k.Line
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func (d *decoder) str(n *yaml.Node, key string) string {
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n, key, "want a single value, not %s", describe(n))
+		return ""
+	}
+	return n.Value
+}
+
+func (d *decoder) failOn(n *yaml.Node, key string) string {
+	s := d.str(n, key)
+	switch s {
+	case "error", "warning", "info", "never":
+		return s
+	case "":
+		return ""
+	}
+	d.errorf(n, key, "%q is not a level (want error, warning, info or never)", s)
+	return ""
+}
+
+func (d *decoder) duration(n *yaml.Node, key string) time.Duration {
+	s := d.str(n, key)
+	if s == "" {
+		return 0
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		d.errorf(n, key, "%q is not a duration (want a number with a unit, e.g. 30s, 5m or 1h)", s)
+		return 0
+	}
+	return v
+}
+
+func (d *decoder) profiles(n *yaml.Node, key string) []Profile {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, key, "want a list of profiles (\"- name: ...\"), not %s", describe(n))
+		return nil
+	}
+	var out []Profile
+	for i, item := range n.Content {
+		path := fmt.Sprintf("%s[%d]", key, i)
+		p := Profile{Name: fmt.Sprintf("profile %d", i+1), Line: item.Line}
+		d.mapping(item, path, map[string]func(*yaml.Node, string){
+			"name":              func(n *yaml.Node, key string) { p.Name = d.str(n, key) },
+			"ports":             func(n *yaml.Node, key string) { p.Ports = d.ports(n, key) },
+			"keepalive":         func(n *yaml.Node, key string) { p.Keepalive = d.duration(n, key) },
+			"register-interval": func(n *yaml.Node, key string) { p.RegisterInterval = d.duration(n, key) },
+		})
+		if p.Ports == nil {
+			p.Ports = asa.DefaultSIPPorts
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// ports reads one port ("udp/5080") or a list of them.
+func (d *decoder) ports(n *yaml.Node, key string) []asa.Port {
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	ports := []asa.Port{}
+	for _, item := range items {
+		ps, err := asa.ParsePorts(d.str(item, key))
+		if err != nil {
+			d.errorf(item, key, "%v", err)
+			continue
+		}
+		for _, p := range ps {
+			if !slices.Contains(ports, p) {
+				ports = append(ports, p)
+			}
+		}
+	}
+	return ports
+}
+
+// checkPortsUnique reports a port that two profiles claim: each port has one set of
+// clients, so one refresh interval.
+func (d *decoder) checkPortsUnique(profiles []Profile) {
+	owner := map[asa.Port]Profile{}
+	for _, p := range profiles {
+		for _, port := range p.Ports {
+			if o, ok := owner[port]; ok {
+				d.errs = append(d.errs, fmt.Errorf("%s:%d: profiles: %s is in both %q (line %d) and %q; give each port one profile", d.path, p.Line, port, o.Name, o.Line, p.Name))
+				continue
+			}
+			owner[port] = p
+		}
+	}
+}
+
+func (d *decoder) rules(n *yaml.Node, key string) map[string]RuleSetting {
+	out := map[string]RuleSetting{}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, key, "want a mapping of rule IDs to off, info, warning or error, not %s", describe(n))
+		return out
+	}
+	seen := map[string]int{}
+	for k, v := range d.pairs(n, key) {
+		r := rules.ByID(k.Value)
+		if r == nil {
+			d.errorf(k, key, "unknown rule %q (see asaaudit rules)", k.Value)
+			continue
+		}
+		path := join(key, r.ID)
+		if line, ok := seen[r.ID]; ok {
+			d.errorf(k, path, "already set at line %d", line)
+			continue
+		}
+		seen[r.ID] = k.Line
+		s := d.str(v, path)
+		switch strings.ToLower(s) {
+		case "":
+		case "off":
+			out[r.ID] = RuleSetting{Disabled: true}
+		default:
+			sev, err := rules.ParseSeverity(s)
+			if err != nil {
+				d.errorf(v, path, "%q is not a setting (want off, info, warning or error)", s)
+				continue
+			}
+			out[r.ID] = RuleSetting{Severity: sev}
+		}
+	}
+	return out
+}
