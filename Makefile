@@ -22,10 +22,21 @@ vet:
 unit:
 	$(GO) test -race -count=1 $(PKGS)
 
-# Benchmarks: parser and check on generated 100k/1M-line configurations, compared with grep -c.
+# Benchmarks: Scanner, Parse and check on generated 100k/1M-line configurations (MB/s,
+# allocations), then the built binary against grep -c on 1M and 5M lines (time, peak RSS).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/ ./parser/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/
 	$(GO) run ./bench/cmd/compare
+
+# Fuzzing: each target for FUZZTIME. New crashers land in testdata/fuzz/ and are replayed
+# by every later go test. One worker by default, to leave the other cores alone.
+FUZZTIME  ?= 30s
+FUZZFLAGS ?= -parallel 1 -fuzzminimizetime 10s
+fuzz:
+	@set -e; for t in FuzzScanner FuzzParse FuzzGrammar; do \
+		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./parser/; \
+	done
+	@echo "== FuzzCheck"; $(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./internal/cli/
 
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest $(PKGS)
@@ -37,3 +48,7 @@ docs:
 
 clean:
 	rm -rf bin
+
+# Start the ASA emulator on loopback with a sample configuration and audit it with "live".
+demo-live:
+	bash scripts/demo-live.sh
