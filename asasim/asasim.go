@@ -33,6 +33,17 @@ type Device struct {
 	Version        string            // text of `show version`; generated when empty
 	Outputs        map[string]string // extra exact command -> output (whitespace-normalised match)
 	EnablePassword string            // "" means enable with an empty password
+
+	// Contexts, when not empty, put the device in multiple-context mode: each entry is a
+	// security context by name, with its own Config and Outputs (its other fields are not
+	// used). Config and Outputs above are then the system execution space's. A session
+	// starts in the admin context ("fw1/admin>"); "changeto context NAME" and
+	// "changeto system" move between them, and "show mode" and "show context" answer.
+	// DeviceFromCaptures builds one from saved terminal captures.
+	Contexts map[string]Device
+	// AdminContext names the context a session starts in (default "admin"); it must be
+	// one of Contexts.
+	AdminContext string
 }
 
 // Faults injects misbehaviour into every session of a server.
@@ -63,6 +74,8 @@ type Server struct {
 	ln      net.Listener
 	outputs map[string]string // normalised Device.Outputs
 	version string            // show version text
+	system  *space            // single mode, or the system execution space
+	spaces  map[string]*space // the security contexts by name (multiple-context mode)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -114,6 +127,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	for k, v := range opts.Device.Outputs {
 		s.outputs[normalizeCmd(k)] = v
+	}
+	if err := s.buildSpaces(); err != nil {
+		return nil, err
 	}
 	s.version = opts.Device.Version
 	if s.version == "" {

@@ -80,11 +80,11 @@ func (ss *session) execute(line string) error {
 	cmdPart, filter, hasPipe := strings.Cut(line, "|")
 
 	// Device.Outputs: exact (whitespace-normalised) match, optionally filtered.
-	if out, ok := ss.srv.outputs[normalizeCmd(line)]; ok {
+	if out, ok := ss.space.outputs[normalizeCmd(line)]; ok {
 		return ss.output(out, false)
 	}
 	if hasPipe {
-		if out, ok := ss.srv.outputs[normalizeCmd(cmdPart)]; ok {
+		if out, ok := ss.space.outputs[normalizeCmd(cmdPart)]; ok {
 			f, err := ss.pipeFilter(filter, len(cmdPart)+1)
 			if err != nil || f == nil {
 				return err
@@ -105,6 +105,9 @@ func (ss *session) execute(line string) error {
 	cands := []string{"enable", "exit", "logout", "quit", "show", "terminal"}
 	if ss.mode == modePriv {
 		cands = append(cands, "configure", "disable", "more")
+		if ss.srv.multiple() {
+			cands = append(cands, "changeto")
+		}
 	}
 	first, kind := matchWord(toks[0].text, cands...)
 	switch kind {
@@ -137,6 +140,8 @@ func (ss *session) execute(line string) error {
 		return ss.more(toks, line, filter, hasPipe)
 	case "show":
 		return ss.show(toks, line, filter, hasPipe)
+	case "changeto":
+		return ss.changeto(toks)
 	}
 	return ss.invalidAt(toks[0].off)
 }
@@ -218,16 +223,19 @@ func (ss *session) more(toks []token, line, filter string, hasPipe bool) error {
 	if len(toks) > 2 {
 		return ss.invalidAt(toks[2].off)
 	}
-	return ss.filtered(ss.srv.opts.Device.Config, true, line, filter, hasPipe)
+	return ss.filtered(ss.space.config, true, line, filter, hasPipe)
 }
 
 func (ss *session) show(toks []token, line, filter string, hasPipe bool) error {
 	if len(toks) < 2 {
 		return ss.incomplete()
 	}
-	cands := []string{"clock", "hostname", "version"}
+	cands := []string{"clock", "hostname", "mode", "version"}
 	if ss.mode != modeUser {
 		cands = append(cands, "running-config")
+		if ss.srv.multiple() {
+			cands = append(cands, "context")
+		}
 	}
 	sub, kind := matchWord(toks[1].text, cands...)
 	switch kind {
@@ -241,7 +249,7 @@ func (ss *session) show(toks []token, line, filter string, hasPipe bool) error {
 	}
 	switch sub {
 	case "running-config":
-		cfg := ss.srv.opts.Device.Config
+		cfg := ss.space.config
 		args := toks[2:]
 		if len(args) > 0 && args[0].text == "all" {
 			args = args[1:]
@@ -256,6 +264,10 @@ func (ss *session) show(toks []token, line, filter string, hasPipe bool) error {
 		return ss.filtered(ss.srv.opts.Device.Hostname, false, line, filter, hasPipe)
 	case "clock":
 		return ss.filtered(time.Now().UTC().Format("15:04:05.000 MST Mon Jan 2 2006"), false, line, filter, hasPipe)
+	case "mode":
+		return ss.filtered(ss.srv.showMode(), false, line, filter, hasPipe)
+	case "context":
+		return ss.filtered(ss.showContext(), false, line, filter, hasPipe)
 	}
 	return nil
 }

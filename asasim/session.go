@@ -52,6 +52,7 @@ type session struct {
 
 	lastCR      bool // previous input byte was '\r' (swallow a following '\n')
 	mode        cliMode
+	space       *space // the context (or single mode / system space) commands run in
 	pagerLines  int
 	enableFails int
 	echo        []byte
@@ -67,6 +68,7 @@ func newSession(srv *Server, ctx context.Context, nc net.Conn, ch ssh.Channel) *
 		r:          bufio.NewReaderSize(ch, 4096),
 		mode:       modeUser,
 		pagerLines: DefaultPagerLines,
+		space:      srv.startSpace(),
 	}
 }
 
@@ -140,6 +142,9 @@ func (ss *session) shell() error {
 
 func (ss *session) prompt() string {
 	h := ss.srv.opts.Device.Hostname
+	if ss.space.name != "" {
+		h += "/" + ss.space.name
+	}
 	switch ss.mode {
 	case modePriv:
 		return h + "# "

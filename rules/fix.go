@@ -140,6 +140,7 @@ func scope(a asa.Applied) string {
 
 // anchor is the line a finding about something missing points at, and its text.
 type anchor struct {
+	file   string // "" for the configuration's own file
 	line   int
 	source string
 }
@@ -157,15 +158,15 @@ func missingAnchor(m *asa.Model) anchor {
 		}
 		for _, c := range pm.Classes {
 			if c.Inspect("sip") != nil {
-				return anchor{pm.Pos.Line, pm.Source}
+				return anchor{pm.Pos.Filename, pm.Pos.Line, pm.Source}
 			}
 		}
 	}
 	switch {
 	case first != nil:
-		return anchor{first.Pos.Line, first.Source}
+		return anchor{first.Pos.Filename, first.Pos.Line, first.Source}
 	case m.Config.End.Line > 0:
-		return anchor{m.Config.End.Line, ": end"}
+		return anchor{line: m.Config.End.Line, source: ": end"}
 	}
 	return anchor{line: 1}
 }

@@ -20,7 +20,7 @@ var REF001 = &Rule{
 			}
 			f := Finding{
 				Message: fmt.Sprintf("service-policy %s: policy-map %s does not exist", sp.Name, sp.Name),
-				Line:    sp.Pos.Line, Column: sp.Pos.Column, Source: sp.Source,
+				File:    sp.Pos.Filename, Line: sp.Pos.Line, Column: sp.Pos.Column, Source: sp.Source,
 				Detail: "The service-policy applies nothing, so every inspection it was meant to apply, SIP's included, is off.",
 				Fix:    addSIPClassOrDefault(m, sp.Name, firstPort(p)),
 				Key:    sp.Source,
@@ -51,7 +51,7 @@ var REF002 = &Rule{
 				}
 				p.Report(Finding{
 					Message: fmt.Sprintf("policy-map %s: class %s names a class-map that does not exist", pm.Name, c.Name),
-					Line:    c.Pos.Line, Column: c.Pos.Column, Source: c.Source,
+					File:    c.Pos.Filename, Line: c.Pos.Line, Column: c.Pos.Column, Source: c.Source,
 					Detail: "A class without its class-map matches no traffic, so its actions (inspections, connection settings) never apply.",
 					Fix:    []string{"class-map " + c.Name, " " + suggestMatch(c, firstPort(p))},
 					Key:    pm.Name + " " + c.Name,
@@ -105,7 +105,7 @@ var REF003 = &Rule{
 					}
 					p.Report(Finding{
 						Message: fmt.Sprintf("policy-map %s, class %s: inspect sip %s names a \"policy-map type inspect sip\" that does not exist", pm.Name, c.Name, in.Map()),
-						Line:    a.Pos.Line, Column: a.Pos.Column, Source: a.Source,
+						File:    a.Pos.Filename, Line: a.Pos.Line, Column: a.Pos.Column, Source: a.Source,
 						Detail: "The ASA refuses \"inspect sip\" with an unknown map, so this configuration cannot be loaded as written; SIP inspection in this class is not in effect.",
 						Fix:    []string{"policy-map type inspect sip " + in.Map(), " parameters"},
 						Key:    pm.Name + " " + c.Name + " " + in.Map(),

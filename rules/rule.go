@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/evidence"
 )
 
 // Severity orders findings; the JSON and text forms are "info", "warning" and "error".
@@ -93,6 +94,9 @@ type Options struct {
 	// configuration file's per-provider profiles); a port listed here ignores the fields
 	// above, so a trunk that neither registers nor sends keepalives gets zeros.
 	PerPort map[asa.Port]Intervals
+	// Evidence is what the firewall showed at run time (show conn, show service-policy);
+	// nil when none was given, which keeps the RUN rules silent.
+	Evidence *evidence.Evidence
 }
 
 // Intervals are one set of SIP clients' refresh intervals; zero when unknown.
@@ -171,7 +175,7 @@ func (p *Pass) Report(f Finding) {
 }
 
 // All is every rule, in the order of the documentation.
-var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PARSE001, PARSE002}
+var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PARSE001, PARSE002, RUN001, RUN002, RUN003, RUN004, RUN005}
 
 // ByID returns the rule with the given ID, or nil.
 func ByID(id string) *Rule {

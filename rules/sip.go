@@ -50,7 +50,7 @@ func notInspected(m *asa.Model, v asa.Verdict) Finding {
 		}
 		return Finding{
 			Message: fmt.Sprintf("%s: SIP is not inspected: no service-policy is applied (no \"service-policy NAME global\" or \"service-policy NAME interface IF\")", port),
-			Line:    a.line, Source: a.source, Fix: fix,
+			File:    a.file, Line: a.line, Source: a.source, Fix: fix,
 		}
 	}
 	c := v.Best
@@ -63,13 +63,13 @@ func notInspected(m *asa.Model, v asa.Verdict) Finding {
 		}
 		return Finding{
 			Message: fmt.Sprintf("%s: SIP is not inspected: service-policy %s (%s) names a policy-map that does not exist", port, a.Line.Name, scope(a)),
-			Line:    a.Line.Pos.Line, Source: a.Line.Source,
+			File:    a.Line.Pos.Filename, Line: a.Line.Pos.Line, Source: a.Line.Source,
 			Fix: fix,
 		}
 	case c.Class == nil:
 		return Finding{
 			Message: fmt.Sprintf("%s: SIP is not inspected: no class of policy-map %s (%s) with an inspect action matches %s", port, a.PolicyMap.Name, scope(a), port),
-			Line:    a.PolicyMap.Pos.Line, Source: a.PolicyMap.Source,
+			File:    a.PolicyMap.Pos.Filename, Line: a.PolicyMap.Pos.Line, Source: a.PolicyMap.Source,
 			Fix: addSIPClassOrDefault(m, a.PolicyMap.Name, port),
 		}
 	}
@@ -82,7 +82,7 @@ func notInspected(m *asa.Model, v asa.Verdict) Finding {
 	}
 	return Finding{
 		Message: fmt.Sprintf("%s: SIP is not inspected: %s is matched by class %s of policy-map %s (%s), which has no \"inspect sip\"", port, port, c.Class.Name, a.PolicyMap.Name, scope(a)),
-		Line:    c.Class.Pos.Line, Source: c.Class.Source, Fix: fix,
+		File:    c.Class.Pos.Filename, Line: c.Class.Pos.Line, Source: c.Class.Source, Fix: fix,
 	}
 }
 
@@ -161,7 +161,7 @@ var SIP002 = &Rule{
 			}
 			f := Finding{
 				Message: fmt.Sprintf("policy-map %s contains \"inspect sip\" but no service-policy applies it", pm.Name),
-				Line:    pm.Pos.Line, Source: pm.Source,
+				File:    pm.Pos.Filename, Line: pm.Pos.Line, Source: pm.Source,
 				Detail: "A policy-map does nothing until \"service-policy NAME global\" or \"service-policy NAME interface IF\" applies it, so its SIP inspection is off. " + sipInspectionWhy,
 				Key:    pm.Name,
 			}
@@ -236,12 +236,12 @@ func checkIdle(p *Pass, margin bool) {
 		}
 		f := Finding{Key: port.String() + " " + idle.Source}
 		if idle.Pos.Line > 0 {
-			f.Line, f.Column, f.Source = idle.Pos.Line, idle.Pos.Column, idle.Line
+			f.File, f.Line, f.Column, f.Source = idle.Pos.Filename, idle.Pos.Line, idle.Pos.Column, idle.Line
 		} else if t := m.FirstTimeoutLine(); t != nil {
-			f.Line, f.Source = t.Pos.Line, t.Source
+			f.File, f.Line, f.Source = t.Pos.Filename, t.Pos.Line, t.Source
 		} else {
 			a := missingAnchor(m)
-			f.Line, f.Source = a.line, a.source
+			f.File, f.Line, f.Source = a.file, a.line, a.source
 		}
 		setting := idle.Source
 		if idle.Default {

@@ -2,6 +2,7 @@
 // demos and manual testing of asaaudit's live mode.
 //
 //	ASASIM_PASSWORD=secret asasim --config fw1.cfg --known-hosts ./known_hosts
+//	asasim --capture fixtures/evidence/multi-context/fw1.txt
 package main
 
 import (
@@ -39,6 +40,7 @@ type flags struct {
 	latency       time.Duration
 	banner        string
 	outputs       []string
+	captures      []string
 }
 
 func main() {
@@ -50,13 +52,17 @@ func main() {
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f flags
 	cmd := &cobra.Command{
-		Use:   "asasim --config FILE",
+		Use:   "asasim --config FILE | --capture FILE...",
 		Short: "Cisco ASA SSH emulator (loopback only, for tests and demos)",
 		Long: `asasim serves an emulated Cisco ASA CLI over SSH on a loopback address.
 
 It answers enable, terminal pager, show running-config, show version,
-show hostname and any extra outputs given with --output, and serves until
-SIGINT or SIGTERM. The login password is read from the environment variable
+show hostname, show mode and any extra outputs given with --output, and serves
+until SIGINT or SIGTERM. --capture replays saved terminal captures instead of
+--config: each command after a privileged prompt ("fw1# show running-config",
+"fw1/voice# show conn ... long") is answered with its output, in the context the
+prompt names; prompts with a context make a multiple-context device (changeto,
+show context). The login password is read from the environment variable
 named by --password-env; if that variable is unset the well-known default
 "` + defaultPassword + `" is used. The enable password is read from the variable named by
 --enable-password-env (unset: empty enable password).`,
@@ -74,7 +80,7 @@ named by --password-env; if that variable is unset the well-known default
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.config, "config", "", "`FILE` served as the show running-config output (required)")
+	fl.StringVar(&f.config, "config", "", "`FILE` served as the show running-config output (this or --capture is required)")
 	fl.StringVar(&f.hostname, "hostname", "fw1", "device hostname (prompt)")
 	fl.StringVar(&f.listen, "listen", "127.0.0.1:2222", "loopback address to listen on")
 	fl.StringVar(&f.user, "user", "admin", "SSH username")
@@ -85,16 +91,17 @@ named by --password-env; if that variable is unset the well-known default
 	fl.DurationVar(&f.latency, "latency", 0, "delay before every command's response")
 	fl.StringVar(&f.banner, "banner", "", "banner shown before the first prompt")
 	fl.StringArrayVar(&f.outputs, "output", nil, "extra command output as 'COMMAND=FILE' (repeatable)")
-	_ = cmd.MarkFlagRequired("config")
+	fl.StringArrayVar(&f.captures, "capture", nil, "terminal capture `FILE` to replay: the commands after its prompts and their outputs (repeatable)")
+	cmd.MarkFlagsOneRequired("config", "capture")
+	cmd.MarkFlagsMutuallyExclusive("config", "capture")
 	return cmd
 }
 
 func run(ctx context.Context, f flags, stdout, stderr io.Writer) error {
-	cfg, err := os.ReadFile(f.config)
+	device, err := loadDevice(f)
 	if err != nil {
 		return err
 	}
-	outputs := make(map[string]string, len(f.outputs))
 	for _, o := range f.outputs {
 		command, file, ok := strings.Cut(o, "=")
 		if !ok || strings.TrimSpace(command) == "" || file == "" {
@@ -104,7 +111,10 @@ func run(ctx context.Context, f flags, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		outputs[command] = string(b)
+		if device.Outputs == nil {
+			device.Outputs = map[string]string{}
+		}
+		device.Outputs[command] = string(b)
 	}
 
 	password, ok := os.LookupEnv(f.passwordEnv)
@@ -115,7 +125,7 @@ func run(ctx context.Context, f flags, stdout, stderr io.Writer) error {
 	if password == "" {
 		return fmt.Errorf("$%s is set but empty", f.passwordEnv)
 	}
-	enablePassword := os.Getenv(f.enablePassEnv)
+	device.EnablePassword = os.Getenv(f.enablePassEnv)
 
 	var signer ssh.Signer
 	if f.hostKey != "" {
@@ -130,13 +140,8 @@ func run(ctx context.Context, f flags, stdout, stderr io.Writer) error {
 		Password: password,
 		HostKey:  signer,
 		Banner:   f.banner,
-		Device: asasim.Device{
-			Hostname:       f.hostname,
-			Config:         string(cfg),
-			Outputs:        outputs,
-			EnablePassword: enablePassword,
-		},
-		Faults: asasim.Faults{Latency: f.latency},
+		Device:   device,
+		Faults:   asasim.Faults{Latency: f.latency},
 	})
 	if err != nil {
 		return err
@@ -189,4 +194,28 @@ func loadOrCreateHostKey(path string) (ssh.Signer, error) {
 		return nil, err
 	}
 	return signer, fh.Close()
+}
+
+// loadDevice reads --config (with --hostname) or the --capture files.
+func loadDevice(f flags) (asasim.Device, error) {
+	if len(f.captures) == 0 {
+		cfg, err := os.ReadFile(f.config)
+		if err != nil {
+			return asasim.Device{}, err
+		}
+		return asasim.Device{Hostname: f.hostname, Config: string(cfg)}, nil
+	}
+	var captures []string
+	for _, path := range f.captures {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return asasim.Device{}, err
+		}
+		captures = append(captures, string(b))
+	}
+	d, err := asasim.DeviceFromCaptures(captures...)
+	if err != nil {
+		return asasim.Device{}, fmt.Errorf("--capture: %w", err)
+	}
+	return d, nil
 }

@@ -106,3 +106,17 @@ func TestRunRefusesNonLoopback(t *testing.T) {
 		t.Fatalf("default password printed: %q", stderr.String())
 	}
 }
+
+func TestLoadDeviceFromCaptures(t *testing.T) {
+	d, err := loadDevice(flags{captures: []string{"../../fixtures/evidence/multi-context/fw1.txt"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Hostname != "fw1" || len(d.Contexts) != 2 || !strings.Contains(d.Config, "<system>") ||
+		d.Contexts["voice"].Outputs["show service-policy"] == "" {
+		t.Errorf("device from the multi-context capture: hostname %q, %d contexts", d.Hostname, len(d.Contexts))
+	}
+	if _, err := loadDevice(flags{captures: []string{"nonexistent.txt"}}); err == nil {
+		t.Error("a missing capture file was accepted")
+	}
+}

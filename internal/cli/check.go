@@ -224,6 +224,7 @@ func appendNew(ports []asa.Port, add ...asa.Port) []asa.Port {
 
 func newCheckCmd(s *IOStreams) *cobra.Command {
 	var f auditFlags
+	var a applyFlags // --apply, --print-config: see diff.go
 	c := &cobra.Command{
 		Use:   "check [flags] FILE...",
 		Short: "Audit saved \"show running-config\" captures (FILE, or - for standard input)",
@@ -244,6 +245,12 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 			if err != nil {
 				return err
 			}
+			if opts.Rules.Evidence, err = readEvidence(c, s); err != nil {
+				return err
+			}
+			if a.active() {
+				return a.run(s, &f, args, opts)
+			}
 			var results []*audit.Result
 			var errs []report.Error
 			for _, path := range args {
@@ -258,6 +265,8 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 		},
 	}
 	f.register(c)
+	a.register(c)
+	registerEvidence(c)
 	return c
 }
 

@@ -23,6 +23,7 @@ import (
 
 type liveFlags struct {
 	auditFlags
+	apply          applyFlags // --apply SCRIPT: audit the device's config with the change simulated
 	hosts          []string
 	inventory      string
 	workers        int
@@ -53,6 +54,7 @@ the enable secret from ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither 
 		RunE: func(c *cobra.Command, _ []string) error { return runLive(c.Context(), s, f) },
 	}
 	f.register(c)
+	f.apply.register(c)
 	fl := c.Flags()
 	fl.StringArrayVar(&f.hosts, "host", nil, "firewall to audit, HOST or HOST:PORT (repeatable)")
 	fl.StringVar(&f.inventory, "inventory", "", "YAML file listing the firewalls (see README)")
@@ -217,6 +219,9 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		fmt.Fprintln(s.ErrOut, "asaaudit: WARNING: --insecure-ignore-host-key: host keys are NOT verified; a man-in-the-middle would go unnoticed and could capture the password")
 	}
 	copts := collect.Options{Timeout: f.timeout, KnownHostsFile: f.knownHosts, InsecureIgnoreHostKey: f.insecure}
+	if f.apply.active() && len(targets) != 1 {
+		return usageError{fmt.Errorf("--apply simulates a change on one firewall, got %d", len(targets))}
+	}
 	var bar *progressbar.ProgressBar
 	if s.ErrTTY && len(targets) > 1 {
 		bar = progressbar.NewOptions(len(targets), progressbar.OptionSetWriter(s.ErrOut), progressbar.OptionSetDescription("collecting"),
@@ -246,6 +251,10 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 				continue
 			}
 		}
+		if f.apply.active() {
+			// Nothing but show commands was sent: the change is simulated on the collected copy.
+			return applyChange(s, &f.auditFlags, &f.apply, r.Target, r.Config, o)
+		}
 		res, err := audit.Reader(bytes.NewReader(r.Config), r.Target, o)
 		if err != nil {
 			errs = append(errs, report.Error{Target: r.Target, Message: err.Error()})
@@ -258,6 +267,9 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			res.Version = r.Version
 		}
 		results = append(results, res)
+	}
+	if f.apply.active() && len(errs) > 0 {
+		return writeDiff(s, &f.auditFlags, report.NewDiff(nil, nil, errs, f.failOnLevel))
 	}
 	return f.finish(s, results, errs)
 }

@@ -194,3 +194,34 @@ func TestLiveFleet(t *testing.T) {
 		t.Errorf("stderr should be one line about fw17: %q", r.err)
 	}
 }
+
+// live --apply audits the device's configuration with a change simulated on the collected
+// copy: the device receives only allowlisted commands, and the diff shows what the change
+// would introduce.
+func TestLiveApply(t *testing.T) {
+	dir := t.TempDir()
+	kh := filepath.Join(dir, "known_hosts")
+	srv := startSim(t, "factory-default.txt", "fw1", kh, asasim.Faults{})
+	script := filepath.Join(dir, "change.txt")
+	if err := os.WriteFile(script, []byte("policy-map global_policy\n class inspection_default\n  no inspect sip\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runLiveCLI(t, liveEnv(simPassword), "live", "--host", srv.Addr(), "--known-hosts", kh, "--apply", script, "--format", "json")
+	if r.code != report.ExitFindings {
+		t.Fatalf("exit %d, stderr %q", r.code, r.err)
+	}
+	var d struct {
+		Introduced []struct{ Rule string } `json:"introduced"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Introduced) != 2 || d.Introduced[0].Rule != "SIP001" {
+		t.Errorf("introduced %+v", d.Introduced)
+	}
+	for _, cmd := range srv.Transcript() {
+		if cmd != "<password>" && collect.Allowed(cmd) != nil {
+			t.Errorf("device received %q", cmd)
+		}
+	}
+}

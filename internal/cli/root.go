@@ -36,6 +36,7 @@ commands that fix it.`,
 	root.AddCommand(newCheckCmd(s), newRulesCmd(s), newVersionCmd(s))
 	root.AddCommand(newConfigCmd(s))
 	root.AddCommand(newLiveCmd(s))
+	root.AddCommand(newDiffCmd(s))
 	return root
 }
 

@@ -1,0 +1,372 @@
+// Package evidence reads what a firewall is doing at run time from the output of ASA show
+// commands ("show conn ... long", "show service-policy", "show mode", "show context"), saved
+// in files or collected live, so that the rules can set it beside the configuration.
+//
+// A file may hold several outputs one after another, with or without the prompt and the
+// echoed command; the kind of each output is recognised from its content. Every record keeps
+// the file and line it came from, and a line that cannot be read is reported as a
+// Diagnostic, never guessed at.
+package evidence
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// Kind is what an output holds.
+type Kind int
+
+// Kinds of output.
+const (
+	// Other is the output of a command this package does not read (known from its echo).
+	Other Kind = iota
+	// Conns is "show conn" (plain, long or detail).
+	Conns
+	// ServicePolicies is "show service-policy".
+	ServicePolicies
+	// Mode is "show mode".
+	Mode
+	// Contexts is "show context".
+	Contexts
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Conns:
+		return "show conn"
+	case ServicePolicies:
+		return "show service-policy"
+	case Mode:
+		return "show mode"
+	case Contexts:
+		return "show context"
+	}
+	return "other"
+}
+
+// Position is a line of an evidence file.
+type Position struct {
+	File string
+	Line int
+}
+
+func (p Position) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+// Output is one command's output in an evidence file.
+type Output struct {
+	Kind Kind
+	// Pos is the command echo, or the output's first line when there is no echo.
+	Pos     Position
+	EndLine int
+	// Command is the echoed command, "" without an echo.
+	Command string
+	// Host and Context come from the echo's prompt ("fw1/admin# show conn"); empty
+	// without an echo, Context empty in single-context mode and the system space.
+	Host, Context string
+}
+
+// Diagnostic is a line that was not read.
+type Diagnostic struct {
+	Pos Position
+	// EndLine is the last line of a run of unread lines (equal to Pos.Line for one line).
+	EndLine int
+	Text    string // the (first) line as written
+	Message string
+}
+
+func (d Diagnostic) String() string {
+	at := d.Pos.String()
+	if d.EndLine > d.Pos.Line {
+		at += fmt.Sprintf("-%d", d.EndLine)
+	}
+	return fmt.Sprintf("%s: %s: %s", at, d.Message, d.Text)
+}
+
+// Evidence is everything read from one or more evidence files.
+type Evidence struct {
+	Outputs  []*Output
+	Conns    []*Conn
+	Policies []*Policy
+	// Modes holds each "show mode" answer: "single" or "multiple".
+	Modes    []ModeAnswer
+	Contexts []*Context
+	// Diagnostics are the lines that were not read, in file order.
+	Diagnostics []Diagnostic
+}
+
+// Empty reports whether e holds no output this package reads (an output of "show conn"
+// without connections is evidence that there are none, so it counts).
+func (e *Evidence) Empty() bool {
+	if e == nil {
+		return true
+	}
+	for _, o := range e.Outputs {
+		if o.Kind != Other {
+			return false
+		}
+	}
+	return true
+}
+
+// Merge returns the evidence of all of es together, in order.
+func Merge(es ...*Evidence) *Evidence {
+	out := &Evidence{}
+	for _, e := range es {
+		if e == nil {
+			continue
+		}
+		out.Outputs = append(out.Outputs, e.Outputs...)
+		out.Conns = append(out.Conns, e.Conns...)
+		out.Policies = append(out.Policies, e.Policies...)
+		out.Modes = append(out.Modes, e.Modes...)
+		out.Contexts = append(out.Contexts, e.Contexts...)
+		out.Diagnostics = append(out.Diagnostics, e.Diagnostics...)
+	}
+	return out
+}
+
+// ParseFile reads the evidence file path.
+func ParseFile(path string) (*Evidence, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if pe, ok := err.(*os.PathError); ok {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not an evidence file", path)
+	}
+	return Parse(f, path)
+}
+
+// Parse reads one or more show outputs from r; name is the file name records carry.
+func Parse(r io.Reader, name string) (*Evidence, error) {
+	p := newState(name)
+	sc := parser.NewScanner(r)
+	for sc.Scan() {
+		num, text := sc.Line()
+		p.line(num, string(text))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if sc.Binary() {
+		return nil, fmt.Errorf("%s: binary data, not a text capture of show commands", name)
+	}
+	return p.finish(), nil
+}
+
+// ParseOutput reads the output of one command collected live: command is the command that
+// was sent (it decides the kind when the output is empty), name the file name records carry
+// (e.g. "fw1/admin show conn"). Line numbers count the lines of output.
+func ParseOutput(name, command, output string) *Evidence {
+	p := newState(name)
+	p.start(Position{name, 1}, command, "", "")
+	sc := parser.NewScanner(strings.NewReader(output))
+	for sc.Scan() {
+		num, text := sc.Line()
+		p.line(num, string(text))
+	}
+	return p.finish()
+}
+
+// promptRe matches a prompt with the command typed after it: "fw1# show conn",
+// "fw1/admin# show mode", "fw1(config)# show run". The host name cannot hold a blank,
+// so no line of a show output matches.
+var promptRe = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:/([A-Za-z0-9][A-Za-z0-9._-]*))?(?:\([a-z0-9-]+\))?[#>](?: (.*))?$`)
+
+// state reads one file line by line.
+type state struct {
+	file string
+	ev   *Evidence
+	cur  *current
+	// unread is the run of unread lines outside any output, reported as one Diagnostic.
+	unread *Diagnostic
+}
+
+// current is the output being read.
+type current struct {
+	out    *Output
+	echoed bool
+	conns  connReader
+	policy policyReader
+	ctx    contextReader
+}
+
+func newState(file string) *state { return &state{file: file, ev: &Evidence{}} }
+
+func (p *state) line(num int, text string) {
+	pos := Position{p.file, num}
+	if m := promptRe.FindStringSubmatch(text); m != nil {
+		p.flushUnread()
+		p.end()
+		if cmd := strings.TrimSpace(m[3]); cmd != "" {
+			p.start(pos, cmd, m[1], m[2])
+		}
+		return
+	}
+	if strings.TrimSpace(text) == "" {
+		p.flushUnread()
+		if p.cur != nil {
+			p.blank()
+		}
+		return
+	}
+	if p.cur != nil {
+		if p.feed(pos, text) {
+			return
+		}
+		// The first line of another output (saved without its echo, after this one): the
+		// new output starts here.
+		if sniff(text) != Other {
+			p.end()
+		} else {
+			p.cur.out.EndLine = num
+			if p.cur.out.Kind != Other { // another command's output is skipped whole
+				p.diag(pos, text, fmt.Sprintf("line not recognised in %s output, not used", p.cur.out.Kind))
+			}
+			return
+		}
+	}
+	if k := sniff(text); k != Other {
+		p.flushUnread()
+		p.start(pos, "", "", "")
+		p.cur.out.Kind = k
+		if p.feed(pos, text) {
+			return
+		}
+	}
+	if p.unread != nil && p.unread.EndLine == num-1 {
+		p.unread.EndLine = num
+		return
+	}
+	p.flushUnread()
+	p.unread = &Diagnostic{Pos: pos, EndLine: num, Text: strings.TrimSpace(text),
+		Message: "not recognised as show conn, show service-policy, show mode or show context output, not used"}
+}
+
+// start opens an output at pos; its kind comes from the echoed command when there is one.
+func (p *state) start(pos Position, command, host, context string) {
+	out := &Output{Kind: commandKind(command), Pos: pos, EndLine: pos.Line, Command: command, Host: host, Context: context}
+	p.ev.Outputs = append(p.ev.Outputs, out)
+	p.cur = &current{out: out, echoed: command != ""}
+}
+
+// feed reads one line of the current output; false when the line does not belong to it.
+func (p *state) feed(pos Position, text string) bool {
+	c := p.cur
+	var ok bool
+	switch c.out.Kind {
+	case Conns:
+		ok = c.conns.line(p, pos, text)
+	case ServicePolicies:
+		ok = c.policy.line(p, pos, text)
+	case Mode:
+		ok = p.mode(pos, text)
+	case Contexts:
+		ok = c.ctx.line(p, pos, text)
+	case Other:
+		// An echoed command of unknown kind whose output turns out to be one this package
+		// reads (an abbreviation such as "sh conn l").
+		if c.echoed && c.out.EndLine == c.out.Pos.Line {
+			if k := sniff(text); k != Other {
+				c.out.Kind = k
+				return p.feed(pos, text)
+			}
+		}
+		return false
+	}
+	if ok {
+		c.out.EndLine = pos.Line
+	}
+	return ok
+}
+
+// blank handles an empty line inside an output.
+func (p *state) blank() {
+	if p.cur.out.Kind == Conns {
+		p.cur.conns.blank(p)
+	}
+}
+
+// end closes the current output.
+func (p *state) end() {
+	if p.cur == nil {
+		return
+	}
+	if p.cur.out.Kind == Conns {
+		p.cur.conns.flush(p)
+	}
+	p.cur = nil
+}
+
+func (p *state) finish() *Evidence {
+	p.flushUnread()
+	p.end()
+	sort.SliceStable(p.ev.Diagnostics, func(i, j int) bool { return p.ev.Diagnostics[i].Pos.Line < p.ev.Diagnostics[j].Pos.Line })
+	return p.ev
+}
+
+func (p *state) diag(pos Position, text, msg string) {
+	p.ev.Diagnostics = append(p.ev.Diagnostics, Diagnostic{Pos: pos, EndLine: pos.Line, Text: strings.TrimSpace(text), Message: msg})
+}
+
+func (p *state) flushUnread() {
+	if p.unread == nil {
+		return
+	}
+	d := *p.unread
+	if d.EndLine > d.Pos.Line {
+		d.Message = fmt.Sprintf("%d lines %s", d.EndLine-d.Pos.Line+1, d.Message)
+	}
+	p.ev.Diagnostics = append(p.ev.Diagnostics, d)
+	p.unread = nil
+}
+
+// commandKind recognises an echoed command, abbreviations included ("sh conn", "sh serv").
+func commandKind(command string) Kind {
+	f := strings.Fields(strings.ToLower(command))
+	if len(f) < 2 || !prefixOf(f[0], "show", 2) {
+		return Other
+	}
+	switch {
+	case prefixOf(f[1], "conn", 4):
+		return Conns
+	case prefixOf(f[1], "service-policy", 4):
+		return ServicePolicies
+	case prefixOf(f[1], "mode", 3):
+		return Mode
+	case prefixOf(f[1], "context", 4):
+		return Contexts
+	}
+	return Other
+}
+
+// prefixOf reports whether w abbreviates keyword with at least min letters.
+func prefixOf(w, keyword string, min int) bool {
+	return len(w) >= min && strings.HasPrefix(keyword, w)
+}
+
+// sniff recognises the first line of an output saved without its echo.
+func sniff(text string) Kind {
+	t := strings.TrimSpace(text)
+	switch {
+	case connCountRe.MatchString(t), strings.HasPrefix(t, "Flags: "), connLineStart(t):
+		return Conns
+	case t == "Global policy:", interfacePolicyRe.MatchString(t), servicePolicyRe.MatchString(t):
+		return ServicePolicies
+	case modeRe.MatchString(t):
+		return Mode
+	case contextHeaderRe.MatchString(t):
+		return Contexts
+	}
+	return Other
+}

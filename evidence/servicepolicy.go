@@ -1,0 +1,195 @@
+package evidence
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Policy is one applied policy-map in a "show service-policy" output with its per-class
+// counters:
+//
+//	Global policy:
+//	  Service-policy: global_policy
+//	    Class-map: inspection_default
+//	      Inspect: sip , packet 458106, lock fail 0, drop 0, reset-drop 0
+//	               tcp-proxy: bytes in buffer 0, bytes dropped 0
+//
+// 9.x adds ", 5-min-pkt-rate 0 pkts/sec, v6-fail-close 0 sctp-drop-override 0" to each
+// Inspect line.
+type Policy struct {
+	Pos    Position // the "Service-policy:" line
+	Output *Output
+	// Scope is "global" or the interface name, as in "service-policy NAME interface IF";
+	// "" when the output shows neither (a filtered capture).
+	Scope   string
+	Name    string
+	Classes []*Class
+}
+
+// Class is one class of a Policy.
+type Class struct {
+	Pos      Position // the "Class-map:" line
+	Name     string
+	Inspects []*Inspect
+	// Other holds the class's lines this package knows but does not use ("Set connection
+	// ..." and the lines indented under them), as written.
+	Other []string
+}
+
+// Inspect is one "Inspect:" line: an inspection engine's counters in one class.
+type Inspect struct {
+	Pos    Position
+	Source string // the line as written, without its indentation
+	// Protocol is the inspection engine ("sip", "dns", "h323"); Args the words after it
+	// (an inspect policy-map, "h225"/"ras", ...).
+	Protocol string
+	Args     []string
+	// Packets and Drops are the "packet" and "drop" counters.
+	Packets, Drops int64
+	// Counters holds every counter by its name as printed: "packet", "lock fail", "drop",
+	// "reset-drop", and on 9.x "5-min-pkt-rate", "v6-fail-close", "sctp-drop-override".
+	Counters map[string]int64
+}
+
+// FindPolicies returns the policies of e named name in scope ("global" or an interface
+// name), in file order; a policy whose scope the output does not show matches any scope.
+func (e *Evidence) FindPolicies(scope, name string) []*Policy {
+	var out []*Policy
+	for _, p := range e.Policies {
+		if p.Name == name && (p.Scope == scope || p.Scope == "") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Class returns the class of p named name, or nil.
+func (p *Policy) Class(name string) *Class {
+	for _, c := range p.Classes {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Inspect returns the class's Inspect line for protocol, or nil.
+func (c *Class) Inspect(protocol string) *Inspect {
+	for _, i := range c.Inspects {
+		if i.Protocol == protocol {
+			return i
+		}
+	}
+	return nil
+}
+
+var (
+	interfacePolicyRe = regexp.MustCompile(`^Interface (\S+):$`)
+	servicePolicyRe   = regexp.MustCompile(`^Service-policy: (\S+)$`)
+	classMapRe        = regexp.MustCompile(`^Class-map: (\S+)$`)
+	tcpProxyRe        = regexp.MustCompile(`^tcp-proxy: bytes in buffer \d+, bytes dropped \d+$`)
+)
+
+// policyReader reads the lines of one "show service-policy" output.
+type policyReader struct {
+	scope   string
+	policy  *Policy
+	class   *Class
+	inspect *Inspect
+	// inSet is true after a "Set connection" line, whose indentation is setIndent: the
+	// lines indented deeper belong to it.
+	inSet     bool
+	setIndent int
+}
+
+func (r *policyReader) line(p *state, pos Position, text string) bool {
+	t := strings.TrimSpace(text)
+	indent := len(text) - len(strings.TrimLeft(text, " \t"))
+	if r.inSet && indent > r.setIndent && r.class != nil {
+		r.class.Other = append(r.class.Other, t)
+		return true
+	}
+	r.inSet = false
+	switch {
+	case t == "Global policy:":
+		r.newScope("global")
+	case interfacePolicyRe.MatchString(t):
+		r.newScope(interfacePolicyRe.FindStringSubmatch(t)[1])
+	case servicePolicyRe.MatchString(t):
+		r.policy = &Policy{Pos: pos, Output: p.cur.out, Scope: r.scope, Name: servicePolicyRe.FindStringSubmatch(t)[1]}
+		r.class, r.inspect = nil, nil
+		p.ev.Policies = append(p.ev.Policies, r.policy)
+	case classMapRe.MatchString(t):
+		if r.policy == nil {
+			p.diag(pos, text, "Class-map line without a Service-policy line above it, not used")
+			return true
+		}
+		r.class = &Class{Pos: pos, Name: classMapRe.FindStringSubmatch(t)[1]}
+		r.inspect = nil
+		r.policy.Classes = append(r.policy.Classes, r.class)
+	case strings.HasPrefix(t, "Inspect:"):
+		if r.class == nil {
+			p.diag(pos, text, "Inspect line without a Class-map line above it, not used")
+			return true
+		}
+		in, err := parseInspect(t)
+		if err != nil {
+			p.diag(pos, text, "Inspect line not readable ("+err.Error()+"), not used")
+			r.inspect = nil
+			return true
+		}
+		in.Pos = pos
+		r.inspect = in
+		r.class.Inspects = append(r.class.Inspects, in)
+	case tcpProxyRe.MatchString(t) && r.inspect != nil:
+		// The TCP proxy's buffer counters of the Inspect line above.
+	case strings.HasPrefix(t, "Set connection") && r.class != nil:
+		r.class.Other = append(r.class.Other, t)
+		r.setIndent, r.inSet = indent, true
+	default:
+		return false
+	}
+	return true
+}
+
+func (r *policyReader) newScope(scope string) {
+	r.scope = scope
+	r.policy, r.class, r.inspect = nil, nil, nil
+}
+
+// parseInspect reads "Inspect: PROTO [ARGS] , packet N, lock fail N, drop N, ...".
+func parseInspect(t string) (*Inspect, error) {
+	body := strings.TrimSpace(strings.TrimPrefix(t, "Inspect:"))
+	head, counters, ok := strings.Cut(body, ",")
+	words := strings.Fields(head)
+	if !ok || len(words) == 0 {
+		return nil, fmt.Errorf("no counters")
+	}
+	in := &Inspect{Source: t, Protocol: words[0], Args: words[1:], Counters: map[string]int64{}}
+	var name []string
+	for _, tok := range strings.Fields(strings.ReplaceAll(counters, ",", " ")) {
+		n, err := strconv.ParseInt(tok, 10, 64)
+		switch {
+		case err == nil && len(name) > 0:
+			in.Counters[strings.Join(name, " ")] = n
+			name = nil
+		case err == nil:
+			return nil, fmt.Errorf("number %s without a counter name", tok)
+		case strings.Contains(tok, "/") && len(name) == 0:
+			// a unit after a value ("pkts/sec")
+		default:
+			name = append(name, tok)
+		}
+	}
+	if len(name) > 0 {
+		return nil, fmt.Errorf("counter %q without a value", strings.Join(name, " "))
+	}
+	var has bool
+	if in.Packets, has = in.Counters["packet"]; !has {
+		return nil, fmt.Errorf("no packet counter")
+	}
+	in.Drops = in.Counters["drop"]
+	return in, nil
+}

@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/asaaudit/asaaudit/audit"
+	"github.com/asaaudit/asaaudit/change"
+	"github.com/asaaudit/asaaudit/parser"
+	"github.com/asaaudit/asaaudit/report"
+)
+
+func newDiffCmd(s *IOStreams) *cobra.Command {
+	var f auditFlags
+	c := &cobra.Command{
+		Use:   "diff [flags] BEFORE AFTER",
+		Short: "Compare two configurations: the findings a change introduces, resolves and leaves",
+		Long: `diff audits BEFORE and AFTER (saved "show running-config" captures; - for standard input)
+and reports the findings the change introduces, those it resolves and those it leaves
+unchanged, matched by fingerprint (lines that only moved do not count as changes). The exit
+code is 1 only when the change introduces a finding at or above --fail-on: a change is not
+blocked by the debt it did not create. text and json show the three groups; sarif, junit
+and github carry the introduced findings.
+
+To review a change script before it is typed in, use check FILE --apply SCRIPT.`,
+		Example: `  asaaudit diff running-before.txt running-after.txt
+  asaaudit diff --sip-port udp/5080 --keepalive 30s --format json old.txt new.txt`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := f.noBaseline("diff"); err != nil {
+				return err
+			}
+			opts, failOn, err := f.options()
+			if err != nil {
+				return err
+			}
+			if args[0] == "-" && args[1] == "-" {
+				return usageError{errors.New("diff: only one of BEFORE and AFTER can be standard input (-)")}
+			}
+			var errs []report.Error
+			res := make([]*audit.Result, 2)
+			for i, path := range args {
+				if host, ok := strings.CutPrefix(path, "live:"); ok {
+					errs = append(errs, report.Error{Target: path, Message: fmt.Sprintf("%s: diff cannot collect from a device yet: save its configuration with asaaudit live --host %s --save DIR and diff the saved file", path, host)})
+					continue
+				}
+				if res[i], err = audit.File(path, s.In, opts); err != nil {
+					errs = append(errs, report.Error{Target: path, Message: err.Error()})
+				}
+			}
+			return writeDiff(s, &f, report.NewDiff(res[0], res[1], errs, failOn))
+		},
+	}
+	f.register(c)
+	for _, name := range []string{"baseline", "write-baseline"} {
+		_ = c.Flags().MarkHidden(name)
+	}
+	return c
+}
+
+// noBaseline refuses the baseline flags: comparing before and after is what separates
+// the findings a change brings from the existing ones.
+func (f *auditFlags) noBaseline(cmd string) error {
+	if f.baseline != "" || f.writeBaseline != "" {
+		return usageError{fmt.Errorf("%s compares the configuration before and after a change: --baseline and --write-baseline do not apply", cmd)}
+	}
+	return nil
+}
+
+// applyFlags are check's --apply and --print-config.
+type applyFlags struct {
+	change      string
+	printConfig bool
+}
+
+func (a *applyFlags) register(c *cobra.Command) {
+	fl := c.Flags()
+	fl.StringVar(&a.change, "apply", "", "simulate the change script `SCRIPT` (configuration-mode commands) on the one FILE and report, as diff does, what it introduces, resolves and leaves unchanged")
+	fl.BoolVar(&a.printConfig, "print-config", false, "with --apply: print the resulting configuration (the sections the audit reads) instead of the report")
+}
+
+// active reports whether check is to simulate a change rather than audit its files.
+func (a *applyFlags) active() bool { return a.change != "" || a.printConfig }
+
+// run is check --apply: it reads the one configuration in args and simulates the change on it.
+func (a *applyFlags) run(s *IOStreams, f *auditFlags, args []string, opts audit.Options) error {
+	switch {
+	case a.change == "":
+		return usageError{errors.New("--print-config needs --apply SCRIPT")}
+	case len(args) != 1:
+		return usageError{fmt.Errorf("--apply simulates a change on one configuration, got %d files", len(args))}
+	case args[0] == "-" && a.change == "-":
+		return usageError{errors.New("--apply: only one of FILE and SCRIPT can be standard input (-)")}
+	}
+	if err := f.noBaseline("check --apply"); err != nil {
+		return err
+	}
+	src, name, err := readConfig(args[0], s.In)
+	if err != nil {
+		return writeDiff(s, f, report.NewDiff(nil, nil, []report.Error{{Target: args[0], Message: err.Error()}}, f.failOnLevel))
+	}
+	return applyChange(s, f, a, name, src, opts)
+}
+
+// applyChange audits the configuration src (named name) before and after the change
+// script a.change, and writes the diff, or with --print-config the resulting configuration.
+// live --apply can call it with a collected configuration.
+func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []byte, opts audit.Options) error {
+	failed := func(target string, err error) error {
+		return writeDiff(s, f, report.NewDiff(nil, nil, []report.Error{{Target: target, Message: err.Error()}}, f.failOnLevel))
+	}
+	before, err := audit.Reader(bytes.NewReader(src), name, opts)
+	if err != nil {
+		return failed(name, err)
+	}
+	var script *change.Script
+	if a.change == "-" {
+		script, err = change.Read(s.In, "<stdin>")
+	} else {
+		script, err = change.ReadFile(a.change)
+	}
+	if err != nil {
+		d := report.NewDiff(before, nil, []report.Error{{Target: a.change, Message: err.Error()}}, f.failOnLevel)
+		d.Change = a.change
+		return writeDiff(s, f, d)
+	}
+	// The configuration is parsed again for AFTER, so that BEFORE keeps its own.
+	cfg, err := parser.Parse(bytes.NewReader(src), name)
+	if err != nil {
+		return failed(name, err)
+	}
+	applied := script.Apply(cfg)
+	var skipped []report.Unsimulated
+	for _, k := range applied.Skipped {
+		skipped = append(skipped, report.Unsimulated{File: k.Pos.Filename, Line: k.Pos.Line, Command: k.Text, Reason: k.Reason})
+	}
+	if a.printConfig {
+		return printConfig(s, f, cfg, script.File, skipped)
+	}
+	d := report.NewDiff(before, audit.Config(cfg, opts), nil, f.failOnLevel)
+	d.Change = script.File
+	d.AddNotSimulated(skipped...)
+	return writeDiff(s, f, d)
+}
+
+// printConfig writes the configuration a change script produced, to --output or standard
+// output; the commands not simulated go to standard error.
+func printConfig(s *IOStreams, f *auditFlags, cfg *parser.Config, script string, skipped []report.Unsimulated) error {
+	for _, k := range skipped {
+		fmt.Fprintf(s.ErrOut, "asaaudit: %s:%d: not simulated: %s: %s\n", k.File, k.Line, k.Reason, k.Command)
+	}
+	write := func(w io.Writer) error {
+		fmt.Fprintf(w, "! %s with %s applied, as simulated by asaaudit: only the sections the audit reads\n", cfg.File, script)
+		return parser.Print(w, cfg)
+	}
+	if f.output != "" {
+		return writeFile(f.output, write)
+	}
+	return write(s.Out)
+}
+
+// readConfig reads the configuration in path ("-" is standard input) whole, for parsing
+// twice; the errors read as audit.File's do.
+func readConfig(path string, stdin io.Reader) ([]byte, string, error) {
+	if path == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, "", fmt.Errorf("read <stdin>: %w", err)
+		}
+		return b, "<stdin>", nil
+	}
+	st, err := os.Stat(path)
+	if err == nil && st.IsDir() {
+		return nil, "", fmt.Errorf("%s: is a directory, not a configuration file", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return b, path, nil
+}
+
+// writeDiff prints input errors to stderr, writes each --format output of d and returns
+// the exit code. When an input could not be read the text format adds nothing to the
+// error lines; the other formats still write their document, with the errors in it.
+func writeDiff(s *IOStreams, f *auditFlags, d *report.Diff) error {
+	outs, err := parseOutputs(f.format, f.output)
+	if err != nil {
+		return usageError{err}
+	}
+	for _, e := range d.Errors {
+		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", e.Message)
+	}
+	for _, o := range outs {
+		if o.format == "text" && len(d.Errors) > 0 {
+			continue
+		}
+		opts := report.Options{Quiet: f.quiet, ToolVersion: releaseVersion()}
+		if o.file == "" {
+			opts.Color = s.Color()
+			err = report.WriteDiff(s.Out, o.format, d, opts)
+		} else {
+			err = writeFile(o.file, func(w io.Writer) error { return report.WriteDiff(w, o.format, d, opts) })
+		}
+		if err != nil {
+			return fmt.Errorf("%s output: %w", o.format, err)
+		}
+	}
+	if d.Summary.ExitCode != 0 {
+		return exitError{d.Summary.ExitCode}
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDiffAndApplyExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	noInspect := write("no-inspect.txt", "policy-map global_policy\n class inspection_default\n  no inspect sip\n")
+	harmless := write("harmless.txt", "timeout sip 1:00:00\n")
+	jsonScript := write("change.json", `{"commands": ["timeout sip 0:05:00"]}`)
+	showOutput := write("show.txt", "timeout sip 0:05:00\nGlobal policy:\n")
+	notes := write("notes.txt", "shopping list\neggs\n")
+	factory, noSIP := fixtures+"factory-default.txt", fixtures+"no-sip.txt"
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // substring; "" means stderr must be empty
+		stdout string // substring
+	}{
+		{"diff introduces", []string{"diff", factory, noSIP}, 1, "", "introduced (2):"},
+		{"diff resolves", []string{"diff", noSIP, factory}, 0, "", "resolved (2):"},
+		{"diff of the same file", []string{"diff", noSIP, noSIP}, 0, "", "unchanged (2):"},
+		{"diff fail-on never", []string{"diff", "--fail-on", "never", factory, noSIP}, 0, "", "2 introduced"},
+		{"diff missing file", []string{"diff", factory, filepath.Join(dir, "nope.txt")}, 2, "nope.txt: no such file or directory", ""},
+		{"diff not asa", []string{"diff", notes, factory}, 2, "no ASA configuration lines", ""},
+		{"diff live", []string{"diff", "live:fw1", factory}, 2, "live:fw1: diff cannot collect from a device yet: save its configuration with asaaudit live --host fw1 --save DIR", ""},
+		{"diff one file", []string{"diff", factory}, 2, "accepts 2 arg(s)", ""},
+		{"diff both stdin", []string{"diff", "-", "-"}, 2, "only one of BEFORE and AFTER", ""},
+		{"diff baseline", []string{"diff", "--baseline", "b.json", factory, noSIP}, 2, "--baseline and --write-baseline do not apply", ""},
+		{"apply introduces", []string{"check", factory, "--apply", noInspect}, 1, "", "introduced (2):"},
+		{"apply harmless", []string{"check", factory, "--apply", harmless}, 0, "", "0 introduced"},
+		{"apply json script", []string{"check", factory, "--apply", jsonScript}, 2, "change.json:1: JSON: not a configuration-mode change script", ""},
+		{"apply show output", []string{"check", factory, "--apply", showOutput}, 2, `show.txt:2: "Global policy:" is not a configuration command`, ""},
+		{"apply missing script", []string{"check", factory, "--apply", filepath.Join(dir, "nope.txt")}, 2, "nope.txt: no such file or directory", ""},
+		{"apply missing config", []string{"check", filepath.Join(dir, "nope.txt"), "--apply", harmless}, 2, "nope.txt: no such file or directory", ""},
+		{"apply two files", []string{"check", factory, noSIP, "--apply", harmless}, 2, "one configuration, got 2 files", ""},
+		{"print-config without apply", []string{"check", factory, "--print-config"}, 2, "--print-config needs --apply", ""},
+		{"apply sarif carries the introduced", []string{"check", factory, "--apply", noInspect, "--format", "sarif"}, 1, "", `"ruleId": "SIP001"`},
+		{"apply print-config", []string{"check", factory, "--apply", noInspect, "--print-config"}, 0, "", "policy-map global_policy\n class inspection_default\n  inspect dns preset_dns_map\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, false, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d; stderr %q", r.code, tt.code, r.err)
+			}
+			if tt.stderr == "" && r.err != "" {
+				t.Errorf("unexpected stderr %q", r.err)
+			}
+			if !strings.Contains(r.err, tt.stderr) {
+				t.Errorf("stderr %q does not contain %q", r.err, tt.stderr)
+			}
+			if tt.code == 2 && strings.Count(r.err, "\n") != 1 {
+				t.Errorf("stderr is not one line: %q", r.err)
+			}
+			if !strings.Contains(r.out, tt.stdout) {
+				t.Errorf("stdout does not contain %q:\n%s", tt.stdout, r.out)
+			}
+		})
+	}
+}
+
+// The script can come from standard input, and the configuration too.
+func TestApplyStdin(t *testing.T) {
+	r := runCLI(t, "no service-policy global_policy global\n", nil, false, "check", fixtures+"factory-default.txt", "--apply", "-", "--format", "json")
+	var doc struct {
+		Change     string
+		Introduced []struct{ Rule, File string }
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatalf("%v: %s %s", err, r.out, r.err)
+	}
+	if r.code != 1 || doc.Change != "<stdin>" || len(doc.Introduced) != 3 {
+		t.Errorf("exit %d, document %+v", r.code, doc)
+	}
+	src, err := os.ReadFile(fixtures + "factory-default.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "c.txt")
+	if err := os.WriteFile(script, []byte("timeout sip 0:05:00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, string(src), nil, false, "check", "-", "--apply", script, "--register-interval", "10m")
+	if r.code != 1 || !strings.Contains(r.out, script+":1: error SIP003 udp/5060") {
+		t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
+	}
+}

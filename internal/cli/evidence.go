@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/asaaudit/asaaudit/evidence"
+)
+
+// maxEvidenceWarnings bounds the unread-line warnings printed per run; the rest are counted.
+const maxEvidenceWarnings = 10
+
+// registerEvidence adds --evidence to c. The values are read back by readEvidence, so that
+// the flag needs no field in auditFlags.
+func registerEvidence(c *cobra.Command) {
+	c.Flags().StringArray("evidence", nil, "saved output of \"show conn ... long\" and \"show service-policy\" (several may be concatenated, with or without the prompt) to set beside the configuration: enables the RUN rules (`FILE`, repeatable)")
+}
+
+// readEvidence reads the --evidence files of c: nil when none is given. A file that cannot
+// be read or holds no show output asaaudit reads is a usage error; lines that are not read
+// are warnings on stderr (unless --quiet).
+func readEvidence(c *cobra.Command, s *IOStreams) (*evidence.Evidence, error) {
+	paths, _ := c.Flags().GetStringArray("evidence")
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	quiet, _ := c.Flags().GetBool("quiet")
+	var all []*evidence.Evidence
+	for _, path := range paths {
+		ev, err := evidence.ParseFile(path)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--evidence: %w", err)}
+		}
+		if ev.Empty() {
+			return nil, usageError{fmt.Errorf("--evidence: %s: no \"show conn\", \"show service-policy\", \"show mode\" or \"show context\" output found", path)}
+		}
+		all = append(all, ev)
+	}
+	ev := evidence.Merge(all...)
+	if !quiet {
+		for i, d := range ev.Diagnostics {
+			if i == maxEvidenceWarnings {
+				fmt.Fprintf(s.ErrOut, "asaaudit: warning: %d more evidence lines not read\n", len(ev.Diagnostics)-maxEvidenceWarnings)
+				break
+			}
+			fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s\n", d)
+		}
+	}
+	return ev, nil
+}

@@ -1,0 +1,379 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/evidence"
+)
+
+// The RUN rules set what the firewall showed at run time (Options.Evidence) beside the
+// configuration. Each finding points at the configuration line it corroborates (the line
+// the matching SIP rule would point at) and names the evidence file and line in its message.
+
+// RUN001 reports SIP flows seen on a port that no applied "inspect sip" covers.
+var RUN001 = &Rule{
+	ID:       "RUN001",
+	Title:    "SIP flows seen on a port that SIP inspection does not cover",
+	Severity: Error,
+	Check: func(p *Pass) {
+		m := p.Model
+		for _, port := range p.Options.Ports {
+			flows := sipFlows(p, port)
+			if len(flows) == 0 {
+				continue
+			}
+			v := m.SIP(port)
+			if v.Best != nil && v.Best.Inspected() {
+				continue
+			}
+			f := notInspected(m, v)
+			f.Key = port.String()
+			f.Message = fmt.Sprintf("%s: %s seen without SIP inspection: %s; the configuration agrees: %s",
+				port, count(distinct(flows), "SIP flow"), flowList(flows, func(c *evidence.Conn) string {
+					return fmt.Sprintf("flags %s, idle %s", c.Flags, evidence.FormatDuration(c.Idle))
+				}), strings.TrimPrefix(f.Message, port.String()+": SIP is not inspected: "))
+			detail := []string{sipInspectionWhy}
+			if n := countFlag(flows, 'T'); n > 0 {
+				detail = append(detail, fmt.Sprintf("%s the T (SIP) flag, which the ASA sets on connections its SIP inspection handles: the configuration audited may not be the one running.", count(n, "of these flows carries", "of these flows carry")))
+			}
+			f.Detail = strings.Join(detail, " ")
+			p.Report(f)
+		}
+	},
+}
+
+// RUN002 reports SIP flows whose timeout, as the firewall shows it, is shorter than the
+// clients' refresh interval.
+var RUN002 = &Rule{
+	ID:       "RUN002",
+	Title:    "observed SIP flow times out before the clients refresh it",
+	Severity: Error,
+	Check: func(p *Pass) {
+		m := p.Model
+		for _, port := range p.Options.Ports {
+			refresh, what := p.Options.RefreshFor(port)
+			if refresh <= 0 {
+				continue
+			}
+			byTimeout := map[time.Duration][]*evidence.Conn{}
+			var timeouts []time.Duration
+			for _, c := range sipFlows(p, port) {
+				if !c.HasTimeout || c.Timeout == 0 || c.Timeout >= refresh {
+					continue
+				}
+				if byTimeout[c.Timeout] == nil {
+					timeouts = append(timeouts, c.Timeout)
+				}
+				byTimeout[c.Timeout] = append(byTimeout[c.Timeout], c)
+			}
+			slices.Sort(timeouts)
+			for _, t := range timeouts {
+				flows := byTimeout[t]
+				idle, how := observedIdle(m, port, t)
+				f := idleFinding(m, idle)
+				f.Key = port.String() + " " + evidence.FormatDuration(t)
+				f.Message = fmt.Sprintf("%s: %s observed with a %s idle timeout, shorter than the clients' %s %s: %s",
+					port, count(distinct(flows), "SIP flow"), evidence.FormatDuration(t), human(refresh), what, flowList(flows, nil))
+				f.Detail = "The firewall itself shows the timeout: the connection and its NAT/PAT translation expire between two refreshes, so requests from the provider (INVITE for an incoming call) reach a closed pinhole and are dropped until the client sends again. " + how
+				f.Fix = idleFix(idle, recommendedIdle(refresh, idle.Key))
+				p.Report(f)
+			}
+		}
+	},
+}
+
+// nearExpiryPercent is the share of its timeout a flow's idle time may reach before RUN003
+// reports it (within 20 % of expiry).
+const nearExpiryPercent = 80
+
+// RUN003 reports SIP flows whose idle time has come within 20 % of their timeout.
+var RUN003 = &Rule{
+	ID:       "RUN003",
+	Title:    "observed SIP flow is close to idling out",
+	Severity: Warning,
+	Check: func(p *Pass) {
+		m := p.Model
+		for _, port := range p.Options.Ports {
+			var flows []*evidence.Conn
+			var longest *evidence.Conn
+			for _, c := range sipFlows(p, port) {
+				if c.HasTimeout && c.Timeout > 0 && c.Idle*100 >= c.Timeout*nearExpiryPercent {
+					flows = append(flows, c)
+					if longest == nil || c.Idle > longest.Idle {
+						longest = c
+					}
+				}
+			}
+			if len(flows) == 0 {
+				continue
+			}
+			idle, how := observedIdle(m, port, longest.Timeout)
+			f := idleFinding(m, idle)
+			f.Key = port.String()
+			f.Message = fmt.Sprintf("%s: %s idle for %d %% or more of the idle timeout: %s", port, count(distinct(flows), "SIP flow"), nearExpiryPercent,
+				flowList(flows, func(c *evidence.Conn) string {
+					return fmt.Sprintf("idle %s of %s", evidence.FormatDuration(c.Idle), evidence.FormatDuration(c.Timeout))
+				}))
+			f.Detail = "Whatever the clients are configured to do, they are not refreshing these flows often enough: one more late or lost packet and the connection and its NAT/PAT translation expire, and incoming calls fail until the client sends again. Make the clients send keepalives more often, or raise the idle timeout (the fix proposes twice the longest idle time seen, or twice the refresh interval when that is more). " + how
+			want := recommendedIdle(longest.Idle, idle.Key)
+			if refresh, _ := p.Options.RefreshFor(port); refresh > 0 {
+				want = max(want, recommendedIdle(refresh, idle.Key))
+			}
+			f.Fix = idleFix(idle, want)
+			p.Report(f)
+		}
+	},
+}
+
+// RUN004 reports an "inspect sip" whose packet counter is 0 while SIP flows exist on the
+// port it is configured to cover.
+var RUN004 = &Rule{
+	ID:       "RUN004",
+	Title:    "inspect sip is configured but inspects no packets",
+	Severity: Warning,
+	Check: func(p *Pass) {
+		m := p.Model
+		ev := p.Options.Evidence
+		for _, port := range p.Options.Ports {
+			flows := sipFlows(p, port)
+			if len(flows) == 0 {
+				continue
+			}
+			v := m.SIP(port)
+			if v.Best == nil || !v.Best.Inspected() {
+				continue // RUN001
+			}
+			a, c := v.Best.Applied, v.Best.Class
+			var counters []*evidence.Inspect
+			for _, pol := range ev.FindPolicies(a.Scope, a.PolicyMap.Name) {
+				if !hostMatches(p, pol.Output) {
+					continue
+				}
+				if cl := pol.Class(c.Name); cl != nil {
+					if in := cl.Inspect("sip"); in != nil {
+						counters = append(counters, in)
+					}
+				}
+			}
+			if len(counters) == 0 || slices.ContainsFunc(counters, func(in *evidence.Inspect) bool { return in.Packets > 0 }) {
+				continue
+			}
+			in := counters[len(counters)-1]
+			f := Finding{
+				Key:  port.String() + " " + a.PolicyMap.Name + " " + c.Name,
+				Line: c.Pos.Line, Source: c.Source,
+				Message: fmt.Sprintf("%s: class %s of policy-map %s (%s) has \"inspect sip\", but its packet counter is 0 (%s: %s) while %s: %s",
+					port, c.Name, a.PolicyMap.Name, scope(a), in.Pos, in.Source, count(distinct(flows), "SIP flow exists", "SIP flows exist"), flowList(flows, nil)),
+				Detail: "The class does not match the SIP traffic, so the flows are not inspected: no address rewriting in SIP and SDP, no pinholes for media or inbound requests. " +
+					"Check what the class matches against the flows' addresses and ports (an access-list that permits the wrong protocol, port or hosts is the usual cause), and that no interface policy overrides this one on the flows' interfaces. Counters count since the last reboot or \"clear service-policy\".",
+			}
+			if v.Best.Assumed != "" {
+				f.Detail += " The audit assumed the class matches: " + v.Best.Assumed + "."
+			}
+			f.Fix = addSIPClass(m, a.PolicyMap.Name, port)
+			p.Report(f)
+		}
+	},
+}
+
+// RUN005 reports, per SIP flow, the longest idle time seen: the clients' real refresh
+// interval on that flow is at least that long.
+var RUN005 = &Rule{
+	ID:       "RUN005",
+	Title:    "longest idle time observed on a SIP flow",
+	Severity: Info,
+	Check: func(p *Pass) {
+		m := p.Model
+		for _, port := range p.Options.Ports {
+			refresh, what := p.Options.RefreshFor(port)
+			for _, obs := range observations(sipFlows(p, port)) {
+				c := obs.longest
+				idle := m.SIP(port).Idle
+				if obs.timeout != nil {
+					idle, _ = observedIdle(m, port, obs.timeout.Timeout)
+				}
+				f := idleFinding(m, idle)
+				f.Key = c.Key()
+				f.Message = fmt.Sprintf("%s: %s: longest idle time seen %s (%s, %s)", port, c, evidence.FormatDuration(c.Idle), count(obs.n, "observation"), c.Pos)
+				if obs.timeout != nil {
+					f.Message += ", timeout " + evidence.FormatDuration(obs.timeout.Timeout)
+				}
+				f.Message += fmt.Sprintf(": the clients' real refresh interval on this flow is at least %s", evidence.FormatDuration(c.Idle))
+				if refresh > 0 && c.Idle > refresh {
+					f.Message += fmt.Sprintf(", longer than their %s %s", human(refresh), what)
+				}
+				f.Detail = "The idle time is how long the flow has gone without a packet, so its largest value is a measured lower bound of the interval at which the clients really refresh the flow; more snapshots (show conn at different times) make it tighter. The idle timeout must stay above it."
+				p.Report(f)
+			}
+		}
+	},
+}
+
+// sipFlows returns the connections of the evidence that use port on either end, in the
+// outputs that belong to the audited configuration.
+func sipFlows(p *Pass, port asa.Port) []*evidence.Conn {
+	ev := p.Options.Evidence
+	if ev == nil {
+		return nil
+	}
+	var out []*evidence.Conn
+	for _, c := range ev.Conns {
+		if c.HasPort(port.Proto, port.Number) && hostMatches(p, c.Output) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// hostMatches reports whether an output belongs to the audited configuration: an output
+// captured with a prompt belongs to the configuration whose hostname is the prompt's host
+// or context; one without a prompt, or a configuration without a hostname, matches any.
+func hostMatches(p *Pass, o *evidence.Output) bool {
+	host := p.Model.Config.Hostname
+	if o == nil || o.Host == "" || host == "" {
+		return true
+	}
+	return strings.EqualFold(o.Host, host) || strings.EqualFold(o.Context, host)
+}
+
+// observation is one flow seen in one or more snapshots.
+type observation struct {
+	longest *evidence.Conn // the snapshot with the longest idle time
+	timeout *evidence.Conn // the last snapshot that shows the timeout, nil when none does
+	n       int
+}
+
+// observations groups connections by flow (protocol and both ends), in order of first sight.
+func observations(conns []*evidence.Conn) []*observation {
+	var out []*observation
+	byKey := map[string]*observation{}
+	for _, c := range conns {
+		o := byKey[c.Key()]
+		if o == nil {
+			o = &observation{longest: c}
+			byKey[c.Key()] = o
+			out = append(out, o)
+		}
+		o.n++
+		if c.Idle > o.longest.Idle {
+			o.longest = c
+		}
+		if c.HasTimeout {
+			o.timeout = c
+		}
+	}
+	return out
+}
+
+// distinct counts the flows among conns (a flow seen in several snapshots counts once).
+func distinct(conns []*evidence.Conn) int { return len(observations(conns)) }
+
+// maxListed is how many flows a message names; the rest are counted.
+const maxListed = 3
+
+// flowList names flows (each once, in order of first sight) with where they were seen, and
+// what about each matters when more is given.
+func flowList(conns []*evidence.Conn, more func(*evidence.Conn) string) string {
+	obs := observations(conns)
+	var parts []string
+	for i, o := range obs {
+		if i == maxListed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(obs)-maxListed))
+			break
+		}
+		c := o.longest
+		s := fmt.Sprintf("%s (%s", c, c.Pos)
+		if more != nil {
+			s += ", " + more(c)
+		}
+		parts = append(parts, s+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// count writes "1 SIP flow" or "3 SIP flows"; plural replaces the "s" form when given.
+func count(n int, singular string, plural ...string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	if len(plural) > 0 {
+		return fmt.Sprintf("%d %s", n, plural[0])
+	}
+	return fmt.Sprintf("%d %ss", n, singular)
+}
+
+// countFlag counts the flows whose flags hold flag.
+func countFlag(conns []*evidence.Conn, flag rune) int {
+	n := 0
+	for _, o := range observations(conns) {
+		if strings.ContainsRune(o.longest.Flags, flag) {
+			n++
+		}
+	}
+	return n
+}
+
+// idleFinding starts a finding at the configuration line that sets the idle timeout of the
+// port's flows (where SIP003 points), or where a timeout line belongs.
+func idleFinding(m *asa.Model, idle asa.Idle) Finding {
+	var f Finding
+	switch t := m.FirstTimeoutLine(); {
+	case idle.Pos.Line > 0:
+		f.Line, f.Column, f.Source = idle.Pos.Line, idle.Pos.Column, idle.Line
+	case t != nil:
+		f.Line, f.Source = t.Pos.Line, t.Source
+	default:
+		a := missingAnchor(m)
+		f.Line, f.Source = a.line, a.source
+	}
+	return f
+}
+
+// idleFix sets the idle timeout that governs the flows to want.
+func idleFix(idle asa.Idle, want time.Duration) []string {
+	if idle.Class != nil {
+		line := "  set connection timeout idle " + hms(want)
+		if t := idle.Class.IdleTimeout(); t != nil && t.Reset {
+			line += " reset"
+		}
+		return []string{"policy-map " + idle.PolicyMap.Name, " class " + idle.Class.Name, line}
+	}
+	return []string{"timeout " + idle.Key + " " + hms(want)}
+}
+
+// observedIdle returns the setting that gives the port's flows the timeout the firewall
+// shows, and a sentence on how that compares with the configuration: the setting the
+// configuration applies when it gives that value; else the global timeout of the flow
+// inspected or not (when one of them gives it, the firewall evidently inspects the flow
+// differently from what the configuration audited says); else the configuration's own
+// setting, with a warning that the file may not be what is running.
+func observedIdle(m *asa.Model, port asa.Port, observed time.Duration) (asa.Idle, string) {
+	idle := m.SIP(port).Idle
+	if idle.Value == observed {
+		return idle, fmt.Sprintf("The configuration agrees: %s gives %s.", setting(idle), hms(idle.Value))
+	}
+	for _, inspected := range []bool{false, true} {
+		alt := m.IdleFor(asa.Applied{}, port, inspected)
+		if alt.Source == idle.Source || alt.Value != observed {
+			continue
+		}
+		how := "not SIP-inspected"
+		if inspected {
+			how = "SIP-inspected"
+		}
+		return alt, fmt.Sprintf("That is what %s gives (%s), not the %s of %s that the configuration audited applies: the firewall evidently treats these flows as %s.", setting(alt), hms(alt.Value), hms(idle.Value), setting(idle), how)
+	}
+	return idle, fmt.Sprintf("The configuration audited gives %s (%s), not %s: it may not be the running configuration, or another policy governs these flows.", hms(idle.Value), setting(idle), evidence.FormatDuration(observed))
+}
+
+// setting names where an idle timeout comes from.
+func setting(idle asa.Idle) string {
+	if idle.Default {
+		return idle.Source + ", ASA default"
+	}
+	return idle.Source
+}
