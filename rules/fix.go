@@ -170,3 +170,39 @@ func missingAnchor(m *asa.Model) anchor {
 	}
 	return anchor{line: 1}
 }
+
+// idleFinding starts a finding at the configuration line that sets the idle timeout of the
+// port's flows (where SIP003 points), or where a timeout line belongs.
+func idleFinding(m *asa.Model, idle asa.Idle) Finding {
+	var f Finding
+	switch t := m.FirstTimeoutLine(); {
+	case idle.Pos.Line > 0:
+		f.File, f.Line, f.Column, f.Source = idle.Pos.Filename, idle.Pos.Line, idle.Pos.Column, idle.Line
+	case t != nil:
+		f.File, f.Line, f.Source = t.Pos.Filename, t.Pos.Line, t.Source
+	default:
+		a := missingAnchor(m)
+		f.File, f.Line, f.Source = a.file, a.line, a.source
+	}
+	return f
+}
+
+// idleFix sets the idle timeout that governs the flows to want.
+func idleFix(idle asa.Idle, want time.Duration) []string {
+	if idle.Class != nil {
+		line := "  set connection timeout idle " + hms(want)
+		if t := idle.Class.IdleTimeout(); t != nil && t.Reset {
+			line += " reset"
+		}
+		return []string{"policy-map " + idle.PolicyMap.Name, " class " + idle.Class.Name, line}
+	}
+	return []string{"timeout " + idle.Key + " " + hms(want)}
+}
+
+// setting names where an idle timeout comes from.
+func setting(idle asa.Idle) string {
+	if idle.Default {
+		return idle.Source + ", ASA default"
+	}
+	return idle.Source
+}

@@ -317,34 +317,6 @@ func countFlag(conns []*evidence.Conn, flag rune) int {
 	return n
 }
 
-// idleFinding starts a finding at the configuration line that sets the idle timeout of the
-// port's flows (where SIP003 points), or where a timeout line belongs.
-func idleFinding(m *asa.Model, idle asa.Idle) Finding {
-	var f Finding
-	switch t := m.FirstTimeoutLine(); {
-	case idle.Pos.Line > 0:
-		f.Line, f.Column, f.Source = idle.Pos.Line, idle.Pos.Column, idle.Line
-	case t != nil:
-		f.Line, f.Source = t.Pos.Line, t.Source
-	default:
-		a := missingAnchor(m)
-		f.Line, f.Source = a.line, a.source
-	}
-	return f
-}
-
-// idleFix sets the idle timeout that governs the flows to want.
-func idleFix(idle asa.Idle, want time.Duration) []string {
-	if idle.Class != nil {
-		line := "  set connection timeout idle " + hms(want)
-		if t := idle.Class.IdleTimeout(); t != nil && t.Reset {
-			line += " reset"
-		}
-		return []string{"policy-map " + idle.PolicyMap.Name, " class " + idle.Class.Name, line}
-	}
-	return []string{"timeout " + idle.Key + " " + hms(want)}
-}
-
 // observedIdle returns the setting that gives the port's flows the timeout the firewall
 // shows, and a sentence on how that compares with the configuration: the setting the
 // configuration applies when it gives that value; else the global timeout of the flow
@@ -370,10 +342,3 @@ func observedIdle(m *asa.Model, port asa.Port, observed time.Duration) (asa.Idle
 	return idle, fmt.Sprintf("The configuration audited gives %s (%s), not %s: it may not be the running configuration, or another policy governs these flows.", hms(idle.Value), setting(idle), evidence.FormatDuration(observed))
 }
 
-// setting names where an idle timeout comes from.
-func setting(idle asa.Idle) string {
-	if idle.Default {
-		return idle.Source + ", ASA default"
-	}
-	return idle.Source
-}

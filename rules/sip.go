@@ -234,19 +234,9 @@ func checkIdle(p *Pass, margin bool) {
 		if margin == short || (margin && idle.Value >= 2*refresh) {
 			continue
 		}
-		f := Finding{Key: port.String() + " " + idle.Source}
-		if idle.Pos.Line > 0 {
-			f.File, f.Line, f.Column, f.Source = idle.Pos.Filename, idle.Pos.Line, idle.Pos.Column, idle.Line
-		} else if t := m.FirstTimeoutLine(); t != nil {
-			f.File, f.Line, f.Source = t.Pos.Filename, t.Pos.Line, t.Source
-		} else {
-			a := missingAnchor(m)
-			f.File, f.Line, f.Source = a.file, a.line, a.source
-		}
-		setting := idle.Source
-		if idle.Default {
-			setting += ", ASA default"
-		}
+		f := idleFinding(m, idle)
+		f.Key = port.String() + " " + idle.Source
+		setting := setting(idle)
 		if short {
 			f.Message = fmt.Sprintf("%s: the SIP flow idles out after %s (%s), before the clients' %s %s", port, hms(idle.Value), setting, human(refresh), what)
 			f.Detail = "The connection and its NAT/PAT translation expire between two refreshes, so requests from the provider (INVITE for an incoming call) reach a closed pinhole and are dropped until the client sends again."
@@ -254,16 +244,7 @@ func checkIdle(p *Pass, margin bool) {
 			f.Message = fmt.Sprintf("%s: the SIP flow idles out after %s (%s), less than twice the clients' %s %s", port, hms(idle.Value), setting, human(refresh), what)
 			f.Detail = "One lost or late refresh is enough for the connection and its NAT/PAT translation to expire; incoming calls then fail until the client sends again."
 		}
-		want := hms(recommendedIdle(refresh, idle.Key))
-		if idle.Class != nil {
-			line := "  set connection timeout idle " + want
-			if t := idle.Class.IdleTimeout(); t != nil && t.Reset {
-				line += " reset"
-			}
-			f.Fix = []string{"policy-map " + idle.PolicyMap.Name, " class " + idle.Class.Name, line}
-		} else {
-			f.Fix = []string{"timeout " + idle.Key + " " + want}
-		}
+		f.Fix = idleFix(idle, recommendedIdle(refresh, idle.Key))
 		p.Report(f)
 	}
 }
