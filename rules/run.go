@@ -341,4 +341,3 @@ func observedIdle(m *asa.Model, port asa.Port, observed time.Duration) (asa.Idle
 	}
 	return idle, fmt.Sprintf("The configuration audited gives %s (%s), not %s: it may not be the running configuration, or another policy governs these flows.", hms(idle.Value), setting(idle), evidence.FormatDuration(observed))
 }
-
