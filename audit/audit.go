@@ -2,9 +2,9 @@
 package audit
 
 import (
-	"fmt"
 	"io"
-	"os"
+
+	"github.com/asaaudit/asaaudit/internal/input"
 
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/parser"
@@ -44,23 +44,12 @@ func File(path string, stdin io.Reader, o Options) (*Result, error) {
 	if path == "-" {
 		return Reader(stdin, "<stdin>", o)
 	}
-	f, err := os.Open(path)
+	f, err := input.Open(path, "a configuration file")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a configuration file", path)
-	}
 	return Reader(f, path, o)
-}
-
-// unwrapPathError drops the path that *os.PathError repeats, to keep the message one clear line.
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // Config audits an already parsed configuration.

@@ -8,8 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/asaaudit/asaaudit/internal/input"
 
 	"github.com/asaaudit/asaaudit/parser"
 )
@@ -34,17 +35,11 @@ type Command struct {
 
 // ReadFile reads the script in path.
 func ReadFile(path string) (*Script, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path, "a change script")
 	if err != nil {
-		if pe, ok := err.(*os.PathError); ok {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a change script", path)
-	}
 	return Read(f, path)
 }
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asaaudit/asaaudit/internal/names"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/asaaudit/asaaudit/asa"
@@ -195,32 +197,10 @@ func (d *decoder) mapping(n *yaml.Node, path string, fields map[string]func(*yam
 
 // suggest returns ` (did you mean "x"?)` for a known key close to key.
 func suggest(key string, known []string) string {
-	for _, k := range known {
-		if editDistance(strings.ToLower(key), k) <= 2 {
-			return fmt.Sprintf(" (did you mean %q?)", k)
-		}
+	if k := names.Closest(strings.ToLower(key), known, 2, nil); k != "" {
+		return fmt.Sprintf(" (did you mean %q?)", k)
 	}
 	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // pairs yields the keys and values of mapping n, reporting keys that appear twice (the

@@ -11,10 +11,11 @@ package evidence
 import (
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/asaaudit/asaaudit/internal/input"
 
 	"github.com/asaaudit/asaaudit/parser"
 )
@@ -133,17 +134,11 @@ func Merge(es ...*Evidence) *Evidence {
 
 // ParseFile reads the evidence file path.
 func ParseFile(path string) (*Evidence, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path, "an evidence file")
 	if err != nil {
-		if pe, ok := err.(*os.PathError); ok {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not an evidence file", path)
-	}
 	return Parse(f, path)
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asaaudit/asaaudit/internal/names"
+
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/parser"
 )
@@ -78,36 +80,9 @@ func human(d time.Duration) string {
 
 // similar returns the name in names closest to want (case, '-' and '_' ignored, or at most
 // two edits apart), or "".
-func similar(want string, names []string) string {
-	norm := func(s string) string { return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s)) }
-	best, bestD := "", 3
-	for _, n := range names {
-		d := editDistance(norm(want), norm(n))
-		if d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+func similar(want string, candidates []string) string {
+	fold := func(s string) string { return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s)) }
+	return names.Closest(want, candidates, 2, fold)
 }
 
 // l34PolicyNames lists the layer 3/4 policy-map names.
