@@ -33,7 +33,7 @@ bench:
 FUZZTIME  ?= 30s
 FUZZFLAGS ?= -parallel 1 -fuzzminimizetime 10s
 fuzz:
-	@set -e; for t in FuzzScanner FuzzParse FuzzGrammar; do \
+	@set -e; for t in FuzzScanner FuzzParse FuzzGrammar FuzzParseLine; do \
 		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./parser/; \
 	done
 	@echo "== FuzzCheck"; $(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./internal/cli/

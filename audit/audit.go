@@ -4,9 +4,8 @@ package audit
 import (
 	"io"
 
-	"github.com/asaaudit/asaaudit/internal/input"
-
 	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/parser"
 	"github.com/asaaudit/asaaudit/rules"
 )

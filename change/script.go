@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/asaaudit/asaaudit/internal/input"
-
 	"github.com/asaaudit/asaaudit/parser"
 )
 

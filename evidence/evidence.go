@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"github.com/asaaudit/asaaudit/internal/input"
-
 	"github.com/asaaudit/asaaudit/parser"
 )
 

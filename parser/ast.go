@@ -132,9 +132,13 @@ type PolicyMap struct {
 
 	Classes []*PolicyClass
 	// Parameters and Matches belong to inspect policy-maps; their settings are kept as text.
-	Parameters []*Setting
-	Matches    []*InspectMatch
-	Source     string
+	// ParametersPos holds the position of each "parameters" line (a hand-edited file
+	// may enter parameters mode more than once).
+	Parameters    []*Setting
+	ParametersPos []lexer.Position
+	Matches       []*InspectMatch
+	Descriptions  []*Description
+	Source        string
 }
 
 // IsL34 reports whether the policy-map is a layer 3/4 policy-map.
@@ -321,6 +325,10 @@ func (d *Duration) Capture(values []string) error {
 	return nil
 }
 
+// maxHours bounds the hours of an H:MM:SS value far above any ASA limit and far below
+// the overflow of time.Duration (about 2.5 million hours).
+const maxHours = 100000
+
 // ParseHMS parses H:MM:SS.
 func ParseHMS(s string) (time.Duration, error) {
 	parts := strings.Split(s, ":")
@@ -334,6 +342,10 @@ func ParseHMS(s string) (time.Duration, error) {
 			return 0, fmt.Errorf("%q is not H:MM:SS", s)
 		}
 		n[i] = v
+	}
+	// The longest ASA timeout is 1193 hours; a much larger value would overflow Duration.
+	if n[0] > maxHours {
+		return 0, fmt.Errorf("%q is longer than %d hours", s, maxHours)
 	}
 	return time.Duration(n[0])*time.Hour + time.Duration(n[1])*time.Minute + time.Duration(n[2])*time.Second, nil
 }

@@ -85,11 +85,13 @@ func sniff(first []byte) error {
 	t := bytes.TrimSpace(bytes.TrimPrefix(first, bom))
 	switch {
 	case bytes.HasPrefix(first, []byte{0x1f, 0x8b}):
-		return fmt.Errorf("gzip-compressed data: decompress it first (gunzip): %w", ErrNotASA)
+		return fmt.Errorf("gzip-compressed data (decompress it first, with gunzip): %w", ErrNotASA)
 	case bytes.HasPrefix(first, []byte("PK\x03\x04")):
-		return fmt.Errorf("zip archive: extract the configuration first: %w", ErrNotASA)
+		return fmt.Errorf("zip archive (extract the configuration first): %w", ErrNotASA)
+	case bytes.HasPrefix(first, []byte{0xff, 0xfe}), bytes.HasPrefix(first, []byte{0xfe, 0xff}):
+		return fmt.Errorf("UTF-16 text (save it as UTF-8 or ASCII first): %w", ErrNotASA)
 	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
-		return fmt.Errorf("JSON, not a configuration: %w", ErrNotASA)
+		return fmt.Errorf("looks like JSON: %w", ErrNotASA)
 	}
 	return nil
 }
@@ -102,6 +104,9 @@ const (
 	blockPolicyMap
 	blockInterface
 	blockOther
+	// blockUnread is a class-map or policy-map whose header could not be read: its
+	// children are reported, so that no line of an audited block goes unmentioned.
+	blockUnread
 )
 
 // state is the streaming parser: one top-level block is open at a time.
@@ -125,6 +130,7 @@ type state struct {
 
 	// Evidence that this is an ASA configuration, and that it is not IOS.
 	strong, weak, ios int
+	content           bool // a line that is not blank
 }
 
 func (p *state) line(num int, text []byte, truncated bool) {
@@ -138,6 +144,7 @@ func (p *state) line(num int, text []byte, truncated bool) {
 	if indent == len(text) {
 		return
 	}
+	p.content = true
 	if indent > 0 {
 		p.child(num, text, indent, truncated)
 		return
@@ -232,6 +239,8 @@ func (p *state) verdict() error {
 	switch {
 	case p.cfg.Lines == 0:
 		return fmt.Errorf("empty file: %w", ErrNotASA)
+	case !p.content:
+		return fmt.Errorf("only blank lines: %w", ErrNotASA)
 	case p.strong == 0 && p.ios > 0:
 		return fmt.Errorf("looks like a Cisco IOS configuration (no ASA markers such as \"ASA Version\", nameif, timeout): %w", ErrNotASA)
 	case p.strong == 0 && p.weak == 0:
@@ -253,13 +262,15 @@ func (p *state) child(num int, text []byte, indent int, truncated bool) {
 		p.classMapChild(num, text, indent, truncated)
 	case blockPolicyMap:
 		p.policyMapChild(num, text, indent, truncated)
+	case blockUnread:
+		p.diag(num, indent+1, "PARSE001", "line below an unreadable class-map or policy-map was not read", text)
 	}
 }
 
 func (p *state) openClassMap(num int, text []byte, truncated bool) {
 	cm := parseTop(p, p.g.classMap, num, text, truncated)
 	if cm == nil {
-		p.kind = blockOther // its children are not read either; the header was reported
+		p.kind = blockUnread
 		return
 	}
 	if cm.OtherType != "" {
@@ -309,7 +320,7 @@ func (p *state) resolvePorts(m *PortMatch, text []byte) bool {
 func (p *state) openPolicyMap(num int, text []byte, truncated bool) {
 	pm := parseTop(p, p.g.policyMap, num, text, truncated)
 	if pm == nil {
-		p.kind = blockOther
+		p.kind = blockUnread
 		return
 	}
 	if pm.OtherType != "" {
@@ -335,11 +346,13 @@ func (p *state) policyMapChild(num int, text []byte, indent int, truncated bool)
 			p.pm.Classes = append(p.pm.Classes, c.Class)
 		case c.Parameters && !p.pm.IsL34():
 			p.pmParams = true
+			p.pm.ParametersPos = append(p.pm.ParametersPos, p.pos(num, indent+1))
 		case c.Match != nil && !p.pm.IsL34():
 			c.Match.Source = string(text)
 			p.pmMatch = c.Match
 			p.pm.Matches = append(p.pm.Matches, c.Match)
 		case c.Description != nil:
+			p.pm.Descriptions = append(p.pm.Descriptions, c.Description)
 		default:
 			p.pmUnknown = true
 			p.diag(num, indent+1, "PARSE001", fmt.Sprintf("%q is not valid in a layer 3/4 policy-map (expected class or description)", firstWord(text[indent:])), text)
@@ -358,7 +371,7 @@ func (p *state) policyMapChild(num int, text []byte, indent int, truncated bool)
 		}
 		a.Source = string(text)
 		p.pmClass.Actions = append(p.pmClass.Actions, a)
-	case p.pm.IsL34():
+	case p.pm.IsL34(), p.pmClass == nil && p.pmMatch == nil && !p.pmParams:
 		p.diag(num, indent+1, "PARSE001", "unexpected indentation in policy-map", text)
 	default:
 		st := parseChild(p, p.g.setting, num, text, truncated)
@@ -413,8 +426,10 @@ func (p *state) pos(num, col int) lexer.Position {
 }
 
 func firstWord(text []byte) []byte {
-	if i := bytes.IndexAny(text, " \t"); i >= 0 {
-		return text[:i]
+	for i, c := range text {
+		if c == ' ' || c == '\t' {
+			return text[:i]
+		}
 	}
 	return text
 }

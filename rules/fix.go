@@ -5,9 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asaaudit/asaaudit/internal/names"
-
 	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/internal/names"
 	"github.com/asaaudit/asaaudit/parser"
 )
 
