@@ -1,0 +1,129 @@
+package bench_test
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/asaaudit/asaaudit/audit"
+	"github.com/asaaudit/asaaudit/bench"
+	"github.com/asaaudit/asaaudit/internal/cli"
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// sizes are the configurations the benchmarks run on; the compare program adds 5M lines.
+var sizes = []int{100_000, 1_000_000}
+
+var (
+	dirOnce sync.Once
+	dir     string
+	dirErr  error
+)
+
+// TestMain removes the generated configurations, which are shared by the benchmarks.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// config returns the path of a generated configuration of n lines, writing it on first use.
+func config(b *testing.B, n int) (string, int64) {
+	b.Helper()
+	dirOnce.Do(func() { dir, dirErr = os.MkdirTemp("", "asaaudit-bench-") })
+	if dirErr != nil {
+		b.Fatal(dirErr)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%d.txt", n))
+	if st, err := os.Stat(path); err == nil {
+		return path, st.Size()
+	}
+	_, size, err := bench.WriteFile(path, n, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, size
+}
+
+func label(n int) string {
+	if n >= 1_000_000 {
+		return fmt.Sprintf("%dM", n/1_000_000)
+	}
+	return fmt.Sprintf("%dk", n/1000)
+}
+
+// BenchmarkParse measures the parser alone, reading the file from disk (page cache).
+func BenchmarkParse(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(label(n), func(b *testing.B) {
+			path, size := config(b, n)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cfg, err := parser.Parse(f, path)
+				f.Close()
+				if err != nil || len(cfg.Diagnostics) != 0 {
+					b.Fatalf("Parse: %v, %d diagnostics", err, len(cfg.Diagnostics))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheck measures a whole check of one file: open, parse, model, rules.
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(label(n), func(b *testing.B) {
+			path, size := config(b, n)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := audit.File(path, nil, audit.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScan is the floor the parser is measured against: the Scanner alone.
+func BenchmarkScan(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(label(n), func(b *testing.B) {
+			path, size := config(b, n)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s := parser.NewScanner(f)
+				for s.Scan() {
+				}
+				f.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkCheckSmall is the work of "asaaudit check" on a small configuration once the
+// process has started: the command tree, the parse, the rules and the text report.
+func BenchmarkCheckSmall(b *testing.B) {
+	for b.Loop() {
+		s := &cli.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard, Getenv: func(string) string { return "" }}
+		if code := cli.Main([]string{"check", "../fixtures/seed-policy.txt"}, s); code > 1 {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// auditedLines returns the numbers of the lines of data that belong to an audited block,
+// decided without the parser's block splitter: a class-map or policy-map line at the left
+// margin and the indented lines below it, and service-policy and timeout lines at the
+// left margin; nothing after ": end". Words are separated by spaces and tabs, as on the
+// ASA's command line. The Scanner is used only to undo terminal artefacts.
+func auditedLines(data []byte) map[int]bool {
+	lines := map[int]bool{}
+	s := NewScanner(bytes.NewReader(data))
+	inBlock := false
+	for s.Scan() {
+		n, text := s.Line()
+		t := string(text)
+		if strings.Trim(t, " \t") == "" {
+			continue
+		}
+		if t[0] == ' ' || t[0] == '\t' {
+			if inBlock {
+				lines[n] = true
+			}
+			continue
+		}
+		inBlock = false
+		first, rest, _ := strings.Cut(strings.ReplaceAll(t, "\t", " "), " ")
+		switch first {
+		case "class-map", "policy-map":
+			inBlock = true
+			lines[n] = true
+		case "service-policy", "timeout":
+			lines[n] = true
+		case ":":
+			if strings.TrimSpace(rest) == "end" {
+				return lines
+			}
+		}
+	}
+	return lines
+}
+
+// positions returns the line of every lexer.Position in the audited part of cfg's AST,
+// with the path of the node that holds it.
+func positions(cfg *Config) map[int]string {
+	got := map[int]string{}
+	walkPositions([]any{cfg.ClassMaps, cfg.PolicyMaps, cfg.ServicePolicies, cfg.Timeouts}, func(path string, p lexer.Position) {
+		if p.Line > 0 {
+			got[p.Line] = path
+		}
+	})
+	return got
+}
+
+// walkPositions calls fn with every lexer.Position reachable from v through exported
+// fields, pointers, slices and interfaces.
+func walkPositions(v any, fn func(path string, p lexer.Position)) {
+	posType := reflect.TypeFor[lexer.Position]()
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem(), path)
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i), path)
+			}
+		case reflect.Struct:
+			if v.Type() == posType {
+				fn(path, v.Interface().(lexer.Position))
+				return
+			}
+			for i := 0; i < v.NumField(); i++ {
+				if f := v.Type().Field(i); f.IsExported() {
+					walk(v.Field(i), path+"."+f.Name)
+				}
+			}
+		}
+	}
+	walk(reflect.ValueOf(v), reflect.TypeOf(v).String())
+}
+
+// checkAccounting fails t unless every line of an audited block in data is in the AST of
+// cfg or reported as PARSE001, and every PARSE001 is a line of an audited block.
+func checkAccounting(t *testing.T, name string, data []byte, cfg *Config) {
+	t.Helper()
+	audited := auditedLines(data)
+	covered := positions(cfg)
+	for _, d := range cfg.Diagnostics {
+		if d.Pos.Line < 1 || d.Pos.Line > cfg.Lines || d.Pos.Filename != cfg.File {
+			t.Errorf("%s: diagnostic at %v, outside the file (%d lines)", name, d.Pos, cfg.Lines)
+		}
+		if d.Code != "PARSE001" {
+			continue
+		}
+		covered[d.Pos.Line] = d.Code
+		if !audited[d.Pos.Line] {
+			t.Errorf("%s:%d: PARSE001 on a line outside the audited blocks: %s", name, d.Pos.Line, d.Message)
+		}
+	}
+	for line := range audited {
+		if _, ok := covered[line]; !ok {
+			t.Errorf("%s:%d: line of an audited block neither in the AST nor reported", name, line)
+		}
+	}
+	for line, node := range covered {
+		if line > cfg.Lines {
+			t.Errorf("%s:%d: %s positioned after the last line (%d)", name, line, node, cfg.Lines)
+		}
+	}
+}
+
+// Every line of an audited block of every fixture and corpus file is parsed into the AST
+// or reported.
+func TestAccounting(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/*.txt")
+	corpus, _ := filepath.Glob("../../shared/corpus/asa/*.txt")
+	if len(files) == 0 || len(corpus) == 0 {
+		t.Fatalf("found %d fixtures and %d corpus files; want both", len(files), len(corpus))
+	}
+	for _, path := range append(files, corpus...) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Parse(bytes.NewReader(data), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(auditedLines(data)) == 0 {
+				t.Fatal("no audited lines found: the accounting would prove nothing")
+			}
+			checkAccounting(t, path, data, cfg)
+		})
+	}
+}
+
+// The accounting holds for the lines the parser rejects, including the children of an
+// unreadable header and lines below a policy-map entry that takes none.
+func TestAccountingUnreadable(t *testing.T) {
+	src := `ASA Version 9.8(4)
+class-map
+ match any
+policy-map type inspect
+ parameters
+policy-map type inspect sip m
+ description d
+  orphan setting
+ parameters
+  ok
+policy-map p
+ description d
+  orphan action
+ class c
+  inspect sip
+timeout
+service-policy
+: end
+timeout sip 0:00:01
+`
+	cfg, err := Parse(strings.NewReader(src), "u.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounting(t, "u.cfg", []byte(src), cfg)
+	var lines []int
+	for _, d := range cfg.Diagnostics {
+		lines = append(lines, d.Pos.Line)
+	}
+	if want := []int{2, 3, 4, 5, 8, 13, 16, 17}; !reflect.DeepEqual(lines, want) {
+		t.Errorf("diagnostics on lines %v, want %v: %v", lines, want, cfg.Diagnostics)
+	}
+}
