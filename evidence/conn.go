@@ -3,7 +3,6 @@ package evidence
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -107,22 +106,22 @@ var (
 	// longSide is "IF: ADDR/PORT (MADDR/MPORT)" (long) or "IF: ADDR/PORT" (detail); 8.x
 	// writes no blank after the colon. An interface name may itself hold a colon.
 	longSide = `(\S+?): ?(` + addrChars + `)/(\d+)(?: \((` + addrChars + `)/(\d+)\))?`
-	longRe   = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*) ` + longSide + ` +` + longSide + `(.*)$`)
+	longRe   = lazyRegexp(`^([A-Za-z][A-Za-z0-9]*) ` + longSide + ` +` + longSide + `(.*)$`)
 	// shortSide is "IF ADDR:PORT" or "IF ADDR(MADDR):PORT".
 	shortSide = `(\S+) +(` + addrChars + `?)(?:\((` + addrChars + `)\))?:(\d+)`
-	shortRe   = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*) +` + shortSide + ` +` + shortSide + `(.*)$`)
+	shortRe   = lazyRegexp(`^([A-Za-z][A-Za-z0-9]*) +` + shortSide + ` +` + shortSide + `(.*)$`)
 
-	connCountRe       = regexp.MustCompile(`^\d+ in use, \d+ most used$`)
-	clusterCountRe    = regexp.MustCompile(`^[A-Za-z][A-Za-z -]* connections: \d+ in use, \d+ most used$`)
-	legendRe          = regexp.MustCompile(`^[A-Za-z0-9] - \S`)
-	initiatorRe       = regexp.MustCompile(`^Initiator: (\S+), Responder: (\S+)$`)
-	lookupKeyRe       = regexp.MustCompile(`^Connection lookup keyid: (\S+)$`)
-	connProtoPrefixRe = regexp.MustCompile(`^(?:TCP|UDP|SCTP|ICMP|ICMP6|GRE|ESP|AH|IP|[0-9]+) `)
+	connCountRe       = lazyRegexp(`^\d+ in use, \d+ most used$`)
+	clusterCountRe    = lazyRegexp(`^[A-Za-z][A-Za-z -]* connections: \d+ in use, \d+ most used$`)
+	legendRe          = lazyRegexp(`^[A-Za-z0-9] - \S`)
+	initiatorRe       = lazyRegexp(`^Initiator: (\S+), Responder: (\S+)$`)
+	lookupKeyRe       = lazyRegexp(`^Connection lookup keyid: (\S+)$`)
+	connProtoPrefixRe = lazyRegexp(`^(?:TCP|UDP|SCTP|ICMP|ICMP6|GRE|ESP|AH|IP|[0-9]+) `)
 )
 
 // connLineStart reports whether t (trimmed) looks like the first line of a connection.
 func connLineStart(t string) bool {
-	return connProtoPrefixRe.MatchString(t) && (longRe.MatchString(t) || shortRe.MatchString(t))
+	return connProtoPrefixRe.get().MatchString(t) && (longRe.get().MatchString(t) || shortRe.get().MatchString(t))
 }
 
 // connReader reads the lines of one "show conn" output.
@@ -150,23 +149,23 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 		p.diag(c.Pos, c.Source, "connection without its flags/idle line, not used")
 	}
 	switch {
-	case connCountRe.MatchString(t):
+	case connCountRe.get().MatchString(t):
 		if r.counted {
 			return false // the next snapshot, saved without its echo
 		}
 		r.counted, r.legend = true, false
 		return true
-	case clusterCountRe.MatchString(t),
+	case clusterCountRe.get().MatchString(t),
 		t == "Cluster:", t == "Cluster stats:", t == "Inspect Snort:", strings.HasPrefix(t, "preserve-connection: "):
 		r.legend = false
 		return true
 	case strings.HasPrefix(t, "Flags: "):
 		r.legend = true
 		return true
-	case r.legend && indented && legendRe.MatchString(t):
+	case r.legend && indented && legendRe.get().MatchString(t):
 		return true
-	case indented && initiatorRe.MatchString(t):
-		m := initiatorRe.FindStringSubmatch(t)
+	case indented && initiatorRe.get().MatchString(t):
+		m := initiatorRe.get().FindStringSubmatch(t)
 		ini, err1 := netip.ParseAddr(m[1])
 		res, err2 := netip.ParseAddr(m[2])
 		if r.last == nil || err1 != nil || err2 != nil {
@@ -175,12 +174,12 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 		}
 		r.last.Initiator, r.last.Responder = ini, res
 		return true
-	case indented && lookupKeyRe.MatchString(t):
+	case indented && lookupKeyRe.get().MatchString(t):
 		if r.last == nil {
 			p.diag(pos, text, "keyid line without a connection above it, not used")
 			return true
 		}
-		r.last.LookupKeyID = lookupKeyRe.FindStringSubmatch(t)[1]
+		r.last.LookupKeyID = lookupKeyRe.get().FindStringSubmatch(t)[1]
 		return true
 	}
 	r.legend = false
@@ -233,12 +232,12 @@ func parseConnLine(t string) (*Conn, error) {
 	var a, b Side
 	var proto, rest string
 	var err error
-	if m := longRe.FindStringSubmatch(t); m != nil {
+	if m := longRe.get().FindStringSubmatch(t); m != nil {
 		proto, rest = m[1], m[12]
 		if a, err = side(m[2], m[3], m[4], m[5], m[6]); err == nil {
 			b, err = side(m[7], m[8], m[9], m[10], m[11])
 		}
-	} else if m := shortRe.FindStringSubmatch(t); m != nil {
+	} else if m := shortRe.get().FindStringSubmatch(t); m != nil {
 		proto, rest = m[1], m[10]
 		if a, err = side(m[2], m[3], m[5], m[4], ""); err == nil {
 			b, err = side(m[6], m[7], m[9], m[8], "")

@@ -1,7 +1,6 @@
 package evidence
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -33,14 +32,14 @@ type Context struct {
 }
 
 var (
-	modeRe          = regexp.MustCompile(`^Security context mode: (single|multiple)$`)
-	contextHeaderRe = regexp.MustCompile(`^Context Name +Class +Interfaces +(?:Mode +)?URL$`)
-	contextTotalRe  = regexp.MustCompile(`^Total active Security Contexts: \d+$`)
+	modeRe          = lazyRegexp(`^Security context mode: (single|multiple)$`)
+	contextHeaderRe = lazyRegexp(`^Context Name +Class +Interfaces +(?:Mode +)?URL$`)
+	contextTotalRe  = lazyRegexp(`^Total active Security Contexts: \d+$`)
 )
 
 // mode reads a "show mode" line.
 func (p *state) mode(pos Position, text string) bool {
-	m := modeRe.FindStringSubmatch(strings.TrimSpace(text))
+	m := modeRe.get().FindStringSubmatch(strings.TrimSpace(text))
 	if m == nil {
 		return false
 	}
@@ -57,11 +56,11 @@ type contextReader struct {
 func (r *contextReader) line(p *state, pos Position, text string) bool {
 	t := strings.TrimSpace(text)
 	switch {
-	case contextHeaderRe.MatchString(t):
+	case contextHeaderRe.get().MatchString(t):
 		r.withMode = strings.Contains(t, " Mode ")
 		r.last = nil
 		return true
-	case contextTotalRe.MatchString(t):
+	case contextTotalRe.get().MatchString(t):
 		r.last = nil
 		return true
 	}

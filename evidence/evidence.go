@@ -11,7 +11,6 @@ package evidence
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -175,7 +174,7 @@ func ParseOutput(name, command, output string) *Evidence {
 // promptRe matches a prompt with the command typed after it: "fw1# show conn",
 // "fw1/admin# show mode", "fw1(config)# show run". The host name cannot hold a blank,
 // so no line of a show output matches.
-var promptRe = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:/([A-Za-z0-9][A-Za-z0-9._-]*))?(?:\([a-z0-9-]+\))?[#>](?: (.*))?$`)
+var promptRe = lazyRegexp(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:/([A-Za-z0-9][A-Za-z0-9._-]*))?(?:\([a-z0-9-]+\))?[#>](?: (.*))?$`)
 
 // state reads one file line by line.
 type state struct {
@@ -199,7 +198,7 @@ func newState(file string) *state { return &state{file: file, ev: &Evidence{}} }
 
 func (p *state) line(num int, text string) {
 	pos := Position{p.file, num}
-	if m := promptRe.FindStringSubmatch(text); m != nil {
+	if m := promptRe.get().FindStringSubmatch(text); m != nil {
 		p.flushUnread()
 		p.end()
 		if cmd := strings.TrimSpace(m[3]); cmd != "" {
@@ -353,13 +352,13 @@ func prefixOf(w, keyword string, min int) bool {
 func sniff(text string) Kind {
 	t := strings.TrimSpace(text)
 	switch {
-	case connCountRe.MatchString(t), strings.HasPrefix(t, "Flags: "), connLineStart(t):
+	case connCountRe.get().MatchString(t), strings.HasPrefix(t, "Flags: "), connLineStart(t):
 		return Conns
-	case t == "Global policy:", interfacePolicyRe.MatchString(t), servicePolicyRe.MatchString(t):
+	case t == "Global policy:", interfacePolicyRe.get().MatchString(t), servicePolicyRe.get().MatchString(t):
 		return ServicePolicies
-	case modeRe.MatchString(t):
+	case modeRe.get().MatchString(t):
 		return Mode
-	case contextHeaderRe.MatchString(t):
+	case contextHeaderRe.get().MatchString(t):
 		return Contexts
 	}
 	return Other

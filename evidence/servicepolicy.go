@@ -2,7 +2,6 @@ package evidence
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -86,10 +85,10 @@ func (c *Class) Inspect(protocol string) *Inspect {
 }
 
 var (
-	interfacePolicyRe = regexp.MustCompile(`^Interface (\S+):$`)
-	servicePolicyRe   = regexp.MustCompile(`^Service-policy: (\S+)$`)
-	classMapRe        = regexp.MustCompile(`^Class-map: (\S+)$`)
-	tcpProxyRe        = regexp.MustCompile(`^tcp-proxy: bytes in buffer \d+, bytes dropped \d+$`)
+	interfacePolicyRe = lazyRegexp(`^Interface (\S+):$`)
+	servicePolicyRe   = lazyRegexp(`^Service-policy: (\S+)$`)
+	classMapRe        = lazyRegexp(`^Class-map: (\S+)$`)
+	tcpProxyRe        = lazyRegexp(`^tcp-proxy: bytes in buffer \d+, bytes dropped \d+$`)
 )
 
 // policyReader reads the lines of one "show service-policy" output.
@@ -115,18 +114,18 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 	switch {
 	case t == "Global policy:":
 		r.newScope("global")
-	case interfacePolicyRe.MatchString(t):
-		r.newScope(interfacePolicyRe.FindStringSubmatch(t)[1])
-	case servicePolicyRe.MatchString(t):
-		r.policy = &Policy{Pos: pos, Output: p.cur.out, Scope: r.scope, Name: servicePolicyRe.FindStringSubmatch(t)[1]}
+	case interfacePolicyRe.get().MatchString(t):
+		r.newScope(interfacePolicyRe.get().FindStringSubmatch(t)[1])
+	case servicePolicyRe.get().MatchString(t):
+		r.policy = &Policy{Pos: pos, Output: p.cur.out, Scope: r.scope, Name: servicePolicyRe.get().FindStringSubmatch(t)[1]}
 		r.class, r.inspect = nil, nil
 		p.ev.Policies = append(p.ev.Policies, r.policy)
-	case classMapRe.MatchString(t):
+	case classMapRe.get().MatchString(t):
 		if r.policy == nil {
 			p.diag(pos, text, "Class-map line without a Service-policy line above it, not used")
 			return true
 		}
-		r.class = &Class{Pos: pos, Name: classMapRe.FindStringSubmatch(t)[1]}
+		r.class = &Class{Pos: pos, Name: classMapRe.get().FindStringSubmatch(t)[1]}
 		r.inspect = nil
 		r.policy.Classes = append(r.policy.Classes, r.class)
 	case strings.HasPrefix(t, "Inspect:"):
@@ -143,7 +142,7 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 		in.Pos = pos
 		r.inspect = in
 		r.class.Inspects = append(r.class.Inspects, in)
-	case tcpProxyRe.MatchString(t) && r.inspect != nil:
+	case tcpProxyRe.get().MatchString(t) && r.inspect != nil:
 		// The TCP proxy's buffer counters of the Inspect line above.
 	case strings.HasPrefix(t, "Set connection") && r.class != nil:
 		r.class.Other = append(r.class.Other, t)
