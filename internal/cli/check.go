@@ -295,16 +295,6 @@ func (f *auditFlags) finish(s *IOStreams, results []*audit.Result, errs []report
 	return writeReport(s, outs, r, f.quiet)
 }
 
-// render writes the report in format (FORMAT or FORMAT=FILE, comma-separated), prints
-// input errors to stderr and returns the exit code.
-func render(s *IOStreams, format string, r *report.Report) error {
-	outs, err := parseOutputs(format, "")
-	if err != nil {
-		return usageError{err}
-	}
-	return writeReport(s, outs, r, false)
-}
-
 // output is one format and where it goes ("" is standard output).
 type output struct {
 	format, file string
