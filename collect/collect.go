@@ -6,6 +6,8 @@
 // typed at a firewall goes through session.send, which refuses anything Allowed refuses; the
 // only other bytes ever written are the enable secret (only right after the device showed a
 // Password: prompt in answer to "enable") and a space at a "<--- More --->" pager prompt.
+// On a firewall in multiple-context mode the session moves between the security contexts
+// with "changeto", through the same send.
 package collect
 
 import (
@@ -49,6 +51,9 @@ type Target struct {
 	Password       string // never logged/printed
 	EnablePassword string // never logged/printed; "" = send empty at Password:
 	KeyFile        string // private key file for public-key auth
+	// SIPPorts, when not nil, replace Options.SIPPorts for this firewall (its own SIP
+	// clients' ports, e.g. from an inventory profile).
+	SIPPorts []Port
 }
 
 // Options apply to every target.
@@ -60,6 +65,16 @@ type Options struct {
 	KnownHostsFile        string   // default ~/.ssh/known_hosts
 	InsecureIgnoreHostKey bool     // never default
 	Commands              []string // extra show commands to collect (checked against Allowed); results in Result.Outputs
+	// Contexts asks "show mode" after the configuration and, on a firewall in multiple-context
+	// mode, lists the contexts from the system execution space ("changeto system", "show
+	// context") and collects each one's running-config in it ("changeto context NAME"):
+	// Result.Mode and Result.Contexts.
+	Contexts bool
+	// Evidence collects the runtime evidence, EvidenceCommands(SIPPorts), in the firewall
+	// (Result.Evidence) or, with Contexts on a multiple-context firewall, in each context
+	// (ContextResult.Evidence).
+	Evidence bool
+	SIPPorts []Port
 }
 
 // Result is what was collected from one target.
@@ -69,8 +84,18 @@ type Result struct {
 	Version  string            // ASA software version from show version, e.g. "9.8(4)"
 	Config   []byte            // raw show running-config output minus command echo and prompt, LF line endings
 	Outputs  map[string]string // Options.Commands -> output (minus echo and prompt)
-	Sent     []string          // commands sent, in order (never passwords)
-	Err      error             // nil, or an *Error
+	// Mode is ModeSingle or ModeMultiple from "show mode" (Options.Contexts); "" when not
+	// asked or not answered.
+	Mode string
+	// Evidence holds, in order, "show mode" and, in multiple-context mode, "show context"
+	// (Options.Contexts), then the outputs of EvidenceCommands (Options.Evidence) unless they
+	// ran in each context.
+	Evidence []Output
+	// Contexts are the security contexts in multiple-context mode, in "show context" order;
+	// Config above is then the context the session started in.
+	Contexts []ContextResult
+	Sent     []string // commands sent, in order (never passwords)
+	Err      error    // nil, or an *Error
 }
 
 var (
@@ -81,9 +106,10 @@ var (
 	rejectedRe = regexp.MustCompile(`(?i)invalid password|access denied|bad secret`)
 )
 
-// Collect connects to t, collects show version, show running-config and o.Commands, and closes
-// the session. It never panics and never returns without a Result; on failure Result.Err says
-// what went wrong and what to do, and the fields collected before the failure are kept.
+// Collect connects to t, collects show version, show running-config, o.Commands and what
+// o.Contexts and o.Evidence ask for, and closes the session. It never panics and never returns
+// without a Result; on failure Result.Err says what went wrong and what to do, and the fields
+// collected before the failure are kept.
 func Collect(ctx context.Context, t Target, o Options) (r Result) {
 	name := t.Name
 	if name == "" {
@@ -123,6 +149,8 @@ type session struct {
 	pwRe *regexp.Regexp            // escalate prompt (Password:)
 	base string                    // prompt without the trailing #/> once known, e.g. "fw1/admin"
 	sent []string
+
+	inContext string // the context being collected, named in errors
 
 	lastPrompt string // the prompt that ended the last read
 	lastLevel  string // its privilege level
@@ -241,6 +269,9 @@ func (s *session) run(ctx context.Context) error {
 		}
 		s.r.Outputs[c] = out
 	}
+	if err := s.runtime(); err != nil {
+		return err
+	}
 	return firstErr
 }
 
@@ -255,6 +286,11 @@ func (s *session) validate() ([]string, error) {
 		return nil, s.errorf(ErrOptions, "no password or key file given for user %s", s.t.Username)
 	case s.t.Port < 0 || s.t.Port > 65535:
 		return nil, s.errorf(ErrOptions, "port %d is out of range", s.t.Port)
+	}
+	for _, ports := range [][]Port{s.o.SIPPorts, s.t.SIPPorts} {
+		if err := checkPorts(ports); err != nil {
+			return nil, s.errorf(ErrOptions, "%v", err)
+		}
 	}
 	var cmds []string
 	seen := map[string]bool{}
@@ -528,9 +564,12 @@ func (s *session) promptStop(last string, _ []byte) int {
 }
 
 // level returns the privilege level whose prompt pattern matches the last line, or "".
-func (s *session) level(last string) string {
-	if s.base != "" {
-		rest, ok := strings.CutPrefix(last, s.base)
+func (s *session) level(last string) string { return s.levelAt(last, s.base) }
+
+// levelAt is level for a prompt that starts with base ("" for any prompt).
+func (s *session) levelAt(last, base string) string {
+	if base != "" {
+		rest, ok := strings.CutPrefix(last, base)
 		if !ok || rest == "" || !strings.ContainsRune("#>(", rune(rest[0])) {
 			return ""
 		}
@@ -617,7 +656,11 @@ func firstSubmatch(re *regexp.Regexp, s string) string {
 // --- errors ---------------------------------------------------------------------------------
 
 func (s *session) errorf(kind error, format string, a ...any) error {
-	return &Error{Target: s.name, Kind: kind, Msg: fmt.Sprintf(format, a...)}
+	msg := fmt.Sprintf(format, a...)
+	if s.inContext != "" {
+		msg = "context " + s.inContext + ": " + msg
+	}
+	return &Error{Target: s.name, Kind: kind, Msg: msg}
 }
 
 // ctxErr explains why the host context ended while doing step.
@@ -726,14 +769,28 @@ func (s *session) scrub() {
 		}
 		return v
 	}
+	cleanErr := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		if e, ok := err.(*Error); ok {
+			e.Msg = clean(oneLine(e.Msg))
+			return e
+		}
+		return &Error{Target: s.name, Kind: ErrUnexpected, Msg: clean(oneLine(err.Error()))}
+	}
 	for i, c := range s.r.Sent {
 		s.r.Sent[i] = clean(c)
 	}
-	if s.r.Err != nil {
-		if e, ok := s.r.Err.(*Error); ok {
-			e.Msg = clean(oneLine(e.Msg))
-		} else {
-			s.r.Err = &Error{Target: s.name, Kind: ErrUnexpected, Msg: clean(oneLine(s.r.Err.Error()))}
+	s.r.Err = cleanErr(s.r.Err)
+	for i := range s.r.Evidence {
+		s.r.Evidence[i].Err = cleanErr(s.r.Evidence[i].Err)
+	}
+	for i := range s.r.Contexts {
+		c := &s.r.Contexts[i]
+		c.Err = cleanErr(c.Err)
+		for j := range c.Evidence {
+			c.Evidence[j].Err = cleanErr(c.Evidence[j].Err)
 		}
 	}
 }

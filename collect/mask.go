@@ -173,8 +173,18 @@ func tokens(line []byte) []span {
 
 // SavePath is where --save writes target's configuration: DIR/<sanitised target>.txt. Every
 // character outside [A-Za-z0-9._-] becomes "_" and a leading dot is replaced, so the name stays
-// inside dir and is not hidden.
+// inside dir and is not hidden: a context's target "fw1/voice" is saved as DIR/fw1_voice.txt.
 func SavePath(dir, target string) string {
+	return filepath.Join(dir, fileName(target)+".txt")
+}
+
+// ShowPath is where --save writes target's runtime evidence (Capture):
+// DIR/<sanitised target>.show.txt, beside SavePath.
+func ShowPath(dir, target string) string {
+	return filepath.Join(dir, fileName(target)+".show.txt")
+}
+
+func fileName(target string) string {
 	b := []byte(target)
 	for i, c := range b {
 		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
@@ -189,5 +199,5 @@ func SavePath(dir, target string) string {
 	if name[0] == '.' {
 		name = "_" + name[1:]
 	}
-	return filepath.Join(dir, name+".txt")
+	return name
 }

@@ -45,6 +45,7 @@ type flags struct {
 
 func main() {
 	if err := newRootCmd(os.Stdout, os.Stderr).Execute(); err != nil {
+		fmt.Fprintf(os.Stderr, "asasim: %v\n", err)
 		os.Exit(1)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,8 +17,10 @@ import (
 	"golang.org/x/term"
 	"gopkg.in/yaml.v3"
 
+	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/collect"
+	"github.com/asaaudit/asaaudit/evidence"
 	"github.com/asaaudit/asaaudit/report"
 )
 
@@ -35,6 +38,7 @@ type liveFlags struct {
 	insecure       bool
 	timeout        time.Duration
 	save           string
+	noEvidence     bool
 	passwordPrompt func(prompt string) (string, error) // tests replace the terminal prompt
 }
 
@@ -43,13 +47,23 @@ func newLiveCmd(s *IOStreams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "live --host HOST [--host HOST...] | --inventory FILE",
 		Short: "Collect the running configuration over SSH (read-only) and audit it",
-		Long: `live connects to each firewall over SSH, runs only read-only commands (show running-config,
-show version, terminal pager 0, enable), and audits the configuration with the same rules,
-flags, formats and exit codes as check. Host keys are verified against ~/.ssh/known_hosts
-(or --known-hosts). The password comes from ASAAUDIT_PASSWORD, --password-stdin or a prompt;
-the enable secret from ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither is available).`,
+		Long: `live connects to each firewall over SSH, runs only read-only commands (show, terminal pager 0,
+enable, changeto), and audits the configuration with the same rules, flags, formats and exit
+codes as check.
+
+Beside show version and show running-config it collects runtime evidence for the RUN rules,
+as check --evidence reads it: "show conn protocol udp|tcp port N long" for each SIP port and
+"show service-policy" (--no-evidence skips them). A firewall in multiple-context mode
+("show mode") is audited per security context: the contexts are listed from the system
+execution space ("changeto system", "show context"), and each is collected in it
+("changeto context NAME") and reported as its own target, HOST/CONTEXT.
+
+Host keys are verified against ~/.ssh/known_hosts (or --known-hosts). The password comes from
+ASAAUDIT_PASSWORD, --password-stdin or a prompt; the enable secret from
+ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither is available).`,
 		Example: `  ASAAUDIT_PASSWORD=... asaaudit live --host fw1 --user audit
-  asaaudit live --inventory firewalls.yaml --workers 16 --format json --save configs/`,
+  asaaudit live --inventory firewalls.yaml --workers 16 --format json --save configs/
+  asaaudit check --evidence configs/fw1_voice.show.txt configs/fw1_voice.txt`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runLive(c.Context(), s, f) },
 	}
@@ -66,7 +80,8 @@ the enable secret from ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither 
 	fl.StringVar(&f.knownHosts, "known-hosts", "", "known_hosts file to verify host keys with (default ~/.ssh/known_hosts)")
 	fl.BoolVar(&f.insecure, "insecure-ignore-host-key", false, "DANGEROUS: do not verify host keys (man-in-the-middle goes unnoticed)")
 	fl.DurationVar(&f.timeout, "timeout", collect.DefaultTimeout, "bound on connecting, each command and the whole host")
-	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to DIR/<host>.txt")
+	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to `DIR`/<host>[_<context>].txt and its runtime evidence to DIR/<host>[_<context>].show.txt; findings then name these files")
+	fl.BoolVar(&f.noEvidence, "no-evidence", false, "do not collect runtime evidence (show conn, show service-policy): the RUN rules stay silent")
 	return c
 }
 
@@ -195,8 +210,14 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	if err != nil {
 		return err
 	}
-	targets := make([]collect.Target, len(hosts))
-	for i, h := range hosts {
+	// Each host's audit options (an inventory profile may give its own SIP clients) are
+	// known before connecting: they say which ports its evidence lists.
+	var (
+		targets  []collect.Target
+		hostOpts []audit.Options
+		errs     []report.Error
+	)
+	for _, h := range hosts {
 		t := collect.Target{Name: h.Name, Host: h.Host, Port: h.Port, Username: h.User, Password: password, EnablePassword: enable, KeyFile: f.sshKey}
 		if host, port, ok := splitHostPort(h.Host); ok && t.Port == 0 {
 			t.Host, t.Port = host, port
@@ -213,14 +234,26 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		if t.Name == "" {
 			t.Name = h.Host
 		}
-		targets[i] = t
+		o := opts
+		if p := h.Profile; p != nil {
+			if o, err = withProfile(o, p.Keepalive, p.RegisterInterval, p.SIPPorts); err != nil {
+				errs = append(errs, report.Error{Target: t.Name, Message: fmt.Sprintf("inventory profile: %v", err)})
+				continue
+			}
+			if len(p.SIPPorts) > 0 {
+				t.SIPPorts = collectPorts(o.Rules.Ports)
+			}
+		}
+		targets = append(targets, t)
+		hostOpts = append(hostOpts, o)
 	}
 	if f.insecure {
 		fmt.Fprintln(s.ErrOut, "asaaudit: WARNING: --insecure-ignore-host-key: host keys are NOT verified; a man-in-the-middle would go unnoticed and could capture the password")
 	}
-	copts := collect.Options{Timeout: f.timeout, KnownHostsFile: f.knownHosts, InsecureIgnoreHostKey: f.insecure}
-	if f.apply.active() && len(targets) != 1 {
-		return usageError{fmt.Errorf("--apply simulates a change on one firewall, got %d", len(targets))}
+	copts := collect.Options{Timeout: f.timeout, KnownHostsFile: f.knownHosts, InsecureIgnoreHostKey: f.insecure,
+		Contexts: true, Evidence: !f.noEvidence, SIPPorts: collectPorts(opts.Rules.Ports)}
+	if f.apply.active() && len(hosts) != 1 {
+		return usageError{fmt.Errorf("--apply simulates a change on one firewall, got %d", len(hosts))}
 	}
 	var bar *progressbar.ProgressBar
 	if s.ErrTTY && len(targets) > 1 {
@@ -232,46 +265,180 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			_ = bar.Set(done)
 		}
 	})
+	w := &warnings{s: s, quiet: f.quiet}
 	var results []*audit.Result
-	var errs []report.Error
 	for i, r := range collected {
 		if r.Err != nil {
 			errs = append(errs, report.Error{Target: r.Target, Message: r.Err.Error()})
 			continue
 		}
-		if f.save != "" {
-			if err := saveConfig(f.save, r); err != nil {
+		configs := liveConfigs(r)
+		if f.save != "" && !f.noEvidence && r.Mode == collect.ModeMultiple {
+			// show mode and show context, from the system execution space.
+			if err := saveFile(collect.ShowPath(f.save, r.Target), collect.Capture(r.Evidence)); err != nil {
 				errs = append(errs, report.Error{Target: r.Target, Message: err.Error()})
 			}
 		}
-		o := opts
-		if p := hosts[i].Profile; p != nil {
-			if o, err = withProfile(o, p.Keepalive, p.RegisterInterval, p.SIPPorts); err != nil {
-				errs = append(errs, report.Error{Target: r.Target, Message: fmt.Sprintf("inventory profile: %v", err)})
+		if f.apply.active() && len(configs) != 1 {
+			errs = append(errs, report.Error{Target: r.Target, Message: fmt.Sprintf("--apply simulates a change on one configuration, and %s is in multiple-context mode with %d contexts", r.Target, len(configs))})
+			break
+		}
+		for _, c := range configs {
+			if c.err != nil {
+				errs = append(errs, report.Error{Target: c.target, Message: c.err.Error()})
 				continue
 			}
+			name, ev, err := f.prepare(c, w)
+			if err != nil {
+				errs = append(errs, report.Error{Target: c.target, Message: err.Error()})
+			}
+			o := hostOpts[i]
+			o.Rules.Evidence = ev
+			if f.apply.active() {
+				w.flush()
+				// Nothing but show commands was sent: the change is simulated on the collected copy.
+				return applyChange(s, &f.auditFlags, &f.apply, name, c.config, o)
+			}
+			res, err := audit.Reader(bytes.NewReader(c.config), name, o)
+			if err != nil {
+				errs = append(errs, report.Error{Target: c.target, Message: err.Error()})
+				continue
+			}
+			if res.Hostname == "" {
+				res.Hostname = c.hostname
+			}
+			if c.version != "" {
+				res.Version = c.version
+			}
+			results = append(results, res)
 		}
-		if f.apply.active() {
-			// Nothing but show commands was sent: the change is simulated on the collected copy.
-			return applyChange(s, &f.auditFlags, &f.apply, r.Target, r.Config, o)
-		}
-		res, err := audit.Reader(bytes.NewReader(r.Config), r.Target, o)
-		if err != nil {
-			errs = append(errs, report.Error{Target: r.Target, Message: err.Error()})
-			continue
-		}
-		if res.Hostname == "" {
-			res.Hostname = r.Hostname
-		}
-		if r.Version != "" {
-			res.Version = r.Version
-		}
-		results = append(results, res)
 	}
+	w.flush()
 	if f.apply.active() && len(errs) > 0 {
 		return writeDiff(s, &f.auditFlags, report.NewDiff(nil, nil, errs, f.failOnLevel))
 	}
 	return f.finish(s, results, errs)
+}
+
+// liveConfig is one configuration collected live: a firewall in single-context mode, or one
+// security context of a firewall in multiple-context mode.
+type liveConfig struct {
+	target   string // "fw1", or "fw1/voice" for a context
+	hostname string // for the report when the configuration names none
+	version  string
+	config   []byte
+	outputs  []collect.Output // runtime evidence collected beside it
+	err      error            // the context could not be collected
+}
+
+// liveConfigs are the configurations of r to audit: each context in multiple-context mode
+// (the one the session started in is among them), else the firewall's.
+func liveConfigs(r collect.Result) []liveConfig {
+	if r.Mode != collect.ModeMultiple {
+		return []liveConfig{{target: r.Target, hostname: r.Hostname, version: r.Version, config: r.Config, outputs: r.Evidence}}
+	}
+	configs := make([]liveConfig, 0, len(r.Contexts))
+	for _, c := range r.Contexts {
+		configs = append(configs, liveConfig{target: c.Target, hostname: r.Hostname + "/" + c.Name, version: r.Version,
+			config: c.Config, outputs: c.Evidence, err: c.Err})
+	}
+	return configs
+}
+
+// prepare saves c when --save is given and reads its runtime evidence (nil with
+// --no-evidence or when none was collected). name is what findings point at: the saved
+// configuration when there is one, else the target. A save that fails is returned as
+// err, and c is still audited under its target name.
+func (f *liveFlags) prepare(c liveConfig, w *warnings) (name string, ev *evidence.Evidence, err error) {
+	name = c.target
+	var capture []byte
+	showPath := ""
+	if f.save != "" {
+		path := collect.SavePath(f.save, c.target)
+		if err = saveFile(path, collect.MaskSecrets(c.config)); err == nil {
+			name = path
+			if !f.noEvidence {
+				capture = collect.Capture(c.outputs)
+				if err = saveFile(collect.ShowPath(f.save, c.target), capture); err == nil {
+					showPath = collect.ShowPath(f.save, c.target)
+				}
+			}
+		}
+	}
+	if f.noEvidence {
+		return name, nil, err
+	}
+	return name, liveEvidence(c, showPath, capture, w), err
+}
+
+// liveEvidence reads c's runtime evidence: from the capture saved at showPath, so that
+// findings name the lines of that file, or else each output on its own, named "TARGET
+// COMMAND" (line numbers then count the lines of that output). Commands the device refused
+// and lines that are not read are warnings.
+func liveEvidence(c liveConfig, showPath string, capture []byte, w *warnings) *evidence.Evidence {
+	for _, o := range c.outputs {
+		if o.Err != nil {
+			w.warn(fmt.Sprintf("%v (not used as evidence)", o.Err))
+		}
+	}
+	var ev *evidence.Evidence
+	if showPath != "" {
+		var err error
+		if ev, err = evidence.Parse(bytes.NewReader(capture), showPath); err != nil {
+			w.warn(err.Error())
+			return nil
+		}
+	} else {
+		var all []*evidence.Evidence
+		for _, o := range c.outputs {
+			if o.Err == nil {
+				all = append(all, evidence.ParseOutput(c.target+" "+o.Command, o.Command, o.Text))
+			}
+		}
+		ev = evidence.Merge(all...)
+	}
+	// Everything here was collected in this configuration's own session: it belongs to it
+	// whatever the prompt says (a context whose configuration has another hostname).
+	for _, o := range ev.Outputs {
+		o.Host, o.Context = "", ""
+	}
+	for _, d := range ev.Diagnostics {
+		w.warn(d.String())
+	}
+	if ev.Empty() {
+		return nil
+	}
+	return ev
+}
+
+// warnings prints evidence warnings to stderr, at most maxEvidenceWarnings of them, and
+// none with --quiet.
+type warnings struct {
+	s     *IOStreams
+	quiet bool
+	n     int
+}
+
+func (w *warnings) warn(msg string) {
+	if w.n++; !w.quiet && w.n <= maxEvidenceWarnings {
+		fmt.Fprintf(w.s.ErrOut, "asaaudit: warning: %s\n", msg)
+	}
+}
+
+// flush counts the warnings that were not printed.
+func (w *warnings) flush() {
+	if !w.quiet && w.n > maxEvidenceWarnings {
+		fmt.Fprintf(w.s.ErrOut, "asaaudit: warning: %d more evidence warnings\n", w.n-maxEvidenceWarnings)
+	}
+	w.n = 0
+}
+
+func collectPorts(ports []asa.Port) []collect.Port {
+	out := make([]collect.Port, len(ports))
+	for i, p := range ports {
+		out[i] = collect.Port{Proto: p.Proto, Number: p.Number}
+	}
+	return out
 }
 
 // withProfile applies an inventory host's SIP client profile over the command-line options.
@@ -297,12 +464,13 @@ func withProfile(o audit.Options, keepalive, register time.Duration, ports []str
 	return o, nil
 }
 
-func saveConfig(dir string, r collect.Result) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// saveFile writes a --save file, readable by the user only: configurations hold secrets
+// even masked (hashes) and the evidence holds addresses.
+func saveFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("--save: %w", err)
 	}
-	path := collect.SavePath(dir, r.Target)
-	if err := os.WriteFile(path, collect.MaskSecrets(r.Config), 0o600); err != nil {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("--save: %w", err)
 	}
 	return nil
