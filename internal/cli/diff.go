@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,12 +13,14 @@ import (
 
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/change"
+	"github.com/asaaudit/asaaudit/collect"
 	"github.com/asaaudit/asaaudit/parser"
 	"github.com/asaaudit/asaaudit/report"
 )
 
 func newDiffCmd(s *IOStreams) *cobra.Command {
 	var f auditFlags
+	var conn sshFlags // for live:HOST
 	c := &cobra.Command{
 		Use:   "diff [flags] BEFORE AFTER",
 		Short: "Compare two configurations: the findings a change introduces, resolves and leaves",
@@ -28,9 +31,14 @@ code is 1 only when the change introduces a finding at or above --fail-on: a cha
 blocked by the debt it did not create. text and json show the three groups; sarif, junit
 and github carry the introduced findings.
 
-To review a change script before it is typed in, use check FILE --apply SCRIPT.`,
+BEFORE may be live:HOST (or live:HOST:PORT): the firewall's current running configuration,
+collected read-only over SSH with the same connection flags and credentials as live.
+
+To review a change script before it is typed in, use check FILE --apply SCRIPT, or
+live --host HOST --apply SCRIPT.`,
 		Example: `  asaaudit diff running-before.txt running-after.txt
-  asaaudit diff --sip-port udp/5080 --keepalive 30s --format json old.txt new.txt`,
+  asaaudit diff --sip-port udp/5080 --keepalive 30s --format json old.txt new.txt
+  asaaudit diff --user audit live:fw1 proposed-running-config.txt`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := f.noBaseline("diff"); err != nil {
@@ -47,7 +55,16 @@ To review a change script before it is typed in, use check FILE --apply SCRIPT.`
 			res := make([]*audit.Result, 2)
 			for i, path := range args {
 				if host, ok := strings.CutPrefix(path, "live:"); ok {
-					errs = append(errs, report.Error{Target: path, Message: fmt.Sprintf("%s: diff cannot collect from a device yet: save its configuration with asaaudit live --host %s --save DIR and diff the saved file", path, host)})
+					if i == 1 {
+						return usageError{errors.New("diff: live:HOST can only be BEFORE (AFTER is the proposed configuration)")}
+					}
+					var err error
+					if res[i], err = auditLive(c.Context(), s, &conn, host, opts); err != nil {
+						if errors.As(err, new(usageError)) {
+							return err
+						}
+						errs = append(errs, report.Error{Target: path, Message: err.Error()})
+					}
 					continue
 				}
 				if res[i], err = audit.File(path, s.In, opts); err != nil {
@@ -58,10 +75,38 @@ To review a change script before it is typed in, use check FILE --apply SCRIPT.`
 		},
 	}
 	f.register(c)
+	conn.register(c)
 	for _, name := range []string{"baseline", "write-baseline"} {
 		_ = c.Flags().MarkHidden(name)
 	}
 	return c
+}
+
+// auditLive collects host's running configuration (read-only) and audits it.
+func auditLive(ctx context.Context, s *IOStreams, conn *sshFlags, host string, opts audit.Options) (*audit.Result, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	password, enable, err := conn.secrets(s)
+	if err != nil {
+		return nil, err
+	}
+	t, err := conn.target(s, host, password, enable)
+	if err != nil {
+		return nil, err
+	}
+	r := collect.Collect(ctx, t, conn.collectOptions(s))
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	res, err := audit.Reader(bytes.NewReader(r.Config), "live:"+host, opts)
+	if err != nil {
+		return nil, err
+	}
+	if r.Version != "" {
+		res.Version = r.Version
+	}
+	return res, nil
 }
 
 // noBaseline refuses the baseline flags: comparing before and after is what separates

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 	"gopkg.in/yaml.v3"
 
 	"github.com/asaaudit/asaaudit/asa"
@@ -26,20 +24,13 @@ import (
 
 type liveFlags struct {
 	auditFlags
-	apply          applyFlags // --apply SCRIPT: audit the device's config with the change simulated
-	hosts          []string
-	inventory      string
-	workers        int
-	user           string
-	port           int
-	passwordStdin  bool
-	sshKey         string
-	knownHosts     string
-	insecure       bool
-	timeout        time.Duration
-	save           string
-	noEvidence     bool
-	passwordPrompt func(prompt string) (string, error) // tests replace the terminal prompt
+	apply applyFlags // --apply SCRIPT: audit the device's config with the change simulated
+	sshFlags
+	hosts      []string
+	inventory  string
+	workers    int
+	save       string
+	noEvidence bool
 }
 
 func newLiveCmd(s *IOStreams) *cobra.Command {
@@ -67,19 +58,13 @@ ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither is available).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runLive(c.Context(), s, f) },
 	}
-	f.register(c)
+	f.auditFlags.register(c)
 	f.apply.register(c)
 	fl := c.Flags()
 	fl.StringArrayVar(&f.hosts, "host", nil, "firewall to audit, HOST or HOST:PORT (repeatable)")
 	fl.StringVar(&f.inventory, "inventory", "", "YAML file listing the firewalls (see README)")
 	fl.IntVar(&f.workers, "workers", collect.DefaultWorkers, "how many firewalls to collect from at once")
-	fl.StringVar(&f.user, "user", "", "SSH user (default $ASAAUDIT_USERNAME)")
-	fl.IntVar(&f.port, "port", 22, "SSH port")
-	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the SSH password from the first line of standard input")
-	fl.StringVar(&f.sshKey, "ssh-key", "", "private key file for public-key authentication")
-	fl.StringVar(&f.knownHosts, "known-hosts", "", "known_hosts file to verify host keys with (default ~/.ssh/known_hosts)")
-	fl.BoolVar(&f.insecure, "insecure-ignore-host-key", false, "DANGEROUS: do not verify host keys (man-in-the-middle goes unnoticed)")
-	fl.DurationVar(&f.timeout, "timeout", collect.DefaultTimeout, "bound on connecting, each command and the whole host")
+	f.sshFlags.register(c)
 	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to `DIR`/<host>[_<context>].txt and its runtime evidence to DIR/<host>[_<context>].show.txt; findings then name these files")
 	fl.BoolVar(&f.noEvidence, "no-evidence", false, "do not collect runtime evidence (show conn, show service-policy): the RUN rules stay silent")
 	return c
@@ -144,42 +129,6 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// secrets gathers the password and enable secret without ever taking them from a flag value.
-func (f *liveFlags) secrets(s *IOStreams) (password, enable string, err error) {
-	password = s.Getenv("ASAAUDIT_PASSWORD")
-	if f.passwordStdin {
-		line, err := bufio.NewReader(s.In).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", "", fmt.Errorf("--password-stdin: %w", err)
-		}
-		password = strings.TrimRight(line, "\r\n")
-	}
-	prompt := f.passwordPrompt
-	if prompt == nil && s.InTTY {
-		prompt = func(p string) (string, error) {
-			fmt.Fprint(s.ErrOut, p)
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			fmt.Fprintln(s.ErrOut)
-			return string(b), err
-		}
-	}
-	if password == "" && f.sshKey == "" && prompt != nil {
-		if password, err = prompt("SSH password: "); err != nil {
-			return "", "", err
-		}
-	}
-	if password == "" && f.sshKey == "" {
-		return "", "", usageError{errors.New("no SSH password: set ASAAUDIT_PASSWORD, use --password-stdin or --ssh-key, or run on a terminal to be prompted")}
-	}
-	enable, set := s.lookup("ASAAUDIT_ENABLE_PASSWORD")
-	if !set && prompt != nil {
-		if enable, err = prompt("Enable password (empty for none): "); err != nil {
-			return "", "", err
-		}
-	}
-	return password, enable, nil
-}
-
 func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -191,10 +140,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	if len(f.hosts) == 0 && f.inventory == "" {
 		return usageError{errors.New("live needs --host HOST or --inventory FILE")}
 	}
-	user := f.user
-	if user == "" {
-		user = s.Getenv("ASAAUDIT_USERNAME")
-	}
+	user := f.username(s)
 	var hosts []inventoryHost
 	for _, h := range f.hosts {
 		hosts = append(hosts, inventoryHost{Host: h})
@@ -247,11 +193,8 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		targets = append(targets, t)
 		hostOpts = append(hostOpts, o)
 	}
-	if f.insecure {
-		fmt.Fprintln(s.ErrOut, "asaaudit: WARNING: --insecure-ignore-host-key: host keys are NOT verified; a man-in-the-middle would go unnoticed and could capture the password")
-	}
-	copts := collect.Options{Timeout: f.timeout, KnownHostsFile: f.knownHosts, InsecureIgnoreHostKey: f.insecure,
-		Contexts: true, Evidence: !f.noEvidence, SIPPorts: collectPorts(opts.Rules.Ports)}
+	copts := f.collectOptions(s)
+	copts.Contexts, copts.Evidence, copts.SIPPorts = true, !f.noEvidence, collectPorts(opts.Rules.Ports)
 	if f.apply.active() && len(hosts) != 1 {
 		return usageError{fmt.Errorf("--apply simulates a change on one firewall, got %d", len(hosts))}
 	}

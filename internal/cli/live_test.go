@@ -548,3 +548,38 @@ func TestLiveProfilePorts(t *testing.T) {
 		t.Errorf("show conn commands %q, want %q", conns, want)
 	}
 }
+
+// diff live:HOST compares the firewall's current configuration (collected read-only) with a
+// proposed one.
+func TestDiffLive(t *testing.T) {
+	dir := t.TempDir()
+	kh := filepath.Join(dir, "known_hosts")
+	srv := startSim(t, "factory-default.txt", "fw1", kh, asasim.Faults{})
+	r := runLiveCLI(t, liveEnv(simPassword), "diff", "--known-hosts", kh, "--format", "json", "live:"+srv.Addr(), fixtures+"no-sip.txt")
+	if r.code != report.ExitFindings {
+		t.Fatalf("exit %d, stderr %q", r.code, r.err)
+	}
+	var d struct {
+		Introduced []struct{ Rule string } `json:"introduced"`
+		Unchanged  []struct{ Rule string } `json:"unchanged"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Introduced) != 2 || d.Introduced[0].Rule != "SIP001" || len(d.Unchanged) != 0 {
+		t.Errorf("introduced %+v unchanged %+v", d.Introduced, d.Unchanged)
+	}
+	for _, cmd := range srv.Transcript() {
+		if cmd != "<password>" && collect.Allowed(cmd) != nil {
+			t.Errorf("device received %q", cmd)
+		}
+	}
+	if strings.Contains(r.out+r.err, simPassword) {
+		t.Error("password in output")
+	}
+	// An unreachable device is an input error (exit 2) naming it, within the timeout.
+	r = runLiveCLI(t, liveEnv(simPassword), "diff", "--known-hosts", kh, "--timeout", "2s", "live:127.0.0.1:1", fixtures+"no-sip.txt")
+	if r.code != report.ExitError || !strings.Contains(r.err, "127.0.0.1:1") {
+		t.Errorf("unreachable: exit %d, stderr %q", r.code, r.err)
+	}
+}
