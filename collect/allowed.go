@@ -3,8 +3,9 @@ package collect
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/asaaudit/asaaudit/internal/lazyre"
 )
 
 // ErrNotAllowed is wrapped by every refusal from Allowed.
@@ -13,7 +14,7 @@ var ErrNotAllowed = errors.New("command not allowed")
 // maxCommandLen bounds what may be typed at the device in one line.
 const maxCommandLen = 512
 
-var contextNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$`)
+var contextNameRe = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$`)
 
 // pipeFilters are the output filters that may follow "show ... |". Anything else (redirect,
 // append, tee, ...) can write files on the device and is refused.
@@ -79,7 +80,7 @@ func Allowed(cmd string) error {
 		if eqFold(f, "changeto", "system") {
 			return nil
 		}
-		if len(f) == 3 && strings.EqualFold(f[1], "context") && contextNameRe.MatchString(f[2]) {
+		if len(f) == 3 && strings.EqualFold(f[1], "context") && contextNameRe.Get().MatchString(f[2]) {
 			return nil
 		}
 		return fmt.Errorf("%w: %q: only \"changeto system\" and \"changeto context NAME\" are allowed", ErrNotAllowed, cmd)

@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/asaaudit/asaaudit/internal/lazyre"
+
 	"github.com/scrapli/scrapligo/driver/network"
 	"github.com/scrapli/scrapligo/driver/options"
 	"github.com/scrapli/scrapligo/platform"
@@ -99,11 +101,11 @@ type Result struct {
 }
 
 var (
-	versionRe  = regexp.MustCompile(`(?m)Software Version (\S+)`)
-	hostnameRe = regexp.MustCompile(`(?m)^([\w.\-@:/]+) up \d+ `)
-	moreRe     = regexp.MustCompile(`^\s*<--- More --->\s*$`)
-	moreStrip  = regexp.MustCompile(`<--- More --->\x08*( {0,14})`)
-	rejectedRe = regexp.MustCompile(`(?i)invalid password|access denied|bad secret`)
+	versionRe  = lazyre.New(`(?m)Software Version (\S+)`)
+	hostnameRe = lazyre.New(`(?m)^([\w.\-@:/]+) up \d+ `)
+	moreRe     = lazyre.New(`^\s*<--- More --->\s*$`)
+	moreStrip  = lazyre.New(`<--- More --->\x08*( {0,14})`)
+	rejectedRe = lazyre.New(`(?i)invalid password|access denied|bad secret`)
 )
 
 // Collect connects to t, collects show version, show running-config, o.Commands and what
@@ -237,8 +239,8 @@ func (s *session) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.r.Version = firstSubmatch(versionRe, ver)
-	if h := firstSubmatch(hostnameRe, ver); h != "" {
+	s.r.Version = firstSubmatch(versionRe.Get(), ver)
+	if h := firstSubmatch(hostnameRe.Get(), ver); h != "" {
 		s.r.Hostname = h
 	}
 
@@ -430,7 +432,7 @@ func (s *session) acquirePriv() error {
 	// device says so; we never answer a second Password: prompt.
 	_, k, err = s.answerSecret(s.t.EnablePassword, step, func(last string, buf []byte) int {
 		switch {
-		case rejectedRe.Match(buf):
+		case rejectedRe.Get().Match(buf):
 			return gotRejected
 		case s.pwRe.MatchString(last):
 			return gotRejected
@@ -539,7 +541,7 @@ func (s *session) readUntil(step string, stop func(last string, buf []byte) int,
 		}
 		buf = append(buf, b...)
 		last := lastLine(buf)
-		if moreRe.MatchString(lastLine(buf[answered:])) && more < maxMore {
+		if moreRe.Get().MatchString(lastLine(buf[answered:])) && more < maxMore {
 			// The pager should be off; if it is not, page on (a keystroke, not a command).
 			more++
 			answered = len(buf)
@@ -617,7 +619,7 @@ func output(buf []byte, cmd string) string {
 		body = body[j+1:]
 	}
 	if bytes.Contains(body, []byte("<--- More --->")) {
-		body = moreStrip.ReplaceAll(body, nil)
+		body = moreStrip.Get().ReplaceAll(body, nil)
 	}
 	return string(body)
 }

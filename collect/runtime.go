@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/asaaudit/asaaudit/evidence"
+	"github.com/asaaudit/asaaudit/internal/lazyre"
 )
 
 // Context modes, as "show mode" names them (Result.Mode).
@@ -85,7 +85,7 @@ func EvidenceCommands(ports []Port) []string {
 
 // urlPasswordRe is the password of a URL with credentials ("ftp://user:secret@host/ctx.cfg"),
 // which "show context" prints for contexts whose configuration is on a server.
-var urlPasswordRe = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+@`)
+var urlPasswordRe = lazyre.New(`([A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+@`)
 
 // Capture writes outputs as a terminal capture, each command after its prompt and then its
 // output, which "check --evidence" reads back. Outputs the device refused are left out, and
@@ -99,7 +99,7 @@ func Capture(outs []Output) []byte {
 		if o.Prompt != "" {
 			b.WriteString(o.Prompt + " " + o.Command + "\n")
 		}
-		text := urlPasswordRe.ReplaceAllString(o.Text, "${1}"+Mask+"@")
+		text := urlPasswordRe.Get().ReplaceAllString(o.Text, "${1}"+Mask+"@")
 		b.WriteString(text)
 		if text != "" && !strings.HasSuffix(text, "\n") {
 			b.WriteByte('\n')

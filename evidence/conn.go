@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/asaaudit/asaaudit/internal/lazyre"
 )
 
 // Conn is one connection of a "show conn" output.
@@ -106,22 +108,22 @@ var (
 	// longSide is "IF: ADDR/PORT (MADDR/MPORT)" (long) or "IF: ADDR/PORT" (detail); 8.x
 	// writes no blank after the colon. An interface name may itself hold a colon.
 	longSide = `(\S+?): ?(` + addrChars + `)/(\d+)(?: \((` + addrChars + `)/(\d+)\))?`
-	longRe   = lazyRegexp(`^([A-Za-z][A-Za-z0-9]*) ` + longSide + ` +` + longSide + `(.*)$`)
+	longRe   = lazyre.New(`^([A-Za-z][A-Za-z0-9]*) ` + longSide + ` +` + longSide + `(.*)$`)
 	// shortSide is "IF ADDR:PORT" or "IF ADDR(MADDR):PORT".
 	shortSide = `(\S+) +(` + addrChars + `?)(?:\((` + addrChars + `)\))?:(\d+)`
-	shortRe   = lazyRegexp(`^([A-Za-z][A-Za-z0-9]*) +` + shortSide + ` +` + shortSide + `(.*)$`)
+	shortRe   = lazyre.New(`^([A-Za-z][A-Za-z0-9]*) +` + shortSide + ` +` + shortSide + `(.*)$`)
 
-	connCountRe       = lazyRegexp(`^\d+ in use, \d+ most used$`)
-	clusterCountRe    = lazyRegexp(`^[A-Za-z][A-Za-z -]* connections: \d+ in use, \d+ most used$`)
-	legendRe          = lazyRegexp(`^[A-Za-z0-9] - \S`)
-	initiatorRe       = lazyRegexp(`^Initiator: (\S+), Responder: (\S+)$`)
-	lookupKeyRe       = lazyRegexp(`^Connection lookup keyid: (\S+)$`)
-	connProtoPrefixRe = lazyRegexp(`^(?:TCP|UDP|SCTP|ICMP|ICMP6|GRE|ESP|AH|IP|[0-9]+) `)
+	connCountRe       = lazyre.New(`^\d+ in use, \d+ most used$`)
+	clusterCountRe    = lazyre.New(`^[A-Za-z][A-Za-z -]* connections: \d+ in use, \d+ most used$`)
+	legendRe          = lazyre.New(`^[A-Za-z0-9] - \S`)
+	initiatorRe       = lazyre.New(`^Initiator: (\S+), Responder: (\S+)$`)
+	lookupKeyRe       = lazyre.New(`^Connection lookup keyid: (\S+)$`)
+	connProtoPrefixRe = lazyre.New(`^(?:TCP|UDP|SCTP|ICMP|ICMP6|GRE|ESP|AH|IP|[0-9]+) `)
 )
 
 // connLineStart reports whether t (trimmed) looks like the first line of a connection.
 func connLineStart(t string) bool {
-	return connProtoPrefixRe.get().MatchString(t) && (longRe.get().MatchString(t) || shortRe.get().MatchString(t))
+	return connProtoPrefixRe.Get().MatchString(t) && (longRe.Get().MatchString(t) || shortRe.Get().MatchString(t))
 }
 
 // connReader reads the lines of one "show conn" output.
@@ -149,23 +151,23 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 		p.diag(c.Pos, c.Source, "connection without its flags/idle line, not used")
 	}
 	switch {
-	case connCountRe.get().MatchString(t):
+	case connCountRe.Get().MatchString(t):
 		if r.counted {
 			return false // the next snapshot, saved without its echo
 		}
 		r.counted, r.legend = true, false
 		return true
-	case clusterCountRe.get().MatchString(t),
+	case clusterCountRe.Get().MatchString(t),
 		t == "Cluster:", t == "Cluster stats:", t == "Inspect Snort:", strings.HasPrefix(t, "preserve-connection: "):
 		r.legend = false
 		return true
 	case strings.HasPrefix(t, "Flags: "):
 		r.legend = true
 		return true
-	case r.legend && indented && legendRe.get().MatchString(t):
+	case r.legend && indented && legendRe.Get().MatchString(t):
 		return true
-	case indented && initiatorRe.get().MatchString(t):
-		m := initiatorRe.get().FindStringSubmatch(t)
+	case indented && initiatorRe.Get().MatchString(t):
+		m := initiatorRe.Get().FindStringSubmatch(t)
 		ini, err1 := netip.ParseAddr(m[1])
 		res, err2 := netip.ParseAddr(m[2])
 		if r.last == nil || err1 != nil || err2 != nil {
@@ -174,12 +176,12 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 		}
 		r.last.Initiator, r.last.Responder = ini, res
 		return true
-	case indented && lookupKeyRe.get().MatchString(t):
+	case indented && lookupKeyRe.Get().MatchString(t):
 		if r.last == nil {
 			p.diag(pos, text, "keyid line without a connection above it, not used")
 			return true
 		}
-		r.last.LookupKeyID = lookupKeyRe.get().FindStringSubmatch(t)[1]
+		r.last.LookupKeyID = lookupKeyRe.Get().FindStringSubmatch(t)[1]
 		return true
 	}
 	r.legend = false
@@ -232,12 +234,12 @@ func parseConnLine(t string) (*Conn, error) {
 	var a, b Side
 	var proto, rest string
 	var err error
-	if m := longRe.get().FindStringSubmatch(t); m != nil {
+	if m := longRe.Get().FindStringSubmatch(t); m != nil {
 		proto, rest = m[1], m[12]
 		if a, err = side(m[2], m[3], m[4], m[5], m[6]); err == nil {
 			b, err = side(m[7], m[8], m[9], m[10], m[11])
 		}
-	} else if m := shortRe.get().FindStringSubmatch(t); m != nil {
+	} else if m := shortRe.Get().FindStringSubmatch(t); m != nil {
 		proto, rest = m[1], m[10]
 		if a, err = side(m[2], m[3], m[5], m[4], ""); err == nil {
 			b, err = side(m[6], m[7], m[9], m[8], "")

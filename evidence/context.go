@@ -2,6 +2,8 @@ package evidence
 
 import (
 	"strings"
+
+	"github.com/asaaudit/asaaudit/internal/lazyre"
 )
 
 // ModeAnswer is the answer of one "show mode": "Security context mode: multiple".
@@ -32,14 +34,14 @@ type Context struct {
 }
 
 var (
-	modeRe          = lazyRegexp(`^Security context mode: (single|multiple)$`)
-	contextHeaderRe = lazyRegexp(`^Context Name +Class +Interfaces +(?:Mode +)?URL$`)
-	contextTotalRe  = lazyRegexp(`^Total active Security Contexts: \d+$`)
+	modeRe          = lazyre.New(`^Security context mode: (single|multiple)$`)
+	contextHeaderRe = lazyre.New(`^Context Name +Class +Interfaces +(?:Mode +)?URL$`)
+	contextTotalRe  = lazyre.New(`^Total active Security Contexts: \d+$`)
 )
 
 // mode reads a "show mode" line.
 func (p *state) mode(pos Position, text string) bool {
-	m := modeRe.get().FindStringSubmatch(strings.TrimSpace(text))
+	m := modeRe.Get().FindStringSubmatch(strings.TrimSpace(text))
 	if m == nil {
 		return false
 	}
@@ -56,11 +58,11 @@ type contextReader struct {
 func (r *contextReader) line(p *state, pos Position, text string) bool {
 	t := strings.TrimSpace(text)
 	switch {
-	case contextHeaderRe.get().MatchString(t):
+	case contextHeaderRe.Get().MatchString(t):
 		r.withMode = strings.Contains(t, " Mode ")
 		r.last = nil
 		return true
-	case contextTotalRe.get().MatchString(t):
+	case contextTotalRe.Get().MatchString(t):
 		r.last = nil
 		return true
 	}

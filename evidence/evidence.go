@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/asaaudit/asaaudit/internal/input"
+	"github.com/asaaudit/asaaudit/internal/lazyre"
 	"github.com/asaaudit/asaaudit/parser"
 )
 
@@ -174,7 +175,7 @@ func ParseOutput(name, command, output string) *Evidence {
 // promptRe matches a prompt with the command typed after it: "fw1# show conn",
 // "fw1/admin# show mode", "fw1(config)# show run". The host name cannot hold a blank,
 // so no line of a show output matches.
-var promptRe = lazyRegexp(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:/([A-Za-z0-9][A-Za-z0-9._-]*))?(?:\([a-z0-9-]+\))?[#>](?: (.*))?$`)
+var promptRe = lazyre.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:/([A-Za-z0-9][A-Za-z0-9._-]*))?(?:\([a-z0-9-]+\))?[#>](?: (.*))?$`)
 
 // state reads one file line by line.
 type state struct {
@@ -198,7 +199,7 @@ func newState(file string) *state { return &state{file: file, ev: &Evidence{}} }
 
 func (p *state) line(num int, text string) {
 	pos := Position{p.file, num}
-	if m := promptRe.get().FindStringSubmatch(text); m != nil {
+	if m := promptRe.Get().FindStringSubmatch(text); m != nil {
 		p.flushUnread()
 		p.end()
 		if cmd := strings.TrimSpace(m[3]); cmd != "" {
@@ -352,13 +353,13 @@ func prefixOf(w, keyword string, min int) bool {
 func sniff(text string) Kind {
 	t := strings.TrimSpace(text)
 	switch {
-	case connCountRe.get().MatchString(t), strings.HasPrefix(t, "Flags: "), connLineStart(t):
+	case connCountRe.Get().MatchString(t), strings.HasPrefix(t, "Flags: "), connLineStart(t):
 		return Conns
-	case t == "Global policy:", interfacePolicyRe.get().MatchString(t), servicePolicyRe.get().MatchString(t):
+	case t == "Global policy:", interfacePolicyRe.Get().MatchString(t), servicePolicyRe.Get().MatchString(t):
 		return ServicePolicies
-	case modeRe.get().MatchString(t):
+	case modeRe.Get().MatchString(t):
 		return Mode
-	case contextHeaderRe.get().MatchString(t):
+	case contextHeaderRe.Get().MatchString(t):
 		return Contexts
 	}
 	return Other

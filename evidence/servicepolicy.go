@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/asaaudit/asaaudit/internal/lazyre"
 )
 
 // Policy is one applied policy-map in a "show service-policy" output with its per-class
@@ -85,10 +87,10 @@ func (c *Class) Inspect(protocol string) *Inspect {
 }
 
 var (
-	interfacePolicyRe = lazyRegexp(`^Interface (\S+):$`)
-	servicePolicyRe   = lazyRegexp(`^Service-policy: (\S+)$`)
-	classMapRe        = lazyRegexp(`^Class-map: (\S+)$`)
-	tcpProxyRe        = lazyRegexp(`^tcp-proxy: bytes in buffer \d+, bytes dropped \d+$`)
+	interfacePolicyRe = lazyre.New(`^Interface (\S+):$`)
+	servicePolicyRe   = lazyre.New(`^Service-policy: (\S+)$`)
+	classMapRe        = lazyre.New(`^Class-map: (\S+)$`)
+	tcpProxyRe        = lazyre.New(`^tcp-proxy: bytes in buffer \d+, bytes dropped \d+$`)
 )
 
 // policyReader reads the lines of one "show service-policy" output.
@@ -114,18 +116,18 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 	switch {
 	case t == "Global policy:":
 		r.newScope("global")
-	case interfacePolicyRe.get().MatchString(t):
-		r.newScope(interfacePolicyRe.get().FindStringSubmatch(t)[1])
-	case servicePolicyRe.get().MatchString(t):
-		r.policy = &Policy{Pos: pos, Output: p.cur.out, Scope: r.scope, Name: servicePolicyRe.get().FindStringSubmatch(t)[1]}
+	case interfacePolicyRe.Get().MatchString(t):
+		r.newScope(interfacePolicyRe.Get().FindStringSubmatch(t)[1])
+	case servicePolicyRe.Get().MatchString(t):
+		r.policy = &Policy{Pos: pos, Output: p.cur.out, Scope: r.scope, Name: servicePolicyRe.Get().FindStringSubmatch(t)[1]}
 		r.class, r.inspect = nil, nil
 		p.ev.Policies = append(p.ev.Policies, r.policy)
-	case classMapRe.get().MatchString(t):
+	case classMapRe.Get().MatchString(t):
 		if r.policy == nil {
 			p.diag(pos, text, "Class-map line without a Service-policy line above it, not used")
 			return true
 		}
-		r.class = &Class{Pos: pos, Name: classMapRe.get().FindStringSubmatch(t)[1]}
+		r.class = &Class{Pos: pos, Name: classMapRe.Get().FindStringSubmatch(t)[1]}
 		r.inspect = nil
 		r.policy.Classes = append(r.policy.Classes, r.class)
 	case strings.HasPrefix(t, "Inspect:"):
@@ -142,7 +144,7 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 		in.Pos = pos
 		r.inspect = in
 		r.class.Inspects = append(r.class.Inspects, in)
-	case tcpProxyRe.get().MatchString(t) && r.inspect != nil:
+	case tcpProxyRe.Get().MatchString(t) && r.inspect != nil:
 		// The TCP proxy's buffer counters of the Inspect line above.
 	case strings.HasPrefix(t, "Set connection") && r.class != nil:
 		r.class.Other = append(r.class.Other, t)
