@@ -9,8 +9,8 @@ build:
 	$(GO) build -o bin/asaaudit ./cmd/asaaudit
 	$(GO) build -o bin/asasim ./cmd/asasim
 
-# The whole test suite: formatting, vet, and every test with the race detector.
-test: fmt-check vet unit
+# The whole test suite: formatting, vet, staticcheck, and every test with the race detector.
+test: fmt-check vet lint unit
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -39,7 +39,7 @@ fuzz:
 	@echo "== FuzzCheck"; $(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./internal/cli/
 
 lint:
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
 # Command reference (docs/cli/*.md) generated from the cobra commands; a test fails when
 # the committed files differ from what the commands would generate.

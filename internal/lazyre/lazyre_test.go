@@ -18,7 +18,8 @@ func TestGet(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if re.Get() != re.Get() {
+	first, again := re.Get(), re.Get()
+	if first != again {
 		t.Error("compiled twice")
 	}
 }
