@@ -1,6 +1,7 @@
 // Package asa holds what a parsed ASA configuration does to a SIP flow: which applied
-// policy and class match a port, whether "inspect sip" applies, and which idle timeout
-// governs the flow, following the ASA's precedence rules and defaults.
+// policy and class match a port, whether "inspect sip" applies, which idle timeout
+// governs the flow, and (Path) whether the flow gets through the interfaces, access-lists,
+// security levels and NAT and back, following the ASA's precedence rules and defaults.
 package asa
 
 import (
@@ -55,6 +56,7 @@ type Model struct {
 	// PerInterface maps an interface name to its "service-policy NAME interface IF" line.
 	PerInterface map[string]*parser.ServicePolicy
 	timeouts     map[string]Setting
+	path         *pathState // what Path compiled, on its first use
 }
 
 // New resolves cfg.

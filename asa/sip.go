@@ -2,6 +2,7 @@ package asa
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -201,8 +202,22 @@ type Verdict struct {
 
 // SIP evaluates port p. Inspection on any interface a SIP flow crosses applies to it in
 // both directions, so one applied policy that inspects the port is enough.
-func (m *Model) SIP(p Port) Verdict {
-	v := Verdict{Port: p, Coverages: m.Cover(p)}
+func (m *Model) SIP(p Port) Verdict { return m.verdict(p, m.Cover(p)) }
+
+// SIPOn is SIP for a flow that crosses the interfaces ifaces: only the global policy and
+// the policies applied to those interfaces act on it.
+func (m *Model) SIPOn(p Port, ifaces ...string) Verdict {
+	var covs []Coverage
+	for _, a := range m.Applied() {
+		if a.Scope == "global" || slices.Contains(ifaces, a.Scope) {
+			covs = append(covs, m.CoverWith(a, p))
+		}
+	}
+	return m.verdict(p, covs)
+}
+
+func (m *Model) verdict(p Port, covs []Coverage) Verdict {
+	v := Verdict{Port: p, Coverages: covs}
 	for i := range v.Coverages {
 		if v.Coverages[i].Inspected() {
 			v.Best = &v.Coverages[i]

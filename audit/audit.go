@@ -19,6 +19,11 @@ type Options struct {
 	Severity func(*rules.Rule) rules.Severity
 }
 
+// ParserOptions returns how a configuration must be parsed for these options: with its
+// path sections only when a path rule will evaluate paths, so that an audit without
+// --clients and --provider does not read them.
+func (o Options) ParserOptions() parser.Options { return rules.ParserOptions(o.Rules, o.Enabled) }
+
 // Result is the audit of one configuration.
 type Result struct {
 	Target   string // file name, or host (and context) for live mode
@@ -31,7 +36,7 @@ type Result struct {
 
 // Reader audits the configuration read from r; name is used in findings.
 func Reader(r io.Reader, name string, o Options) (*Result, error) {
-	cfg, err := parser.Parse(r, name)
+	cfg, err := parser.ParseWith(r, name, o.ParserOptions())
 	if err != nil {
 		return nil, err
 	}

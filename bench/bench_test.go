@@ -96,6 +96,50 @@ func BenchmarkCheck(b *testing.B) {
 	}
 }
 
+// BenchmarkParsePaths is BenchmarkParse with the path sections: interfaces, access-groups
+// and names parsed, routes, NAT, access-lists and objects kept as text for reading on demand.
+func BenchmarkParsePaths(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(label(n), func(b *testing.B) {
+			path, size := config(b, n)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cfg, err := parser.ParseWith(f, path, parser.Options{Paths: true})
+				f.Close()
+				if err != nil || len(cfg.Diagnostics) != 0 {
+					b.Fatalf("ParseWith: %v, %d diagnostics", err, len(cfg.Diagnostics))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheckPaths is BenchmarkCheck with the path rules on (bench.Paths): the inside
+// access-list is read to its last entry, then NAT, inspection and the way back.
+func BenchmarkCheckPaths(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(label(n), func(b *testing.B) {
+			path, size := config(b, n)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := audit.File(path, nil, audit.Options{Rules: bench.Paths})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d := res.Model.Config.Diagnostics; len(d) != 0 {
+					b.Fatalf("%d diagnostics: %v", len(d), d[0])
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkScan is the floor the parser is measured against: the Scanner alone.
 func BenchmarkScan(b *testing.B) {
 	for _, n := range sizes {

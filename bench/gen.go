@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/netip"
 	"os"
 	"strconv"
+
+	"github.com/asaaudit/asaaudit/rules"
 )
 
 // Shares of the body (the lines between the interfaces and the timeouts, and between the
@@ -79,6 +82,13 @@ func Write(w io.Writer, n int, seed uint64) (lines int, size int64, err error) {
 		return 0, 0, err
 	}
 	return g.lines, g.size + int64(midBuf.Len()+endBuf.Len()), nil
+}
+
+// Paths are the clients and provider the benchmarks with the path rules use: the inside
+// zone's subnet, and a provider reached by the default route through outside.
+var Paths = rules.Options{
+	Clients:   []netip.Prefix{netip.MustParsePrefix("172.16.0.0/24")},
+	Providers: []netip.Addr{netip.MustParseAddr("203.0.113.10")},
 }
 
 // WriteFile writes a configuration of n lines to path; see Write.
@@ -364,6 +374,10 @@ func (g *gen) timeouts() {
 	g.line("no asdm history enable")
 	g.line("arp timeout 14400")
 	g.line("no arp permit-nonconnected")
+	g.line("route outside 0.0.0.0 0.0.0.0 172.16.1.254 1")
+	// SIP from inside: the last entry of its access-list, so that a path evaluation reads
+	// the whole list and goes on to NAT and inspection.
+	g.line("access-list inside_access_in extended permit udp any any range sip 5061")
 	for i := 0; i < min(g.ifaces, len(zones)); i++ {
 		g.line("access-group ", zones[i], "_access_in in interface ", zones[i])
 	}

@@ -9,7 +9,9 @@ import (
 )
 
 // The generator writes exactly the lines asked for, the same bytes for the same seed, and
-// a configuration that parses without a diagnostic and audits clean.
+// a configuration that parses without a diagnostic and audits clean, but for PATH000 (it
+// applies access-lists and no --clients and --provider are given); with them, the lines
+// the path rules read parse without a diagnostic too.
 func TestWrite(t *testing.T) {
 	for _, n := range []int{0, 150, 2000, 30000} {
 		var a, b bytes.Buffer
@@ -32,8 +34,15 @@ func TestWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg := res.Model.Config
-		if len(cfg.Diagnostics) != 0 || len(res.Findings) != 0 {
+		if len(cfg.Diagnostics) != 0 || len(res.Findings) != 1 || res.Findings[0].Rule != "PATH000" {
 			t.Errorf("n=%d: diagnostics %v, findings %v", n, cfg.Diagnostics, res.Findings)
+		}
+		withPaths, err := audit.Reader(bytes.NewReader(a.Bytes()), "gen.txt", audit.Options{Rules: bench.Paths})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := withPaths.Model.Config.Diagnostics; len(d) != 0 {
+			t.Errorf("n=%d, with paths: diagnostics %v", n, d)
 		}
 		if len(cfg.ClassMaps) < 4 || len(cfg.PolicyMaps) != 4 || len(cfg.ServicePolicies) != 2 || len(cfg.Timeouts) != 10 || len(cfg.Interfaces) < 7 {
 			t.Errorf("n=%d: %d class-maps, %d policy-maps, %d service-policies, %d timeouts, %d interfaces",

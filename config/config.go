@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,6 +41,10 @@ type File struct {
 	// Baseline is the baseline file, relative to the working directory when the file
 	// gave it relative to itself.
 	Baseline string
+	// Clients are the SIP clients' subnets and Providers the provider's addresses, for the
+	// path rules (ACL001, ACL002, NAT001).
+	Clients   []netip.Prefix
+	Providers []netip.Addr
 }
 
 // Profile is one kind of SIP client: the ports it uses and how often it refreshes its
@@ -134,6 +139,8 @@ func Parse(data []byte, path string) (*File, error) {
 			"fail-on":  func(n *yaml.Node, key string) { f.FailOn = d.failOn(n, key) },
 			"profiles": func(n *yaml.Node, key string) { f.Profiles = d.profiles(n, key) },
 			"rules":    func(n *yaml.Node, key string) { f.Rules = d.rules(n, key) },
+			"clients":  func(n *yaml.Node, key string) { f.Clients = list(d, n, key, asa.ParseClients) },
+			"provider": func(n *yaml.Node, key string) { f.Providers = list(d, n, key, asa.ParseProvider) },
 			"baseline": func(n *yaml.Node, key string) {
 				if s := d.str(n, key); s != "" && !filepath.IsAbs(s) {
 					f.Baseline = filepath.Join(filepath.Dir(path), s)
@@ -310,6 +317,24 @@ func (d *decoder) ports(n *yaml.Node, key string) []asa.Port {
 		}
 	}
 	return ports
+}
+
+// list reads one value or a list of them with parse.
+func list[T any](d *decoder, n *yaml.Node, key string, parse func(string) (T, error)) []T {
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var out []T
+	for _, item := range items {
+		v, err := parse(d.str(item, key))
+		if err != nil {
+			d.errorf(item, key, "%v", err)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // checkPortsUnique reports a port that two profiles claim: each port has one set of

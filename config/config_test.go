@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -73,13 +74,24 @@ func TestParseDefaults(t *testing.T) {
 	}
 }
 
+// clients and provider take one value or a list.
+func TestPathKeys(t *testing.T) {
+	f, err := config.Parse([]byte("clients: [10.200.41.0/24, 10.200.42.7]\nprovider: 204.11.192.22\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(f.Clients, f.Providers); got != "[10.200.41.0/24 10.200.42.7/32] [204.11.192.22]" {
+		t.Errorf("got %s", got)
+	}
+}
+
 // Every mistake names the file, the line and the key; all of them are reported at once.
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, src string
 		want      []string
 	}{
-		{"unknown top-level key", "fail-on: error\nkeepalive: 30s\n", []string{`c.yaml:2: unknown key "keepalive"`, "known keys: baseline, fail-on, profiles, rules"}},
+		{"unknown top-level key", "fail-on: error\nkeepalive: 30s\n", []string{`c.yaml:2: unknown key "keepalive"`, "known keys: baseline, clients, fail-on, profiles, provider, rules"}},
 		{"misspelt key", "profiles:\n  - name: p\n    keepalve: 30s\n", []string{`c.yaml:3: unknown key "profiles[0].keepalve" (did you mean "keepalive"?)`}},
 		{"bad duration", "profiles:\n  - keepalive: 30\n", []string{`c.yaml:2: profiles[0].keepalive: "30" is not a duration`}},
 		{"negative duration", "profiles:\n  - register-interval: -5m\n", []string{`c.yaml:2: profiles[0].register-interval: "-5m" is not a duration`}},
@@ -97,6 +109,9 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "fail-on: error\nfail-on: info\n", []string{`c.yaml:2: key "fail-on" is already set at line 1`}},
 		{"rule set twice", "rules:\n  SIP001: off\n  sip001: error\n", []string{`c.yaml:3: rules.SIP001: already set at line 2`}},
 		{"several", "fail-on: fatal\nrules:\n  SIP001: loud\n", []string{`c.yaml:1: fail-on`, `c.yaml:3: rules.SIP001`}},
+		{"bad clients", "clients: [10.200.41.0/24, 10.200.41.0/33]\n", []string{`c.yaml:1: clients: invalid clients "10.200.41.0/33"`}},
+		{"IPv6 clients", "clients:\n  - 2001:db8::/32\n", []string{`c.yaml:2: clients: invalid clients "2001:db8::/32": only IPv4 is evaluated`}},
+		{"bad provider", "provider: sip.example.net\n", []string{`c.yaml:1: provider: invalid provider "sip.example.net"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

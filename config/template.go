@@ -31,6 +31,12 @@ profiles:
     ports: [udp/5060, tcp/5060]
     # register-interval: 10m # the trunk's re-REGISTER interval; none for a static trunk
 
+# Where the phones and the provider are: with both, the path rules follow SIP through the
+# interfaces, access-lists, security levels and NAT (ACL001, ACL002, NAT001; "asaaudit
+# trace" shows the steps). Subnets or addresses, one or a list.
+# clients: [10.200.41.0/24]
+# provider: [204.11.192.22]
+
 # Rule settings: off, or a severity (info, warning, error) that replaces the default.
 # "asaaudit rules explain ID" says what each rule checks.
 rules:

@@ -2,9 +2,12 @@ package parser
 
 import (
 	"bytes"
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +20,19 @@ import (
 // left margin; nothing after ": end". Words are separated by spaces and tabs, as on the
 // ASA's command line. The Scanner is used only to undo terminal artefacts.
 func auditedLines(data []byte) map[int]bool {
+	return sectionLines(data, []string{"class-map", "policy-map"}, []string{"service-policy", "timeout"})
+}
+
+// pathLines is auditedLines for the sections read with Options.Paths.
+func pathLines(data []byte) map[int]bool {
+	return sectionLines(data, []string{"interface", "object", "object-group"},
+		[]string{"route", "same-security-traffic", "access-group", "names", "name", "nat", "global", "static", "access-list"})
+}
+
+// sectionLines returns the lines of blocks (a line at the left margin starting with one
+// of blocks, and the indented lines below it) and of single lines starting with one of
+// singles, up to ": end".
+func sectionLines(data []byte, blocks, singles []string) map[int]bool {
 	lines := map[int]bool{}
 	s := NewScanner(bytes.NewReader(data))
 	inBlock := false
@@ -34,26 +50,29 @@ func auditedLines(data []byte) map[int]bool {
 		}
 		inBlock = false
 		first, rest, _ := strings.Cut(strings.ReplaceAll(t, "\t", " "), " ")
-		switch first {
-		case "class-map", "policy-map":
+		switch {
+		case slices.Contains(blocks, first):
 			inBlock = true
 			lines[n] = true
-		case "service-policy", "timeout":
+		case slices.Contains(singles, first):
 			lines[n] = true
-		case ":":
-			if strings.TrimSpace(rest) == "end" {
-				return lines
-			}
+		case first == ":" && strings.TrimSpace(rest) == "end":
+			return lines
 		}
 	}
 	return lines
 }
 
 // positions returns the line of every lexer.Position in the audited part of cfg's AST,
-// with the path of the node that holds it.
+// with the path of the node that holds it; with Options.Paths, the path sections too,
+// every deferred line read.
 func positions(cfg *Config) map[int]string {
 	got := map[int]string{}
-	walkPositions([]any{cfg.ClassMaps, cfg.PolicyMaps, cfg.ServicePolicies, cfg.Timeouts}, func(path string, p lexer.Position) {
+	nodes := []any{cfg.ClassMaps, cfg.PolicyMaps, cfg.ServicePolicies, cfg.Timeouts}
+	if cfg.Paths != nil {
+		nodes = append(nodes, cfg.Paths, cfg.Paths.readAll())
+	}
+	walkPositions(nodes, func(path string, p lexer.Position) {
 		if p.Line > 0 {
 			got[p.Line] = path
 		}
@@ -96,7 +115,10 @@ func walkPositions(v any, fn func(path string, p lexer.Position)) {
 func checkAccounting(t *testing.T, name string, data []byte, cfg *Config) {
 	t.Helper()
 	audited := auditedLines(data)
-	covered := positions(cfg)
+	covered := positions(cfg) // first: it reads the deferred lines, which may add diagnostics
+	if cfg.Paths != nil {
+		maps.Copy(audited, pathLines(data))
+	}
 	for _, d := range cfg.Diagnostics {
 		if d.Pos.Line < 1 || d.Pos.Line > cfg.Lines || d.Pos.Filename != cfg.File {
 			t.Errorf("%s: diagnostic at %v, outside the file (%d lines)", name, d.Pos, cfg.Lines)
@@ -122,27 +144,41 @@ func checkAccounting(t *testing.T, name string, data []byte, cfg *Config) {
 }
 
 // Every line of an audited block of every fixture and corpus file is parsed into the AST
-// or reported.
+// or reported, with and without the path sections; the corpus has no PARSE001 at all.
 func TestAccounting(t *testing.T) {
 	files, _ := filepath.Glob("../fixtures/*.txt")
+	more, _ := filepath.Glob("../fixtures/*/*.txt")
 	corpus, _ := filepath.Glob("../../shared/corpus/asa/*.txt")
 	if len(files) == 0 || len(corpus) == 0 {
 		t.Fatalf("found %d fixtures and %d corpus files; want both", len(files), len(corpus))
 	}
-	for _, path := range append(files, corpus...) {
+	for _, path := range slices.Concat(files, more, corpus) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := Parse(bytes.NewReader(data), path)
-			if err != nil {
-				t.Fatal(err)
+			for _, paths := range []bool{false, true} {
+				cfg, err := ParseWith(bytes.NewReader(data), path, Options{Paths: paths})
+				if errors.Is(err, ErrNotASA) && !slices.Contains(files, path) {
+					return // a change script or show output among the fixtures' subdirectories
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if slices.Contains(files, path) && len(auditedLines(data)) == 0 {
+					t.Fatal("no audited lines found: the accounting would prove nothing")
+				}
+				checkAccounting(t, path, data, cfg)
+				if !slices.Contains(corpus, path) {
+					continue
+				}
+				for _, d := range cfg.Diagnostics {
+					if d.Code == "PARSE001" {
+						t.Errorf("%s:%d: PARSE001 in a real configuration (paths %v): %s", path, d.Pos.Line, paths, d.Message)
+					}
+				}
 			}
-			if len(auditedLines(data)) == 0 {
-				t.Fatal("no audited lines found: the accounting would prove nothing")
-			}
-			checkAccounting(t, path, data, cfg)
 		})
 	}
 }

@@ -22,6 +22,11 @@ type Config struct {
 	ServicePolicies []*ServicePolicy
 	Timeouts        []*Timeout
 	Diagnostics     []Diagnostic
+	// Paths holds what decides whether SIP gets through (interfaces, routes, ACLs, NAT):
+	// nil unless ParseWith was given Options.Paths.
+	Paths *Paths
+	// PathHint is the first access-group line (zero when there is none), in every mode.
+	PathHint PathHint
 	// Lines is the number of lines read; End is the position of ": end" (zero if absent).
 	Lines int
 	End   lexer.Position
@@ -37,12 +42,22 @@ type Diagnostic struct {
 	Source  string // the line as it appears in the file, normalised
 }
 
-// Interface is a named interface ("interface X" with a "nameif" child).
+// Interface is an "interface X" block. Config.Interfaces holds the named ones (with a
+// "nameif" child); with Options.Paths every line of the block is read.
 type Interface struct {
 	Pos       lexer.Position // the nameif line
 	Hardware  string         // "GigabitEthernet0/0"
 	Name      string         // the nameif
 	HeaderPos lexer.Position // the interface line
+
+	// Read with Options.Paths only.
+	Nameif        *Nameif
+	SecurityLevel *SecurityLevel
+	Address       *IPAddress
+	Settings      []*InterfaceSetting
+	// Superseded holds the lines whose setting a later line of the block replaced (the
+	// last one wins, as in configuration mode).
+	Superseded []lexer.Position
 }
 
 // ClassMap is "class-map [type T [PROTO]] [match-all|match-any] NAME" with its children.

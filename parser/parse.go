@@ -1,6 +1,8 @@
 // Package parser reads a Cisco ASA "show running-config" capture into the blocks that a
-// SIP audit needs (class-map, policy-map, service-policy, timeout, interface names), with
-// the file position of every node and a diagnostic for every line it could not read.
+// SIP audit needs (class-map, policy-map, service-policy, timeout, interface names; with
+// ParseWith and Options.Paths also interfaces, routes, names, access-lists, objects and
+// NAT), with the file position of every node and a diagnostic for every line it could not
+// read.
 package parser
 
 import (
@@ -57,8 +59,16 @@ var ErrNotASA = errors.New("not a Cisco ASA configuration")
 // Parse reads an ASA configuration from r. name is used in positions and messages. The
 // error is non-nil only when the input cannot be audited at all (unreadable, binary, not an
 // ASA configuration); lines it cannot read are Diagnostics in the Config.
-func Parse(r io.Reader, name string) (*Config, error) {
+func Parse(r io.Reader, name string) (*Config, error) { return ParseWith(r, name, Options{}) }
+
+// ParseWith is Parse with options: Options.Paths also reads the sections that decide
+// whether SIP gets through (Config.Paths).
+func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 	p := &state{cfg: &Config{File: name}, g: loadGrammars()}
+	if o.Paths {
+		p.paths = newPaths(p.cfg)
+		p.cfg.Paths = p.paths
+	}
 	s := NewScanner(r)
 	if err := sniff(s.Head(512)); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -103,6 +113,7 @@ const (
 	blockClassMap
 	blockPolicyMap
 	blockInterface
+	blockObject // object or object-group, with Options.Paths
 	blockOther
 	// blockUnread is a class-map or policy-map whose header could not be read: its
 	// children are reported, so that no line of an audited block goes unmentioned.
@@ -115,6 +126,7 @@ type state struct {
 	g   *grammars
 
 	kind  blockKind
+	paths *Paths // nil without Options.Paths
 	cm    *ClassMap
 	pm    *PolicyMap
 	iface *Interface
@@ -124,6 +136,11 @@ type state struct {
 	pmMatch   *InspectMatch
 	pmParams  bool
 	pmUnknown bool // the open first-level child could not be read; its children are reported with it
+	// Within an object or object-group block, with Options.Paths.
+	obj        *block
+	objName    string
+	objHeader  lexer.Position
+	objNetwork bool
 
 	ended    bool // ": end" seen
 	afterEnd bool // PARSE002 already reported
@@ -179,6 +196,9 @@ func (p *state) line(num int, text []byte, truncated bool) {
 	case "interface":
 		p.kind = blockInterface
 		p.iface = &Interface{HeaderPos: p.pos(num, 1), Hardware: string(bytes.TrimSpace(text[len(word):]))}
+		if p.paths != nil {
+			p.paths.Interfaces = append(p.paths.Interfaces, p.iface)
+		}
 		p.weak++
 		return
 	case "class-map":
@@ -203,8 +223,13 @@ func (p *state) line(num int, text []byte, truncated bool) {
 			p.cfg.Timeouts = append(p.cfg.Timeouts, t)
 		}
 		return
-	case "nameif", "security-level", "access-group", "same-security-traffic", "pager", "names", "passwd":
+	case "nameif", "security-level", "same-security-traffic", "pager", "names", "passwd":
 		p.strong++
+	case "access-group":
+		p.strong++
+		if p.cfg.PathHint.Pos.Line == 0 {
+			p.cfg.PathHint = PathHint{Pos: p.pos(num, 1), Source: string(text)}
+		}
 	case "Cryptochecksum:", "cryptochecksum:":
 		p.strong++
 		return
@@ -212,6 +237,9 @@ func (p *state) line(num int, text []byte, truncated bool) {
 		// IOS writes "version 15.2", "ip route", "router ospf", "line vty"; the ASA writes
 		// none of these at the top level.
 		p.ios++
+	}
+	if p.paths != nil && p.pathTop(word, num, text, truncated) {
+		return
 	}
 	if isPrompt(word) {
 		return
@@ -251,7 +279,13 @@ func (p *state) verdict() error {
 
 func (p *state) child(num int, text []byte, indent int, truncated bool) {
 	switch p.kind {
+	case blockObject:
+		p.objectChild(num, text, indent, truncated)
 	case blockInterface:
+		if p.paths != nil {
+			p.interfaceChild(num, text, truncated)
+			return
+		}
 		if w := firstWord(text[indent:]); string(w) == "nameif" {
 			p.strong++
 			p.iface.Name = string(bytes.TrimSpace(text[indent+len(w):]))

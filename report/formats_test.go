@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"encoding/xml"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestJUnitInputErrorAndControlCharacters(t *testing.T) {
 	if doc.Tests != len(rules.All)+1 || doc.Failures != 1 || doc.Errors != 1 || len(doc.Suites) != 2 {
 		t.Fatalf("counts %+v", doc)
 	}
-	failure := doc.Suites[0].Cases[7].Failures[0] // PARSE001 is the eighth rule
+	failure := doc.Suites[0].Cases[slices.Index(rules.All, rules.PARSE001)].Failures[0] // a testcase per rule, in order
 	if failure.Type != "warning" || !strings.Contains(failure.Text, "odd \uFFFD[1m line") {
 		t.Errorf("failure %+v", failure)
 	}

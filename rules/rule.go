@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -97,6 +98,11 @@ type Options struct {
 	// Evidence is what the firewall showed at run time (show conn, show service-policy);
 	// nil when none was given, which keeps the RUN rules silent.
 	Evidence *evidence.Evidence
+	// Clients are the SIP clients' subnets (the phones) and Providers the provider's
+	// addresses: the path rules (ACL001, ACL002, NAT001) evaluate the flow of each pair
+	// on each port. Without both, PATH000 says what to give.
+	Clients   []netip.Prefix
+	Providers []netip.Addr
 }
 
 // Intervals are one set of SIP clients' refresh intervals; zero when unknown.
@@ -174,8 +180,9 @@ func (p *Pass) Report(f Finding) {
 	*p.out = append(*p.out, f)
 }
 
-// All is every rule, in the order of the documentation.
-var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PARSE001, PARSE002, RUN001, RUN002, RUN003, RUN004, RUN005}
+// All is every rule, in the order of the documentation. The path rules come before
+// PARSE001, which reports the lines they read on demand that could not be read.
+var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, RUN001, RUN002, RUN003, RUN004, RUN005}
 
 // ByID returns the rule with the given ID, or nil.
 func ByID(id string) *Rule {

@@ -34,6 +34,8 @@ type auditFlags struct {
 	writeBaseline    string
 	disable          []string
 	quiet            bool
+	clients          []string
+	providers        []string
 
 	flags *pflag.FlagSet // set by register, to tell flags given from defaults
 
@@ -58,6 +60,8 @@ func (f *auditFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.baseline, "baseline", "", "accept the findings listed in `FILE`: they are counted but do not fail the run")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every current finding to `FILE` as a baseline, and accept them")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only findings and errors: no summary line, nothing when clean")
+	fl.StringArrayVar(&f.clients, "clients", nil, "the SIP clients' `CIDR` (the phones' subnet, or one address; repeatable); with --provider it enables the path rules ACL001, ACL002, NAT001")
+	fl.StringArrayVar(&f.providers, "provider", nil, "the SIP provider's `ADDR` (repeatable); with --clients it enables the path rules")
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion(report.Formats...))
 	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletion("error", "warning", "info", "never"))
 	_ = c.RegisterFlagCompletionFunc("disable", ruleCompletion)
@@ -137,6 +141,9 @@ func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 	if len(o.Rules.Ports) == 0 {
 		o.Rules.Ports = asa.DefaultSIPPorts
 	}
+	if err := f.paths(&o, cfg); err != nil {
+		return o, 0, err
+	}
 	if err := f.selectRules(&o, cfg); err != nil {
 		return o, 0, err
 	}
@@ -152,6 +159,32 @@ func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 	}
 	f.failOnLevel = failOn
 	return o, failOn, nil
+}
+
+// paths sets the clients and providers from the flags, else from the file.
+func (f *auditFlags) paths(o *audit.Options, cfg *config.File) error {
+	o.Rules.Clients, o.Rules.Providers = cfg.Clients, cfg.Providers
+	if len(f.clients) > 0 {
+		o.Rules.Clients = nil
+		for _, s := range f.clients {
+			p, err := asa.ParseClients(s)
+			if err != nil {
+				return usageError{fmt.Errorf("--clients: %w", err)}
+			}
+			o.Rules.Clients = append(o.Rules.Clients, p)
+		}
+	}
+	if len(f.providers) > 0 {
+		o.Rules.Providers = nil
+		for _, s := range f.providers {
+			a, err := asa.ParseProvider(s)
+			if err != nil {
+				return usageError{fmt.Errorf("--provider: %w", err)}
+			}
+			o.Rules.Providers = append(o.Rules.Providers, a)
+		}
+	}
+	return nil
 }
 
 // loadConfig reads --config, else the configuration file found from the working

@@ -176,7 +176,7 @@ func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []
 		return writeDiff(s, f, d)
 	}
 	// The configuration is parsed again for AFTER, so that BEFORE keeps its own.
-	cfg, err := parser.Parse(bytes.NewReader(src), name)
+	cfg, err := parser.ParseWith(bytes.NewReader(src), name, opts.ParserOptions())
 	if err != nil {
 		return failed(name, err)
 	}

@@ -37,6 +37,7 @@ commands that fix it.`,
 	root.AddCommand(newConfigCmd(s))
 	root.AddCommand(newLiveCmd(s))
 	root.AddCommand(newDiffCmd(s))
+	root.AddCommand(newTraceCmd(s))
 	return root
 }
 

@@ -4,9 +4,10 @@
 // checking generated configurations of 1M and 5M lines, against "grep -c inspect" over the
 // same files. It reports the best wall time of several runs, their ratio, the child's peak
 // RSS, the 5M/1M time ratio and the start-up time on a small configuration, and says
-// whether each target of issue 6 is met.
+// whether each target of issue 6 is met. With -paths it also measures a check with the
+// path rules on (--clients and --provider, bench.Paths), which has no target.
 //
-//	go run ./bench/cmd/compare [-runs 5] [-lines 1000000,5000000] [-strict]
+//	go run ./bench/cmd/compare [-runs 5] [-lines 1000000,5000000] [-strict] [-paths]
 package main
 
 import (
@@ -39,8 +40,9 @@ func main() {
 	linesFlag := flag.String("lines", "1000000,5000000", "comma-separated sizes of the generated configurations, in lines")
 	strict := flag.Bool("strict", false, "exit 1 when a target is missed")
 	keep := flag.Bool("keep", false, "keep the generated files and the binary")
+	paths := flag.Bool("paths", false, "also measure check with the path rules on (--clients, --provider)")
 	flag.Parse()
-	if err := run(*runs, *linesFlag, *strict, *keep); err != nil {
+	if err := run(*runs, *linesFlag, *strict, *keep, *paths); err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
 	}
@@ -52,7 +54,7 @@ type measurement struct {
 	rss  int64 // the largest peak RSS of the runs, bytes
 }
 
-func run(runs int, linesFlag string, strict, keep bool) error {
+func run(runs int, linesFlag string, strict, keep, paths bool) error {
 	var sizes []int
 	for _, s := range strings.Split(linesFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -103,6 +105,20 @@ func run(runs int, linesFlag string, strict, keep bool) error {
 			checks = append(checks, check{fmt.Sprintf("1M lines: asaaudit/grep %.2f", ratio), ratio <= maxGrepRatio, fmt.Sprintf("≤ %.1f", maxGrepRatio)})
 		}
 		checks = append(checks, check{fmt.Sprintf("%d lines: peak RSS %.1f MiB", n, mib(a.rss)), a.rss < maxRSS, fmt.Sprintf("< %d MiB", maxRSS>>20)})
+		if paths {
+			args := []string{bin, "check"}
+			for _, c := range bench.Paths.Clients {
+				args = append(args, "--clients", c.String())
+			}
+			for _, p := range bench.Paths.Providers {
+				args = append(args, "--provider", p.String())
+			}
+			pm, err := measure(runs, append(args, path))
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%10d %10s %10s %10s %7.2f %6.1f MiB %10s   (check with the path rules: no target)\n", n, "", "", ms(pm[0].best), float64(pm[0].best)/float64(g.best), mib(pm[0].rss), "")
+		}
 		if !keep {
 			os.Remove(path)
 		}

@@ -1,0 +1,271 @@
+package asa
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// span is an inclusive range of IPv4 addresses.
+type span struct{ lo, hi uint32 }
+
+func u32(a netip.Addr) uint32 {
+	b := a.As4()
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+func addr4(v uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+func prefixSpan(p netip.Prefix) span {
+	p = p.Masked()
+	lo := u32(p.Addr())
+	return span{lo, lo | uint32(uint64(1)<<(32-p.Bits())-1)}
+}
+
+func hostSpan(a netip.Addr) span { v := u32(a); return span{v, v} }
+
+var allV4 = span{0, ^uint32(0)}
+
+// prefix returns the span as a prefix, when it is one.
+func (s span) prefix() (netip.Prefix, bool) {
+	for bits := 0; bits <= 32; bits++ {
+		if p := netip.PrefixFrom(addr4(s.lo), bits); prefixSpan(p) == s && p.Masked().Addr() == addr4(s.lo) {
+			return p, true
+		}
+	}
+	return netip.Prefix{}, false
+}
+
+// String writes the span as an address or prefix when it is one, else as a range.
+func (s span) String() string {
+	if p, ok := s.prefix(); ok {
+		return clientsString(p)
+	}
+	return addr4(s.lo).String() + "-" + addr4(s.hi).String()
+}
+
+// spans is a sorted set of disjoint spans.
+type spans []span
+
+func (ss spans) String() string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (ss spans) contains(v uint32) bool {
+	for _, s := range ss {
+		if s.lo <= v && v <= s.hi {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether ss holds every address of s.
+func (ss spans) covers(s span) bool {
+	return len(spans{s}.subtract(ss)) == 0
+}
+
+// union returns the normalised union of ss and more.
+func (ss spans) union(more spans) spans {
+	all := slices.Concat(ss, more)
+	slices.SortFunc(all, func(a, b span) int {
+		switch {
+		case a.lo < b.lo:
+			return -1
+		case a.lo > b.lo:
+			return 1
+		}
+		return 0
+	})
+	var out spans
+	for _, s := range all {
+		if n := len(out); n > 0 && (s.lo <= out[n-1].hi || out[n-1].hi != ^uint32(0) && s.lo == out[n-1].hi+1) {
+			out[n-1].hi = max(out[n-1].hi, s.hi)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (ss spans) intersect(other spans) spans {
+	var out spans
+	for _, a := range ss {
+		for _, b := range other {
+			lo, hi := max(a.lo, b.lo), min(a.hi, b.hi)
+			if lo <= hi {
+				out = append(out, span{lo, hi})
+			}
+		}
+	}
+	return spans(nil).union(out)
+}
+
+func (ss spans) subtract(other spans) spans {
+	var out spans
+	for _, a := range ss {
+		cur := spans{a}
+		for _, b := range other {
+			var next spans
+			for _, c := range cur {
+				if b.hi < c.lo || b.lo > c.hi {
+					next = append(next, c)
+					continue
+				}
+				if b.lo > c.lo {
+					next = append(next, span{c.lo, b.lo - 1})
+				}
+				if b.hi < c.hi {
+					next = append(next, span{b.hi + 1, c.hi})
+				}
+			}
+			cur = next
+		}
+		out = append(out, cur...)
+	}
+	return out
+}
+
+// addrSet is what an address argument matches: IPv4 spans, and the members the audit
+// cannot know (an FQDN, a blanked-out address, an undefined object), named in unknown.
+type addrSet struct {
+	spans   spans
+	unknown []string
+}
+
+func (s *addrSet) add(o *addrSet) {
+	s.spans = s.spans.union(o.spans)
+	s.unknown = append(s.unknown, o.unknown...)
+}
+
+// objectSet resolves a network object.
+func (m *Model) objectSet(name string) *addrSet {
+	if s, ok := m.path.objSets[name]; ok {
+		return s
+	}
+	s := &addrSet{}
+	ps := m.Config.Paths
+	switch o := ps.Object(name); {
+	case o == nil:
+		s.unknown = append(s.unknown, fmt.Sprintf("object %s is not defined", name))
+	case o.Kind != "network":
+		s.unknown = append(s.unknown, fmt.Sprintf("object %s is a %s object, not a network object", name, o.Kind))
+	case o.Host != nil:
+		s.addAddress(o.Host.Address, nil, "object "+name)
+	case o.Subnet != nil:
+		s.addAddress(o.Subnet.Address, o.Subnet.Mask, "object "+name)
+	case o.Range != nil && o.Range.From.IP.Is4() && o.Range.To.IP.Is4():
+		s.spans = spans{{u32(o.Range.From.IP), u32(o.Range.To.IP)}}
+	case o.Range != nil && (o.Range.From.Masked || o.Range.To.Masked):
+		s.unknown = append(s.unknown, fmt.Sprintf("object %s has a blanked-out address", name))
+	case o.FQDN != nil:
+		s.unknown = append(s.unknown, fmt.Sprintf("object %s is the FQDN %s, resolved only at run time", name, o.FQDN.Name))
+	}
+	m.path.objSets[strings.Clone(name)] = s // a clone: the name may be part of a kept line
+	return s
+}
+
+// addAddress adds "A" (a host, mask nil), "A M" or an IPv6 prefix; IPv6 matches no IPv4
+// flow and is left out.
+func (s *addrSet) addAddress(a, mask *parser.Address, what string) {
+	switch {
+	case a.Masked || mask != nil && mask.Masked:
+		s.unknown = append(s.unknown, what+" has a blanked-out address")
+	case mask == nil && a.IP.Is4():
+		s.spans = s.spans.union(spans{hostSpan(a.IP)})
+	case mask != nil && a.IP.Is4():
+		if p, ok := parser.NetPrefix(a, mask); ok {
+			s.spans = s.spans.union(spans{prefixSpan(p)})
+		}
+	}
+}
+
+// groupSet resolves a network object-group with its nested groups.
+func (m *Model) groupSet(name string) *addrSet {
+	if s, ok := m.path.grpSets[name]; ok {
+		if s == nil {
+			return &addrSet{unknown: []string{fmt.Sprintf("object-group %s contains itself", name)}}
+		}
+		return s
+	}
+	m.path.grpSets[name] = nil // in progress: a nested reference back to it is a cycle
+	s := &addrSet{}
+	switch g := m.Config.Paths.ObjectGroup(name); {
+	case g == nil:
+		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is not defined", name))
+	case g.Kind != "network":
+		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is a %s group, not a network group", name, g.Kind))
+	default:
+		for _, n := range g.Networks {
+			switch {
+			case n.Object != "":
+				s.add(m.objectSet(n.Object))
+			case n.Host != nil:
+				s.addAddress(n.Host, nil, "object-group "+name)
+			default:
+				s.addAddress(n.Address, n.Mask, "object-group "+name)
+			}
+		}
+		for _, sub := range g.Groups {
+			s.add(m.groupSet(sub.Group))
+		}
+	}
+	m.path.grpSets[strings.Clone(name)] = s
+	return s
+}
+
+// anySet and noneSet are shared by every entry that names any (any4) or any6.
+var (
+	anySet  = &addrSet{spans: spans{allV4}}
+	noneSet = &addrSet{}
+)
+
+// operandSet resolves the address argument of an access-list entry. Sets of one span are
+// shared between the entries that name the same addresses.
+func (m *Model) operandSet(o *parser.Operand) *addrSet {
+	s := m.resolveOperand(o)
+	if len(s.spans) == 1 && len(s.unknown) == 0 && o.Object == "" && o.Group == "" {
+		if shared, ok := m.path.spanSets[s.spans[0]]; ok {
+			return shared
+		}
+		m.path.spanSets[s.spans[0]] = s
+	}
+	return s
+}
+
+func (m *Model) resolveOperand(o *parser.Operand) *addrSet {
+	switch {
+	case o.Any == "any" || o.Any == "any4":
+		return anySet
+	case o.Any == "any6":
+		return noneSet
+	case o.Host != nil:
+		s := &addrSet{}
+		s.addAddress(o.Host, nil, "host "+o.Host.Raw)
+		return s
+	case o.Object != "":
+		return m.objectSet(o.Object)
+	case o.Group != "":
+		return m.groupSet(o.Group)
+	case o.Interface != "":
+		s := &addrSet{}
+		if i := m.iface(o.Interface); i != nil && i.addr.IsValid() {
+			s.spans = spans{hostSpan(i.addr)}
+		}
+		return s
+	}
+	s := &addrSet{}
+	if o.Mask != nil {
+		s.addAddress(o.Net, o.Mask, o.Net.Raw)
+	}
+	return s
+}

@@ -1,0 +1,495 @@
+package asa
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// Flow is SIP from the clients (the phones, a subnet or one address) to the provider on
+// an audited port. The clients send from the port they listen on, as SIP user agents do
+// (symmetric signalling), so the source port is the audited port too.
+type Flow struct {
+	Clients  netip.Prefix
+	Provider netip.Addr
+	Port     Port
+}
+
+func (f Flow) String() string {
+	return fmt.Sprintf("%s %s -> %s", f.Port, clientsString(f.Clients), f.Provider)
+}
+
+// ParseClients reads the clients as --clients and .asaaudit.yaml give them: an IPv4
+// subnet (10.200.41.0/24) or one address.
+func ParseClients(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		a, aerr := netip.ParseAddr(s)
+		if aerr != nil {
+			return netip.Prefix{}, fmt.Errorf("invalid clients %q: want an IPv4 subnet such as 10.200.41.0/24, or an address", s)
+		}
+		p = netip.PrefixFrom(a, a.BitLen())
+	}
+	if !p.Addr().Is4() {
+		return netip.Prefix{}, fmt.Errorf("invalid clients %q: only IPv4 is evaluated", s)
+	}
+	return p.Masked(), nil
+}
+
+// ParseProvider reads a provider address as --provider and .asaaudit.yaml give it.
+func ParseProvider(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return netip.Addr{}, fmt.Errorf("invalid provider %q: want an IPv4 address such as 204.11.192.22", s)
+	case !a.Is4():
+		return netip.Addr{}, fmt.Errorf("invalid provider %q: only IPv4 is evaluated", s)
+	}
+	return a, nil
+}
+
+func clientsString(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.String()
+}
+
+// ConfigLine is a configuration line a step relies on (Line 0: none, a default).
+type ConfigLine struct {
+	Line int
+	Text string
+}
+
+// Step results.
+const (
+	Allow = "ALLOW"
+	Drop  = "DROP"
+	Info  = "INFO"
+)
+
+// Step is one phase of what the ASA does to the flow, in the order it does it, like a
+// phase of the ASA's packet-tracer.
+type Step struct {
+	Phase  string // INPUT, ROUTE-LOOKUP, SAME-SECURITY, ACCESS-LIST, SECURITY-LEVEL, NAT, INSPECT, IDLE-TIMEOUT, RETURN
+	Result string // Allow, Drop or Info
+	Config []ConfigLine
+	Detail string
+}
+
+// Denial is the part of the clients a step drops, and why.
+type Denial struct {
+	Clients string // the dropped part: a prefix, an address or a range list
+	Phase   string // ACCESS-LIST, SECURITY-LEVEL or SAME-SECURITY
+	// ACL names the access-list whose entry or implicit deny drops it ("" otherwise);
+	// Implicit is set for the implicit deny.
+	ACL      string
+	Implicit bool
+	// Entry is the denying entry's line number within the access-list (as "access-list
+	// NAME line N" counts, remarks included); 0 for the implicit deny.
+	Entry  int
+	Reason string
+	// At is the configuration line the denial points at: the deny entry, the
+	// access-group of an implicit deny, or the security-level line.
+	At ConfigLine
+}
+
+// Return is whether the provider's requests (an INVITE to a phone) reach the clients.
+type Return struct {
+	// Admitted is set when the configuration admits them by itself: an access-list (or
+	// the security levels) permit them and the clients are reachable (a static
+	// translation, or none).
+	Admitted bool
+	Detail   string
+	Config   []ConfigLine
+	// Interface is where the requests enter (the egress of the flow), ACL the access-list
+	// applied to them there ("" when none is), and To the addresses they must be sent to
+	// (the clients, or their 8.2 static mapping).
+	Interface string
+	ACL       string
+	To        netip.Prefix
+}
+
+// Path is what the configuration does to a flow and to the replies and requests coming
+// back.
+type Path struct {
+	Flow
+	// Unresolved says why the path could not be evaluated ("" when it was).
+	Unresolved string
+	// Ingress and Egress are the interfaces the flow enters and leaves by.
+	Ingress, Egress string
+	Steps           []Step
+	// Denied lists the parts of the clients the ASA drops; empty when all pass.
+	Denied []Denial
+	// Notes are assumptions about entries the audit could not fully evaluate.
+	Notes []string
+	// Translation is the NAT of the source on the way out; nil when untranslated.
+	Translation *Translation
+	// SIP is issue 2's verdict for the port, from the policies applied globally and on the
+	// ingress and egress interfaces.
+	SIP     Verdict
+	Return  Return
+	passed  spans
+	dropped int // assumptions not listed in Notes
+}
+
+// Allowed reports whether some of the clients get through.
+func (p *Path) Allowed() bool { return len(p.passed) > 0 }
+
+// pathState holds what the path evaluation compiled from the configuration.
+type pathState struct {
+	ifaces  map[string]*ifaceInfo
+	routes  []route
+	nat     []*natRule
+	acls    map[string]*compiledACL
+	objSets map[string]*addrSet
+	grpSets map[string]*addrSet
+	// ports and services cache the service groups used as port arguments and as protocols.
+	ports    map[string]portSet
+	services map[string]*services
+	// simple and spanSets share what many entries name alike: a protocol with ports, and
+	// one range of addresses.
+	simple   map[string]*services
+	spanSets map[span]*addrSet
+	paths    map[Flow]*Path
+}
+
+// Path evaluates flow f. It needs a configuration parsed with parser.Options.Paths;
+// results are cached, so the rules and the trace can ask for the same flow.
+func (m *Model) Path(f Flow) *Path {
+	if m.Config.Paths == nil {
+		return &Path{Flow: f, Unresolved: "the configuration was parsed without its paths (parser.Options.Paths)"}
+	}
+	if m.path == nil {
+		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{},
+			ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, paths: map[Flow]*Path{}}
+	}
+	f.Clients = f.Clients.Masked()
+	if p := m.path.paths[f]; p != nil {
+		return p
+	}
+	p := &Path{Flow: f}
+	m.evaluate(p)
+	m.path.paths[f] = p
+	return p
+}
+
+func (p *Path) step(s Step) { p.Steps = append(p.Steps, s) }
+
+// maxNotes bounds the assumptions a path lists: an access-list full of undefined
+// objects would otherwise list every entry.
+const maxNotes = 10
+
+// note adds assumptions, each once, and says how many more there were past maxNotes.
+func (p *Path) note(notes ...string) {
+	for _, n := range notes {
+		switch {
+		case slices.Contains(p.Notes, n):
+		case len(p.Notes) < maxNotes:
+			p.Notes = append(p.Notes, n)
+		default:
+			p.dropped++
+		}
+	}
+	if p.dropped > 0 {
+		more := fmt.Sprintf("and %d more entries like these", p.dropped)
+		if last := len(p.Notes) - 1; strings.HasPrefix(p.Notes[last], "and ") {
+			p.Notes[last] = more
+		} else {
+			p.Notes = append(p.Notes, more)
+		}
+	}
+}
+
+// evaluate fills p in the ASA's order: route lookups, the security checks and
+// access-lists, NAT, inspection, the idle timeout, and the way back.
+func (m *Model) evaluate(p *Path) {
+	f := p.Flow
+	clients := clientsString(f.Clients)
+	in, ok := m.lookup(f.Clients.Addr())
+	if !ok {
+		p.Unresolved = fmt.Sprintf("no interface's subnet and no route holds the clients %s", clients)
+		p.step(Step{Phase: "INPUT", Result: Drop, Detail: p.Unresolved})
+		return
+	}
+	detail := in.describe(clients)
+	if in.Prefix.IsValid() && in.Prefix.Bits() > f.Clients.Bits() {
+		detail += fmt.Sprintf(" (only part of %s is; the rest was taken to be there too)", clients)
+	}
+	p.Ingress = in.Interface
+	p.step(Step{Phase: "INPUT", Result: Allow, Config: []ConfigLine{in.Config}, Detail: "input interface " + in.Interface + ": " + detail})
+
+	out, ok := m.lookup(f.Provider)
+	if !ok {
+		p.Unresolved = fmt.Sprintf("no interface's subnet and no route holds the provider %s", f.Provider)
+		p.step(Step{Phase: "ROUTE-LOOKUP", Result: Drop, Detail: p.Unresolved})
+		return
+	}
+	p.Egress = out.Interface
+	p.step(Step{Phase: "ROUTE-LOOKUP", Result: Allow, Config: []ConfigLine{out.Config}, Detail: "output interface " + out.Interface + ": " + out.describe(f.Provider.String())})
+	ing, eg := m.iface(p.Ingress), m.iface(p.Egress)
+	if ing == nil || eg == nil {
+		p.Unresolved = fmt.Sprintf("interface %s is routed to but has no nameif", cmpIface(ing, p.Ingress, p.Egress))
+		p.step(Step{Phase: "ROUTE-LOOKUP", Result: Drop, Detail: p.Unresolved})
+		return
+	}
+
+	all := spans{prefixSpan(f.Clients)}
+	q := aclQuery{vary: all, fixed: u32(f.Provider), port: f.Port, sport: f.Port.Number, dport: f.Port.Number}
+	p.passed = m.admit(p, ing, eg, q, true)
+	if len(p.passed) == 0 {
+		return
+	}
+
+	p.Translation = m.translate(f, p.Ingress, p.Egress)
+	p.step(natStep(p.Translation, clients))
+
+	p.SIP = m.SIPOn(f.Port, p.Ingress, p.Egress)
+	p.step(inspectStep(p.SIP))
+	p.step(idleStep(p.SIP.Idle))
+
+	m.evalReturn(p, ing, eg)
+}
+
+func cmpIface(ing *ifaceInfo, in, out string) string {
+	if ing == nil {
+		return in
+	}
+	return out
+}
+
+// admit runs the checks a new connection from interface from to interface to passes
+// (same-security, then the inbound access-lists or the security levels, then the
+// outbound access-list) and returns the part of q.vary that passes. With record, the
+// steps and denials are added to p; without, only the steps.
+func (m *Model) admit(p *Path, from, to *ifaceInfo, q aclQuery, record bool) spans {
+	deny := func(d Denial, s Step) spans {
+		p.step(s)
+		if record {
+			p.Denied = append(p.Denied, d)
+		}
+		return nil
+	}
+	who := clientsString(p.Clients)
+	if from.name == to.name {
+		if line, ok := m.sameSecurity("intra-interface"); ok {
+			p.step(Step{Phase: "SAME-SECURITY", Result: Allow, Config: []ConfigLine{line}, Detail: fmt.Sprintf("the flow enters and leaves by %s, which same-security-traffic permit intra-interface allows", from.name)})
+		} else {
+			reason := fmt.Sprintf("the flow enters and leaves by interface %s, and without \"same-security-traffic permit intra-interface\" the ASA drops it", from.name)
+			return deny(Denial{Clients: who, Phase: "SAME-SECURITY", Reason: reason, At: from.levelLine()[0]}, Step{Phase: "SAME-SECURITY", Result: Drop, Config: from.levelLine(), Detail: reason})
+		}
+	} else if from.level == to.level {
+		if line, ok := m.sameSecurity("inter-interface"); ok {
+			p.step(Step{Phase: "SAME-SECURITY", Result: Allow, Config: []ConfigLine{line}, Detail: fmt.Sprintf("%s and %s have the same security level, which same-security-traffic permit inter-interface allows", from.describe(), to.describe())})
+		} else {
+			reason := fmt.Sprintf("%s and %s have the same security level, and without \"same-security-traffic permit inter-interface\" the ASA drops traffic between them, whatever the access-lists say", from.describe(), to.describe())
+			return deny(Denial{Clients: who, Phase: "SAME-SECURITY", Reason: reason, At: from.levelLine()[0]}, Step{Phase: "SAME-SECURITY", Result: Drop, Config: append(from.levelLine(), to.levelLine()...), Detail: reason})
+		}
+	}
+
+	rest := q.vary
+	acls, groups := m.accessGroups(from.name, "in")
+	if len(acls) == 0 {
+		if from.level < to.level {
+			reason := fmt.Sprintf("no access-list is applied to traffic entering %s, and the security levels let traffic only from a higher level to a lower one: %s is lower than %s", from.name, from.describe(), to.describe())
+			return deny(Denial{Clients: who, Phase: "SECURITY-LEVEL", Reason: reason, At: from.levelLine()[0]}, Step{Phase: "SECURITY-LEVEL", Result: Drop, Config: append(from.levelLine(), to.levelLine()...), Detail: reason})
+		}
+		p.step(Step{Phase: "SECURITY-LEVEL", Result: Allow, Config: append(from.levelLine(), to.levelLine()...),
+			Detail: fmt.Sprintf("no access-list is applied to traffic entering %s; the security levels permit %s to %s", from.name, from.describe(), to.describe())})
+	} else {
+		rest = m.aclSteps(p, acls, groups, q, "in", from.name, record)
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	outACLs, outGroups := m.accessGroups(to.name, "out")
+	if len(outACLs) > 0 {
+		q.vary = rest
+		rest = m.aclSteps(p, outACLs, outGroups, q, "out", to.name, record)
+	}
+	return rest
+}
+
+// aclSteps evaluates the access-lists applied in direction dir of interface iface and
+// adds a step (and a denial) for each decision.
+func (m *Model) aclSteps(p *Path, acls []*parser.AccessList, groups []ConfigLine, q aclQuery, dir, iface string, record bool) spans {
+	hits, notes := m.evalChain(acls, q)
+	if record {
+		p.note(notes...)
+	}
+	var passed spans
+	for _, h := range hits {
+		part := ""
+		if !h.Addrs.covers(q.vary[0]) || len(q.vary) > 1 {
+			part = " (for " + h.Addrs.String() + ")"
+		}
+		last := acls[len(acls)-1]
+		group := groups[len(groups)-1]
+		for i, a := range acls {
+			if a == h.ACL {
+				group = groups[i]
+			}
+		}
+		if h.ACL == nil {
+			reason := fmt.Sprintf("no entry of access-list %s matches, so the implicit deny at its end drops it%s", last.Name, part)
+			if len(acls) > 1 {
+				reason = fmt.Sprintf("no entry of the access-lists %s matches, so the implicit deny after the global one drops it%s", aclNames(acls), part)
+			}
+			p.step(Step{Phase: "ACCESS-LIST", Result: Drop, Config: groups, Detail: reason})
+			if record {
+				p.Denied = append(p.Denied, Denial{Clients: h.Addrs.String(), Phase: "ACCESS-LIST", ACL: last.Name, Implicit: true, Reason: reason, At: group})
+			}
+			continue
+		}
+		num, text := h.Source()
+		entry := ConfigLine{num, text}
+		if h.Permit {
+			passed = passed.union(h.Addrs)
+			p.step(Step{Phase: "ACCESS-LIST", Result: Allow, Config: []ConfigLine{group, entry}, Detail: fmt.Sprintf("permitted by the entry on line %d of access-list %s (applied %s on %s)%s", num, h.ACL.Name, dir, iface, part)})
+			continue
+		}
+		reason := fmt.Sprintf("denied by the entry on line %d of access-list %s (applied %s on %s)%s", num, h.ACL.Name, dir, iface, part)
+		p.step(Step{Phase: "ACCESS-LIST", Result: Drop, Config: []ConfigLine{group, entry}, Detail: reason})
+		if record {
+			p.Denied = append(p.Denied, Denial{Clients: h.Addrs.String(), Phase: "ACCESS-LIST", ACL: h.ACL.Name, Entry: h.Line + 1, Reason: reason, At: entry})
+		}
+	}
+	return passed
+}
+
+func aclNames(acls []*parser.AccessList) string {
+	names := make([]string, len(acls))
+	for i, a := range acls {
+		names[i] = a.Name
+	}
+	return strings.Join(names, " and ")
+}
+
+func natStep(t *Translation, clients string) Step {
+	switch {
+	case t == nil:
+		return Step{Phase: "NAT", Result: Info, Detail: fmt.Sprintf("no NAT rule applies: %s leaves with its own address", clients)}
+	case t.Kind == "identity":
+		return Step{Phase: "NAT", Result: Info, Config: t.Config, Detail: fmt.Sprintf("%s is translated to itself (identity NAT): it leaves with its own address", clients)}
+	}
+	d := fmt.Sprintf("%s: %s is translated to %s", t.Kind, clients, t.Mapped)
+	if t.Port > 0 {
+		d += fmt.Sprintf(" (port %d only)", t.Port)
+	}
+	if t.Partial {
+		d += " (the rule holds only part of the clients)"
+	}
+	return Step{Phase: "NAT", Result: Info, Config: t.Config, Detail: d}
+}
+
+func inspectStep(v Verdict) Step {
+	c := v.Best
+	switch {
+	case c == nil:
+		return Step{Phase: "INSPECT", Result: Info, Detail: fmt.Sprintf("no service-policy applies on this path: %s is not inspected", v.Port)}
+	case c.Inspected():
+		cfg := []ConfigLine{{c.Applied.Line.Pos.Line, c.Applied.Line.Source}, {c.Class.Pos.Line, c.Class.Source}}
+		for _, a := range c.Class.Actions {
+			if a.Inspect == c.Inspect {
+				cfg = append(cfg, ConfigLine{a.Pos.Line, a.Source})
+			}
+		}
+		d := fmt.Sprintf("inspect sip: class %s of policy-map %s (%s)", c.Class.Name, c.Applied.Line.Name, scopeName(c.Applied))
+		if c.Assumed != "" {
+			d += "; " + c.Assumed
+		}
+		return Step{Phase: "INSPECT", Result: Info, Config: cfg, Detail: d}
+	case c.Applied.PolicyMap == nil:
+		return Step{Phase: "INSPECT", Result: Info, Config: []ConfigLine{{c.Applied.Line.Pos.Line, c.Applied.Line.Source}}, Detail: fmt.Sprintf("%s is not inspected: policy-map %s does not exist", v.Port, c.Applied.Line.Name)}
+	case c.Class == nil:
+		return Step{Phase: "INSPECT", Result: Info, Config: []ConfigLine{{c.Applied.Line.Pos.Line, c.Applied.Line.Source}}, Detail: fmt.Sprintf("%s is not inspected: no class of policy-map %s with an inspect action matches it", v.Port, c.Applied.Line.Name)}
+	}
+	return Step{Phase: "INSPECT", Result: Info, Config: []ConfigLine{{c.Applied.Line.Pos.Line, c.Applied.Line.Source}, {c.Class.Pos.Line, c.Class.Source}},
+		Detail: fmt.Sprintf("%s is not inspected: class %s of policy-map %s matches it without inspect sip", v.Port, c.Class.Name, c.Applied.Line.Name)}
+}
+
+func scopeName(a Applied) string {
+	if a.Scope == "global" {
+		return "applied globally"
+	}
+	return "applied to interface " + a.Scope
+}
+
+func idleStep(idle Idle) Step {
+	value := parser.FormatHMS(idle.Value)
+	if idle.Value == 0 {
+		value = "none (0:00:00)"
+	}
+	s := Step{Phase: "IDLE-TIMEOUT", Result: Info, Detail: fmt.Sprintf("the connection idles out after %s (%s)", value, idle.Source)}
+	switch {
+	case idle.Default:
+		s.Detail = fmt.Sprintf("the connection idles out after %s (%s, the ASA default: no %s line)", value, idle.Source, idle.Source)
+	case idle.Pos.Line > 0:
+		s.Config = []ConfigLine{{idle.Pos.Line, idle.Line}}
+	}
+	return s
+}
+
+// evalReturn decides whether requests from the provider reach the clients by the
+// configuration alone (a static translation, or none, and an access-list permit), or
+// only through the state of connections the clients opened.
+func (m *Model) evalReturn(p *Path, ing, eg *ifaceInfo) {
+	f := p.Flow
+	clients := clientsString(f.Clients)
+	target, reachable := inboundTarget(f, p.Translation)
+	p.Return = Return{Interface: eg.name, To: f.Clients}
+	if acls, _ := m.accessGroups(eg.name, "in"); len(acls) > 0 {
+		p.Return.ACL = acls[0].Name
+	}
+	if len(target) == 1 {
+		if pf, ok := target[0].prefix(); ok {
+			p.Return.To = pf
+		}
+	}
+	if !reachable {
+		p.Return.Detail = fmt.Sprintf("%s leaves through %s, which maps it to %s only while a connection uses the translation: a request from %s reaches the phones only through an existing connection", clients, p.Translation.Kind, p.Translation.Mapped, f.Provider)
+		p.Return.Config = p.Translation.Config
+		p.step(Step{Phase: "RETURN", Result: Drop, Config: p.Return.Config, Detail: p.Return.Detail})
+		return
+	}
+	back := &Path{Flow: p.Flow}
+	q := aclQuery{vary: target, fixed: u32(f.Provider), varyDst: true, port: f.Port, sport: f.Port.Number, dport: f.Port.Number}
+	passed := m.admit(back, eg, ing, q, false)
+	var cfg []ConfigLine
+	for _, s := range back.Steps {
+		cfg = append(cfg, s.Config...)
+	}
+	if p.Translation.Translates() {
+		cfg = append(p.Translation.Config, cfg...)
+	}
+	if len(target) > 0 && len(target.subtract(passed)) == 0 {
+		how := "they are not translated"
+		if p.Translation.Translates() {
+			how = "the static translation maps them to " + p.Translation.Mapped
+		}
+		p.Return.Admitted, p.Return.Config = true, cfg
+		p.Return.Detail = fmt.Sprintf("a request from %s to %s on %s is admitted: %s and %s", f.Provider, clients, f.Port, how, lastDetail(back))
+		p.step(Step{Phase: "RETURN", Result: Allow, Config: cfg, Detail: p.Return.Detail})
+		return
+	}
+	p.Return.Config = cfg
+	p.Return.Detail = fmt.Sprintf("a request from %s to %s on %s is not admitted by the configuration (%s): it reaches the phones only through an existing connection", f.Provider, clients, f.Port, lastDetail(back))
+	p.step(Step{Phase: "RETURN", Result: Drop, Config: cfg, Detail: p.Return.Detail})
+}
+
+// lastDetail is the detail of the decisive step of a return evaluation.
+func lastDetail(p *Path) string {
+	for i := len(p.Steps) - 1; i >= 0; i-- {
+		if s := p.Steps[i]; s.Result == Drop {
+			return s.Detail
+		}
+	}
+	if n := len(p.Steps); n > 0 {
+		return p.Steps[n-1].Detail
+	}
+	return ""
+}

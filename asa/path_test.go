@@ -1,0 +1,356 @@
+package asa
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// base is the part of the test configurations the cases share: phones on inside
+// (10.200.41.0/24, level 100), the provider 204.11.192.22 behind outside (level 0), a
+// dmz at level 50 and a voice interface at level 100.
+const base = `ASA Version 9.8(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 198.51.100.2 255.255.255.0
+interface GigabitEthernet0/1
+ nameif inside
+ security-level 100
+ ip address 10.200.41.1 255.255.255.0
+interface GigabitEthernet0/2
+ nameif dmz
+ security-level 50
+ ip address 172.16.1.1 255.255.255.0
+interface GigabitEthernet0/3
+ nameif voice
+ security-level 100
+ ip address 10.201.0.1 255.255.255.0
+route outside 0.0.0.0 0.0.0.0 198.51.100.1 1
+`
+
+func model(t *testing.T, src string) *Model {
+	t.Helper()
+	cfg, err := parser.ParseWith(strings.NewReader(src), "t.cfg", parser.Options{Paths: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(cfg)
+}
+
+func flow(clients, provider, port string) Flow {
+	ps, err := ParsePorts(port)
+	if err != nil {
+		panic(err)
+	}
+	c, err := netip.ParsePrefix(clients)
+	if err != nil {
+		c = netip.PrefixFrom(netip.MustParseAddr(clients), 32)
+	}
+	return Flow{Clients: c, Provider: netip.MustParseAddr(provider), Port: ps[0]}
+}
+
+// outcome summarises what the path does to the clients: "allow", or each denial as
+// "PHASE line N [part]", or "unresolved".
+func outcome(p *Path) string {
+	if p.Unresolved != "" {
+		return "unresolved"
+	}
+	var parts []string
+	for _, d := range p.Denied {
+		s := fmt.Sprintf("%s line %d", d.Phase, d.At.Line)
+		if d.Implicit {
+			s = fmt.Sprintf("implicit deny %s line %d", d.ACL, d.At.Line)
+		}
+		if d.Clients != clientsString(p.Clients) {
+			s += " [" + d.Clients + "]"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "allow"
+	}
+	if p.Allowed() {
+		parts = append([]string{"allow rest"}, parts...)
+	}
+	return strings.Join(parts, "; ")
+}
+
+const sipFromPhones = "10.200.41.0/24 204.11.192.22 udp/5060"
+
+func TestAccessRules(t *testing.T) {
+	for _, tc := range []struct {
+		name, cfg, flow, want string
+	}{
+		{"object-group permit", `object-group network PHONES
+ network-object 10.200.41.0 255.255.255.0
+access-list in extended permit udp object-group PHONES host 204.11.192.22 eq sip
+access-group in in interface inside`, sipFromPhones, "allow"},
+		{"explicit deny above the permit", `access-list in extended deny udp any any eq 5060
+access-list in extended permit ip any any
+access-group in in interface inside`, sipFromPhones, "ACCESS-LIST line 19"},
+		{"implicit deny", `access-list in extended permit tcp any any eq https
+access-group in in interface inside`, sipFromPhones, "implicit deny in line 20"},
+		{"no ACL, 100 to 0", ``, sipFromPhones, "allow"},
+		{"no ACL, 0 to 100", ``, "198.51.100.0/24 10.200.41.5 udp/5060", "SECURITY-LEVEL line 4"},
+		{"equal levels without same-security", ``, "10.200.41.0/24 10.201.0.9 udp/5060", "SAME-SECURITY line 8"},
+		{"equal levels with same-security", `same-security-traffic permit inter-interface`, "10.200.41.0/24 10.201.0.9 udp/5060", "allow"},
+		{"equal levels without same-security, even with a permit", `access-list in extended permit ip any any
+access-group in in interface inside`, "10.200.41.0/24 10.201.0.9 udp/5060", "SAME-SECURITY line 8"},
+		{"hairpin without intra-interface", `route inside 10.50.0.0 255.255.0.0 10.200.41.254`, "10.200.41.0/24 10.50.1.1 udp/5060", "SAME-SECURITY line 8"},
+		{"hairpin with intra-interface", `route inside 10.50.0.0 255.255.0.0 10.200.41.254
+same-security-traffic permit intra-interface`, "10.200.41.0/24 10.50.1.1 udp/5060", "allow"},
+		{"global ACL permits", `access-list g extended permit udp any any range 5060 5061
+access-group g global`, sipFromPhones, "allow"},
+		{"global ACL denies, implicit deny after it", `access-list g extended permit tcp any any
+access-group g global`, sipFromPhones, "implicit deny g line 20"},
+		{"interface ACL falls through to the global one", `access-list in extended permit tcp any any
+access-list g extended permit udp any any eq 5060
+access-group in in interface inside
+access-group g global`, sipFromPhones, "allow"},
+		{"global ACL applies to 0 to 100 too", `access-list g extended permit udp any any eq 5060
+access-group g global`, "198.51.100.0/24 10.200.41.5 udp/5060", "allow"},
+		{"inactive entries are ignored", `access-list in extended deny udp any any eq 5060 inactive
+access-list in extended permit udp any any eq 5060
+access-list in extended permit udp any any eq 5080 inactive
+access-group in in interface inside`, "10.200.41.0/24 204.11.192.22 udp/5080", "implicit deny in line 22"},
+		{"nested service groups, range 5060 5061", `object-group service SIP-ALL udp
+ group-object SIP-TLS
+object-group service SIP-TLS udp
+ group-object SIP-RANGE
+object-group service SIP-RANGE udp
+ port-object range 5060 5061
+access-list in extended permit udp any any object-group SIP-ALL
+access-group in in interface inside`, "10.200.41.0/24 204.11.192.22 udp/5061", "allow"},
+		{"nested service groups, outside the range", `object-group service SIP-ALL udp
+ group-object SIP-RANGE
+object-group service SIP-RANGE udp
+ port-object range 5060 5061
+access-list in extended permit udp any any object-group SIP-ALL
+access-group in in interface inside`, "10.200.41.0/24 204.11.192.22 udp/5062", "implicit deny in line 24"},
+		{"service-object group as protocol", `object-group service SIP
+ service-object udp destination eq sip
+access-list in extended permit object-group SIP any any
+access-group in in interface inside`, sipFromPhones, "allow"},
+		{"service object as protocol, tcp only", `object service SIP-TCP
+ service tcp destination eq 5060
+access-list in extended permit object SIP-TCP any any
+access-group in in interface inside`, sipFromPhones, "implicit deny in line 22"},
+		{"protocol group with the entry's ports", `object-group protocol TU
+ protocol-object tcp
+ protocol-object udp
+access-list in extended permit object-group TU any any eq 5060
+access-group in in interface inside`, sipFromPhones, "allow"},
+		{"neq", `access-list in extended deny udp any any neq 5060
+access-list in extended permit udp any any
+access-group in in interface inside`, sipFromPhones, "allow"},
+		{"lt and gt", `access-list in extended permit udp any any lt 5060
+access-list in extended permit udp any any gt 5060
+access-group in in interface inside`, sipFromPhones, "implicit deny in line 21"},
+		{"source port: the SIP port", `access-list in extended permit udp any eq 5060 any eq 5060
+access-group in in interface inside`, sipFromPhones, "allow"},
+		{"names", `names
+name 204.11.192.22 PROVIDER
+name 10.200.41.0 PHONES
+access-list in extended permit udp PHONES 255.255.255.0 host PROVIDER eq sip
+access-group in in interface inside`, sipFromPhones, "allow"},
+		{"part of the clients permitted", `access-list in extended permit udp 10.200.41.0 255.255.255.128 any eq 5060
+access-group in in interface inside`, sipFromPhones, "allow rest; implicit deny in line 20 [10.200.41.128/25]"},
+		{"part of the clients denied by an entry", `access-list in extended deny udp host 10.200.41.7 any
+access-list in extended permit udp any any
+access-group in in interface inside`, sipFromPhones, "allow rest; ACCESS-LIST line 19 [10.200.41.7]"},
+		{"out ACL on the egress interface", `access-list out extended deny udp any any eq 5060
+access-group out out interface outside`, sipFromPhones, "ACCESS-LIST line 19"},
+		{"undefined object-group matches nothing", `access-list in extended permit udp object-group NOPE any
+access-group in in interface inside`, sipFromPhones, "implicit deny in line 20"},
+		{"object range and fqdn", `object network r
+ range 10.200.41.0 10.200.41.255
+object network f
+ fqdn sip.example.net
+access-list in extended permit udp any object f
+access-list in extended permit udp object r any
+access-group in in interface inside`, sipFromPhones, "allow"},
+		{"control-plane access-group is not for transit traffic", `access-list cp extended deny ip any any
+access-group cp in interface inside control-plane`, sipFromPhones, "allow"},
+		{"ethertype list beside the extended one", `access-list eth ethertype permit bpdu
+access-list in extended permit udp any any eq 5060
+access-group eth in interface inside
+access-group in in interface inside`, sipFromPhones, "allow"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := model(t, base+tc.cfg+"\n")
+			f := strings.Fields(tc.flow)
+			p := m.Path(flow(f[0], f[1], f[2]))
+			if got := outcome(p); got != tc.want {
+				t.Errorf("got %q, want %q\nsteps: %+v", got, tc.want, p.Steps)
+			}
+			if len(m.Config.Diagnostics) > 0 {
+				t.Errorf("diagnostics: %v", m.Config.Diagnostics)
+			}
+		})
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	for _, tc := range []struct {
+		name, cfg, flow, want string
+	}{
+		{"connected subnet", ``, sipFromPhones, "inside outside"},
+		{"longer route beats the connected subnet", `route dmz 10.200.41.128 255.255.255.128 172.16.1.254`, "10.200.41.200 204.11.192.22 udp/5060", "dmz outside"},
+		{"longest prefix", `route dmz 204.11.192.0 255.255.255.0 172.16.1.254`, sipFromPhones, "inside dmz"},
+		{"lower distance wins a tie", `route dmz 204.11.192.0 255.255.255.0 172.16.1.254 5
+route outside 204.11.192.0 255.255.255.0 198.51.100.1 2`, sipFromPhones, "inside outside"},
+		{"routed clients", `route inside 10.60.0.0 255.255.0.0 10.200.41.254`, "10.60.4.0/24 204.11.192.22 udp/5060", "inside outside"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := model(t, base+tc.cfg+"\n").Path(flow(strings.Fields(tc.flow)[0], strings.Fields(tc.flow)[1], strings.Fields(tc.flow)[2]))
+			if got := p.Ingress + " " + p.Egress; got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	noDefault := strings.Replace(base, "route outside 0.0.0.0 0.0.0.0 198.51.100.1 1\n", "", 1)
+	if p := model(t, noDefault).Path(flow("10.200.41.0/24", "204.11.192.22", "udp/5060")); p.Unresolved == "" || p.Allowed() {
+		t.Errorf("no route: resolved %+v", p)
+	}
+	dhcp := strings.Replace(noDefault, " ip address 198.51.100.2 255.255.255.0", " ip address dhcp setroute", 1)
+	if p := model(t, dhcp).Path(flow("10.200.41.0/24", "204.11.192.22", "udp/5060")); p.Egress != "outside" {
+		t.Errorf("dhcp setroute: egress %q, want outside (%s)", p.Egress, p.Unresolved)
+	}
+}
+
+// natOutcome is the translation of the clients and whether the provider's requests get
+// back in.
+func natOutcome(p *Path) string {
+	kind := "none"
+	if t := p.Translation; t != nil {
+		kind = fmt.Sprintf("%s to %s line %d", t.Kind, t.Mapped, t.Config[len(t.Config)-1].Line)
+		if t.Partial {
+			kind += " (partial)"
+		}
+	}
+	back := "return by state"
+	if p.Return.Admitted {
+		back = "return admitted"
+	}
+	return kind + "; " + back
+}
+
+func TestNAT(t *testing.T) {
+	phones := "object network phones\n subnet 10.200.41.0 255.255.255.0\n"
+	pbx := "object network pbx\n host 10.200.41.10\n"
+	inbound := "access-list outside_in extended permit udp host 204.11.192.22 10.200.41.0 255.255.255.0 eq 5060\naccess-group outside_in in interface outside\n"
+	for _, tc := range []struct {
+		name, cfg, clients, want string
+	}{
+		{"no NAT, no inbound ACL", ``, "10.200.41.0/24", "none; return by state"},
+		{"no NAT, inbound ACL", inbound, "10.200.41.0/24", "none; return admitted"},
+		{"object NAT PAT to the interface", phones + " nat (inside,outside) dynamic interface\n" + inbound, "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 21; return by state"},
+		{"object NAT for another interface pair", phones + " nat (inside,dmz) dynamic interface\n", "10.200.41.0/24", "none; return by state"},
+		{"object NAT (any,any)", phones + " nat (any,any) dynamic interface\n", "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 21; return by state"},
+		{"static before dynamic, whatever the order", phones + " nat (inside,outside) dynamic interface\n" + pbx + " nat (inside,outside) static 198.51.100.10\n" + inbound, "10.200.41.10", "static to 198.51.100.10 line 24; return admitted"},
+		{"static without an inbound permit", pbx + " nat (inside,outside) static 198.51.100.10\n", "10.200.41.10", "static to 198.51.100.10 line 21; return by state"},
+		{"static of another port", pbx + " nat (inside,outside) static 198.51.100.10 service udp 5080 5080\n" + phones + " nat (inside,outside) dynamic interface\n", "10.200.41.10", "dynamic PAT to the address of interface outside, 198.51.100.2 line 24; return by state"},
+		{"identity object NAT", phones + " nat (inside,outside) static phones\n" + inbound, "10.200.41.0/24", "identity to itself line 21; return admitted"},
+		{"dynamic to a host is PAT", phones + " nat (inside,outside) dynamic 198.51.100.9\n", "10.200.41.0/24", "dynamic PAT to 198.51.100.9 line 21; return by state"},
+		{"dynamic to a range is NAT", "object network pool\n range 198.51.100.20 198.51.100.29\n" + phones + " nat (inside,outside) dynamic pool\n", "10.200.41.0/24", "dynamic NAT to pool line 23; return by state"},
+		{"PAT pool", phones + " nat (inside,outside) dynamic pat-pool pool\n", "10.200.41.0/24", "dynamic PAT to PAT pool pool line 21; return by state"},
+		{"twice NAT before object NAT", phones + " nat (inside,outside) dynamic interface\nnat (inside,outside) source static any any\n" + inbound, "10.200.41.0/24", "identity to itself line 22; return admitted"},
+		{"after-auto twice NAT after object NAT", phones + " nat (inside,outside) dynamic interface\nnat (inside,outside) after-auto source static any any\n", "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 21; return by state"},
+		{"twice NAT for another destination", phones + "object network other\n host 8.8.8.8\nnat (inside,outside) source static phones phones destination static other other\nnat (inside,outside) source dynamic phones interface\n", "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 24; return by state"},
+		{"inactive twice NAT", "nat (inside,outside) source dynamic any interface inactive\n", "10.200.41.0/24", "none; return by state"},
+		{"object NAT holding part of the clients", "object network half\n subnet 10.200.41.0 255.255.255.128\n nat (inside,outside) dynamic interface\n", "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 21 (partial); return by state"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := model(t, base+tc.cfg)
+			p := m.Path(flow(tc.clients, "204.11.192.22", "udp/5060"))
+			if got := natOutcome(p); got != tc.want {
+				t.Errorf("got %q, want %q\nsteps: %+v", got, tc.want, p.Steps)
+			}
+			if len(m.Config.Diagnostics) > 0 {
+				t.Errorf("diagnostics: %v", m.Config.Diagnostics)
+			}
+		})
+	}
+}
+
+func TestLegacyNAT(t *testing.T) {
+	base82 := strings.Replace(base, "ASA Version 9.8(4)", "ASA Version 8.2(1)", 1)
+	for _, tc := range []struct {
+		name, cfg, clients, want string
+	}{
+		{"nat/global PAT to the interface", "global (outside) 1 interface\nnat (inside) 1 0.0.0.0 0.0.0.0\n", "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 19; return by state"},
+		{"global address", "global (outside) 1 198.51.100.9\nnat (inside) 1 10.200.41.0 255.255.255.0\n", "10.200.41.0/24", "dynamic PAT to 198.51.100.9 line 19; return by state"},
+		{"global pool", "global (outside) 1 198.51.100.20-198.51.100.29\nnat (inside) 1 10.200.41.0 255.255.255.0\n", "10.200.41.0/24", "dynamic NAT to 198.51.100.20-198.51.100.29 line 19; return by state"},
+		{"no global on the egress interface", "global (dmz) 1 interface\nnat (inside) 1 0.0.0.0 0.0.0.0\n", "10.200.41.0/24", "none; return by state"},
+		{"the closest nat wins", "global (outside) 1 interface\nglobal (outside) 2 198.51.100.9\nnat (inside) 1 0.0.0.0 0.0.0.0\nnat (inside) 2 10.200.41.0 255.255.255.0\n", "10.200.41.0/24", "dynamic PAT to 198.51.100.9 line 20; return by state"},
+		{"NAT exemption", "access-list nonat extended permit ip 10.200.41.0 255.255.255.0 any\nnat (inside) 0 access-list nonat\nglobal (outside) 1 interface\nnat (inside) 1 0.0.0.0 0.0.0.0\naccess-list o extended permit udp any 10.200.41.0 255.255.255.0\naccess-group o in interface outside\n", "10.200.41.0/24", "identity to itself (NAT exemption) line 20; return admitted"},
+		{"static before nat, ACL on the mapped address", "global (outside) 1 interface\nnat (inside) 1 0.0.0.0 0.0.0.0\nstatic (inside,outside) 198.51.100.10 10.200.41.10 netmask 255.255.255.255\naccess-list o extended permit udp any host 198.51.100.10 eq 5060\naccess-group o in interface outside\n", "10.200.41.10", "static to 198.51.100.10 line 21; return admitted"},
+		{"static, ACL on the real address", "static (inside,outside) 198.51.100.10 10.200.41.10 netmask 255.255.255.255\naccess-list o extended permit udp any host 10.200.41.10 eq 5060\naccess-group o in interface outside\n", "10.200.41.10", "static to 198.51.100.10 line 19; return by state"},
+		{"static PAT of the SIP port", "static (inside,outside) udp interface 5060 10.200.41.10 5060 netmask 255.255.255.255\naccess-list o extended permit udp any interface outside eq 5060\naccess-group o in interface outside\n", "10.200.41.10", "static to the address of interface outside, 198.51.100.2 line 19; return admitted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := model(t, base82+tc.cfg)
+			p := m.Path(flow(tc.clients, "204.11.192.22", "udp/5060"))
+			if got := natOutcome(p); got != tc.want {
+				t.Errorf("got %q, want %q\nsteps: %+v", got, tc.want, p.Steps)
+			}
+			if len(m.Config.Diagnostics) > 0 {
+				t.Errorf("diagnostics: %v", m.Config.Diagnostics)
+			}
+		})
+	}
+}
+
+// The inspection and idle timeout of the path come from the policies on its interfaces.
+func TestPathInspection(t *testing.T) {
+	src := base + `class-map sip5080
+ match port udp eq 5080
+policy-map dmz-policy
+ class sip5080
+  inspect sip
+policy-map global_policy
+ class class-default
+  user-statistics accounting
+service-policy global_policy global
+service-policy dmz-policy interface dmz
+timeout udp 0:01:00
+`
+	m := model(t, src)
+	p := m.Path(flow("10.200.41.0/24", "204.11.192.22", "udp/5080"))
+	if p.SIP.Best == nil || p.SIP.Best.Inspected() || p.SIP.Idle.Key != "udp" {
+		t.Errorf("inside to outside: %+v, want uninspected with timeout udp", p.SIP)
+	}
+	if !m.SIP(Port{"udp", 5080}).Best.Inspected() {
+		t.Error("the port is inspected somewhere: SIP should say so")
+	}
+	p = m.Path(flow("10.200.41.0/24", "172.16.1.9", "udp/5080"))
+	if p.SIP.Best == nil || !p.SIP.Best.Inspected() {
+		t.Errorf("inside to dmz: %+v, want inspected by dmz-policy", p.SIP)
+	}
+}
+
+func TestSpans(t *testing.T) {
+	s := func(a, b string) span { return span{u32(netip.MustParseAddr(a)), u32(netip.MustParseAddr(b))} }
+	all := spans{s("10.0.0.0", "10.0.0.255")}
+	for _, tc := range []struct {
+		got  spans
+		want string
+	}{
+		{all.subtract(spans{s("10.0.0.7", "10.0.0.7")}), "10.0.0.0-10.0.0.6, 10.0.0.8-10.0.0.255"},
+		{all.intersect(spans{s("10.0.0.128", "10.0.1.5")}), "10.0.0.128/25"},
+		{spans{s("10.0.0.0", "10.0.0.127")}.union(spans{s("10.0.0.128", "10.0.0.255")}), "10.0.0.0/24"},
+		{spans{allV4}.subtract(spans{allV4}), ""},
+		{spans{allV4}, "0.0.0.0/0"},
+	} {
+		if tc.got.String() != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+	if !all.covers(s("10.0.0.5", "10.0.0.9")) || all.covers(s("10.0.0.5", "10.0.1.9")) {
+		t.Error("covers")
+	}
+}

@@ -1,0 +1,229 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/internal/input"
+	"github.com/asaaudit/asaaudit/parser"
+	"github.com/asaaudit/asaaudit/report"
+)
+
+// traceOptions are the trace command's flags.
+type traceOptions struct {
+	from, to, port, format string
+	file                   string
+}
+
+func newTraceCmd(s *IOStreams) *cobra.Command {
+	var o traceOptions
+	c := &cobra.Command{
+		Use:   "trace --from ADDR --to ADDR [--port udp/5060] FILE",
+		Short: "Show what the configuration does to one SIP packet, step by step (an offline packet-tracer)",
+		Long: `trace follows one SIP packet from --from (a phone, or the phones' subnet) to --to (the
+provider) through a saved configuration, like the ASA's packet-tracer: the input interface,
+the route lookup and output interface, the same-security rule, each access-list consulted
+and the entry that matched (or the security levels), the NAT rule and translated address,
+the policy-map, class and inspect that apply, the idle timeout that will govern the
+connection, and whether the provider's requests can come back. Each step names the
+configuration lines it relies on.
+
+It reads the configuration only: it never runs packet-tracer on a device. The exit code is
+0 when the packet passes, 1 when it is dropped, 2 when the input cannot be read.`,
+		Example: `  asaaudit trace --from 10.200.41.89 --to 204.11.192.22 --port udp/5080 running-config.txt
+  asaaudit trace --from 10.200.41.0/24 --to 204.11.192.22 --format json running-config.txt`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.file = args[0]
+			return traceRun(s, o)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&o.from, "from", "", "source `ADDR`: a phone's address, or the phones' subnet (CIDR)")
+	fl.StringVar(&o.to, "to", "", "destination `ADDR`: the provider's address")
+	fl.StringVar(&o.port, "port", "udp/5060", "SIP `PORT`: udp/N or tcp/N")
+	fl.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+	_ = c.MarkFlagRequired("from")
+	_ = c.MarkFlagRequired("to")
+	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
+	_ = c.RegisterFlagCompletionFunc("port", fixedCompletion("udp/5060", "tcp/5060", "udp/5080"))
+	return c
+}
+
+// traceRun parses the flags into a flow, evaluates it and writes the steps.
+func traceRun(s *IOStreams, o traceOptions) error {
+	clients, err := asa.ParseClients(o.from)
+	if err != nil {
+		return usageError{fmt.Errorf("--from: %w", err)}
+	}
+	provider, err := asa.ParseProvider(o.to)
+	if err != nil {
+		return usageError{fmt.Errorf("--to: %w", err)}
+	}
+	ports, err := asa.ParsePorts(o.port)
+	if err != nil || len(ports) != 1 {
+		return usageError{fmt.Errorf("--port: want udp/N or tcp/N, not %q", o.port)}
+	}
+	if o.format != "text" && o.format != "json" {
+		return usageError{fmt.Errorf("--format: unknown format %q (want text or json)", o.format)}
+	}
+	cfg, err := readPaths(s, o.file)
+	if err != nil {
+		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", err)
+		return exitError{report.ExitError}
+	}
+	path := asa.New(cfg).Path(asa.Flow{Clients: clients, Provider: provider, Port: ports[0]})
+	t := newTrace(cfg, path)
+	if o.format == "json" {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(t)
+	} else {
+		err = t.writeText(s.Out)
+	}
+	if err != nil {
+		return err
+	}
+	if t.Result != asa.Allow {
+		return exitError{report.ExitFindings}
+	}
+	return nil
+}
+
+// readPaths parses the configuration at path ("-": standard input) with its path sections.
+func readPaths(s *IOStreams, path string) (*parser.Config, error) {
+	if path == "-" {
+		return parser.ParseWith(s.In, "<stdin>", parser.Options{Paths: true})
+	}
+	f, err := input.Open(path, "a configuration file")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parser.ParseWith(f, path, parser.Options{Paths: true})
+}
+
+// trace is the trace command's output; its JSON form is a public contract.
+type trace struct {
+	SchemaVersion int          `json:"schemaVersion"`
+	File          string       `json:"file"`
+	Flow          traceFlow    `json:"flow"`
+	Input         string       `json:"input,omitempty"`
+	Output        string       `json:"output,omitempty"`
+	Steps         []traceStep  `json:"steps"`
+	Result        string       `json:"result"`
+	Unresolved    string       `json:"unresolved,omitempty"`
+	Notes         []string     `json:"notes"`
+	Return        *traceReturn `json:"return,omitempty"`
+	// Diagnostics are the lines the trace read that could not be read (PARSE001).
+	Diagnostics []traceDiagnostic `json:"diagnostics"`
+}
+
+type traceFlow struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Port string `json:"port"`
+}
+
+type traceStep struct {
+	Phase  string      `json:"phase"`
+	Result string      `json:"result"`
+	Detail string      `json:"detail"`
+	Config []traceLine `json:"config"`
+}
+
+type traceLine struct {
+	Line int    `json:"line"`
+	Text string `json:"text"`
+}
+
+type traceReturn struct {
+	Admitted bool   `json:"admitted"`
+	Detail   string `json:"detail"`
+}
+
+type traceDiagnostic struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+	Source  string `json:"source"`
+}
+
+func newTrace(cfg *parser.Config, p *asa.Path) *trace {
+	t := &trace{
+		SchemaVersion: 1, File: cfg.File, Input: p.Ingress, Output: p.Egress,
+		Flow:       traceFlow{From: prefixString(p.Clients), To: p.Provider.String(), Port: p.Port.String()},
+		Result:     asa.Drop,
+		Unresolved: p.Unresolved,
+		Notes:      append([]string{}, p.Notes...),
+		Steps:      []traceStep{},
+	}
+	if p.Allowed() {
+		t.Result = asa.Allow
+		t.Return = &traceReturn{Admitted: p.Return.Admitted, Detail: p.Return.Detail}
+	}
+	for _, s := range p.Steps {
+		ts := traceStep{Phase: s.Phase, Result: s.Result, Detail: s.Detail, Config: []traceLine{}}
+		for _, c := range s.Config {
+			if c.Line > 0 {
+				ts.Config = append(ts.Config, traceLine{c.Line, c.Text})
+			}
+		}
+		t.Steps = append(t.Steps, ts)
+	}
+	t.Diagnostics = []traceDiagnostic{}
+	for _, d := range cfg.Diagnostics {
+		if d.Code == "PARSE001" {
+			t.Diagnostics = append(t.Diagnostics, traceDiagnostic{d.Pos.Line, d.Message, d.Source})
+		}
+	}
+	return t
+}
+
+func prefixString(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.String()
+}
+
+// writeText writes the trace the way packet-tracer does: numbered phases, each with its
+// result, what it found, and the configuration lines it relies on.
+func (t *trace) writeText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "trace %s %s -> %s (%s)\n", t.Flow.Port, t.Flow.From, t.Flow.To, t.File)
+	for i, s := range t.Steps {
+		fmt.Fprintf(&b, "\nPhase %d: %s\nResult: %s\n", i+1, s.Phase, s.Result)
+		for _, c := range s.Config {
+			fmt.Fprintf(&b, "  %s:%d: %s\n", t.File, c.Line, c.Text)
+		}
+		fmt.Fprintf(&b, "  %s\n", s.Detail)
+	}
+	for _, n := range t.Notes {
+		fmt.Fprintf(&b, "\nAssumed: %s\n", n)
+	}
+	for _, d := range t.Diagnostics {
+		fmt.Fprintf(&b, "\nwarning: %s:%d: PARSE001 %s: %s\n", t.File, d.Line, d.Message, d.Source)
+	}
+	fmt.Fprintf(&b, "\nResult: %s", t.Result)
+	switch {
+	case t.Unresolved != "":
+		fmt.Fprintf(&b, " (not evaluated: %s)", t.Unresolved)
+	case t.Result == asa.Allow:
+		back := "only through the connection the phones opened"
+		if t.Return.Admitted {
+			back = "admitted by the configuration"
+		}
+		fmt.Fprintf(&b, " (input interface %s, output interface %s; the provider's requests back: %s)", t.Input, t.Output, back)
+	default:
+		fmt.Fprintf(&b, " (input interface %s, output interface %s)", t.Input, t.Output)
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}

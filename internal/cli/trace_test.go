@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const pathFixture = fixtures + "paths/pat-no-inspect.txt"
+
+// trace's exit codes, usage errors and input errors; the steps themselves are compared
+// with golden files in fixtures/paths.
+func TestTraceExitCodes(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // substring; "" means stderr must be empty
+		stdout string // substring
+	}{
+		{"allowed", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--port", "udp/5080", pathFixture}, 0, "", "Result: ALLOW"},
+		{"dropped", []string{"trace", "--from", "10.200.41.89", "--to", "10.1.1.50", fixtures + "paths/same-security-without.txt"}, 1, "", "Phase 3: SAME-SECURITY\nResult: DROP"},
+		{"not evaluated", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--port", "udp/5080", fixtures + "paths/no-route.txt"}, 1, "", "not evaluated: no interface's subnet and no route holds the provider"},
+		{"subnet", []string{"trace", "--from", "10.200.41.0/24", "--to", "204.11.192.22", pathFixture}, 0, "", "trace udp/5060 10.200.41.0/24 -> 204.11.192.22"},
+		{"missing --to", []string{"trace", "--from", "10.200.41.89", pathFixture}, 2, `required flag(s) "to" not set`, ""},
+		{"bad --from", []string{"trace", "--from", "phones", "--to", "204.11.192.22", pathFixture}, 2, "--from: invalid clients", ""},
+		{"bad --to", []string{"trace", "--from", "10.200.41.89", "--to", "10.0.0.0/8", pathFixture}, 2, "--to: invalid provider", ""},
+		{"both protocols", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--port", "5060", pathFixture}, 2, "--port: want udp/N or tcp/N", ""},
+		{"bad format", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--format", "sarif", pathFixture}, 2, "--format: unknown format", ""},
+		{"missing file", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "nope.txt"}, 2, "nope.txt: no such file or directory", ""},
+		{"two files", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", pathFixture, pathFixture}, 2, "accepts 1 arg", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, "", nil, false, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", r.code, tt.code, r.err)
+			}
+			if tt.stderr == "" && r.err != "" || !strings.Contains(r.err, tt.stderr) {
+				t.Errorf("stderr %q, want %q", r.err, tt.stderr)
+			}
+			if !strings.Contains(r.out, tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, r.out)
+			}
+		})
+	}
+}
+
+// trace reads standard input, and its JSON names the lines that could not be read.
+func TestTraceStdinAndDiagnostics(t *testing.T) {
+	src, err := os.ReadFile(pathFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(src), " nat (phones,outside) dynamic interface", " nat (phones,outside) dynamic interface bogus", 1)
+	r := runCLI(t, bad, nil, false, "trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--port", "udp/5080", "--format", "json", "-")
+	if r.code != 0 || r.err != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.err)
+	}
+	var doc struct {
+		File        string `json:"file"`
+		Result      string `json:"result"`
+		Diagnostics []struct {
+			Line    int    `json:"line"`
+			Message string `json:"message"`
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.File != "<stdin>" || doc.Result != "ALLOW" || len(doc.Diagnostics) != 1 || doc.Diagnostics[0].Line != 30 {
+		t.Errorf("got %+v", doc)
+	}
+}
+
+// --clients and --provider enable the path rules; the configuration file gives them too,
+// and the flags replace what it gives.
+func TestPathFlags(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(cfg, []byte("clients: 10.200.41.0/24\nprovider: [204.11.192.22]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(args ...string) result {
+		return runCLI(t, "", nil, false, append(append([]string{"check", "--sip-port", "udp/5080", "--format", "json"}, args...), pathFixture)...)
+	}
+	rulesOf := func(r result) string {
+		var ids []string
+		for _, f := range decodeJSON(t, r.out).Findings {
+			ids = append(ids, f.Rule)
+		}
+		return strings.Join(ids, " ")
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"flags", []string{"--config", os.DevNull, "--clients", "10.200.41.0/24", "--provider", "204.11.192.22"}, "ACL002 NAT001 SIP001"},
+		{"file", []string{"--config", cfg}, "ACL002 NAT001 SIP001"},
+		{"flags replace the file", []string{"--config", cfg, "--clients", "10.99.0.0/16"}, "ACL001 SIP001"}, // routed to outside: in and out by outside
+		{"one missing", []string{"--config", os.DevNull, "--provider", "204.11.192.22"}, "PATH000 SIP001"},
+		{"none: no access-group, no PATH000", []string{"--config", os.DevNull}, "SIP001"},
+		{"rules off: not even parsed", []string{"--config", cfg, "--disable", "ACL002", "--disable", "NAT001", "--disable", "ACL001", "--disable", "PATH000"}, "SIP001"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := rulesOf(check(tc.args...)); got != tc.want {
+				t.Errorf("findings %q, want %q", got, tc.want)
+			}
+		})
+	}
+	for _, bad := range [][]string{{"--clients", "10.200.41.0/33"}, {"--provider", "sip.example.net"}} {
+		r := check(append([]string{"--config", os.DevNull}, bad...)...)
+		if r.code != 2 || !strings.Contains(r.err, bad[0]+": invalid") {
+			t.Errorf("%v: exit %d, stderr %q", bad, r.code, r.err)
+		}
+	}
+}

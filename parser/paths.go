@@ -1,0 +1,584 @@
+package parser
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// Options select what ParseWith reads beyond the SIP inspection blocks.
+type Options struct {
+	// Paths reads what decides whether SIP gets through at all (Config.Paths): interface
+	// addresses and security levels, routes, names, access-lists and access-groups,
+	// objects and object-groups, NAT. Without it these sections are skipped by their
+	// first word and cost nothing.
+	Paths bool
+}
+
+// Paths is what ParseWith reads with Options.Paths. Routes, NAT, access-lists, objects
+// and object-groups are most of a large configuration, so they are kept as text and a
+// line is parsed when it is asked for (Deferred.At, AccessList, Object, ObjectGroup),
+// every time it is asked for: the caller keeps what it needs in its own form. A line that
+// cannot be read becomes a PARSE001 diagnostic of the Config then, once. Interfaces,
+// access-groups, names and same-security-traffic are parsed as they are met.
+//
+// A Paths is not safe for concurrent use: reading a deferred line records diagnostics.
+type Paths struct {
+	// Interfaces holds every interface block, named or not, in file order.
+	Interfaces   []*Interface
+	SameSecurity []*SameSecurity
+	AccessGroups []*AccessGroup
+	NamesLines   []*NamesLine
+	Names        []*Name
+
+	Routes *Deferred[Route]
+	// ObjectNAT holds the "nat" lines of object network blocks, NAT the top-level nat
+	// lines (twice NAT, or "nat (IF) ID" of 8.2), in file order.
+	ObjectNAT *Deferred[ObjectNAT]
+	NAT       *Deferred[NATLine]
+	Globals   *Deferred[Global]
+	Statics   *Deferred[Static]
+
+	cfg      *Config
+	g        *pathGrammars
+	names    map[string]netip.Addr
+	acls     map[string]*AccessList
+	aclNames []string
+	objText  lineStore
+	objects  map[string]*block
+	groups   map[string]*block
+	// objNAT is the object block of each ObjectNAT line: its name and header line.
+	objNAT   []objectRef
+	reported map[int]bool
+}
+
+type objectRef struct {
+	name   string
+	header int
+}
+
+// PathHint is the first access-group line: where a configuration starts filtering traffic
+// with access-lists. The parser records it in every mode, for free, so that the audit can
+// say the path rules would have something to check.
+type PathHint struct {
+	Pos    lexer.Position
+	Source string
+}
+
+type pathGrammars struct {
+	interfaceChild *participle.Parser[interfaceChild]
+	route          *participle.Parser[Route]
+	sameSecurity   *participle.Parser[SameSecurity]
+	accessGroup    *participle.Parser[AccessGroup]
+	namesLine      *participle.Parser[NamesLine]
+	name           *participle.Parser[Name]
+	aclEntry       *participle.Parser[ACLEntry]
+	objectHeader   *participle.Parser[objectHeader]
+	objectChild    *participle.Parser[objectChild]
+	groupHeader    *participle.Parser[groupHeader]
+	groupChild     *participle.Parser[groupChild]
+	objectNAT      *participle.Parser[ObjectNAT]
+	natLine        *participle.Parser[NATLine]
+	global         *participle.Parser[Global]
+	static         *participle.Parser[Static]
+	setting        *participle.Parser[Setting]
+}
+
+// loadPathGrammars builds the path grammars on first use: a parse without
+// Options.Paths never builds them.
+var loadPathGrammars = sync.OnceValue(func() *pathGrammars {
+	opts := []participle.Option{participle.Lexer(lineLexer{}), participle.UseLookahead(2)}
+	return &pathGrammars{
+		interfaceChild: participle.MustBuild[interfaceChild](opts...),
+		route:          participle.MustBuild[Route](opts...),
+		sameSecurity:   participle.MustBuild[SameSecurity](opts...),
+		accessGroup:    participle.MustBuild[AccessGroup](opts...),
+		namesLine:      participle.MustBuild[NamesLine](opts...),
+		name:           participle.MustBuild[Name](opts...),
+		aclEntry:       participle.MustBuild[ACLEntry](opts...),
+		objectHeader:   participle.MustBuild[objectHeader](opts...),
+		objectChild:    participle.MustBuild[objectChild](opts...),
+		groupHeader:    participle.MustBuild[groupHeader](opts...),
+		groupChild:     participle.MustBuild[groupChild](opts...),
+		objectNAT:      participle.MustBuild[ObjectNAT](opts...),
+		natLine:        participle.MustBuild[NATLine](opts...),
+		global:         participle.MustBuild[Global](opts...),
+		static:         participle.MustBuild[Static](opts...),
+		setting:        participle.MustBuild[Setting](opts...),
+	}
+})
+
+func newPaths(cfg *Config) *Paths {
+	ps := &Paths{
+		cfg:      cfg,
+		g:        loadPathGrammars(),
+		names:    map[string]netip.Addr{},
+		acls:     map[string]*AccessList{},
+		objects:  map[string]*block{},
+		groups:   map[string]*block{},
+		reported: map[int]bool{},
+	}
+	ps.Routes = newDeferred(ps, ps.g.route, "route ", func(r *Route, _ int) (lexer.Position, error) { return checkRoute(r, ps.names) })
+	ps.ObjectNAT = newDeferred(ps, ps.g.objectNAT, "", func(n *ObjectNAT, i int) (lexer.Position, error) {
+		ref := ps.objNAT[i]
+		n.Object, n.Header = ref.name, lexer.Position{Filename: cfg.File, Line: ref.header, Column: 1}
+		return checkObjectNAT(n)
+	})
+	ps.NAT = newDeferred(ps, ps.g.natLine, "nat ", func(n *NATLine, _ int) (lexer.Position, error) { return checkNATLine(n, ps.names) })
+	ps.Globals = newDeferred(ps, ps.g.global, "global ", func(g *Global, _ int) (lexer.Position, error) { return checkGlobal(g, ps.names) })
+	ps.Statics = newDeferred(ps, ps.g.static, "static ", func(s *Static, _ int) (lexer.Position, error) { return checkStatic(s, ps.names) })
+	return ps
+}
+
+// lineStore keeps lines as text in fixed-size chunks, so that a growing store never
+// copies what it holds: a line is its chunk, offset and length, and its file line.
+type lineStore struct {
+	chunks [][]byte
+	refs   []lineRef
+}
+
+type lineRef struct {
+	chunk, off, len uint32
+	num             int32
+}
+
+// chunkSize holds several lines of maxKept, so that few bytes are left unused at the end
+// of a chunk.
+const chunkSize = 4 * maxKept
+
+func (s *lineStore) add(num int, b []byte) int {
+	n := len(s.chunks)
+	if n == 0 || len(s.chunks[n-1])+len(b) > cap(s.chunks[n-1]) {
+		s.chunks = append(s.chunks, make([]byte, 0, max(chunkSize, len(b))))
+		n++
+	}
+	c := s.chunks[n-1]
+	s.refs = append(s.refs, lineRef{chunk: uint32(n - 1), off: uint32(len(c)), len: uint32(len(b)), num: int32(num)})
+	s.chunks[n-1] = append(c, b...)
+	return len(s.refs) - 1
+}
+
+func (s *lineStore) line(i int) (int, string) {
+	r := s.refs[i]
+	return int(r.num), string(s.chunks[r.chunk][r.off : r.off+r.len])
+}
+
+// block is a deferred object or object-group: its kind (the second word of its header)
+// and the indexes of its lines in objText (the header of each time the block was entered,
+// and the children).
+type block struct {
+	kind  string
+	lines []int32
+}
+
+// Deferred is a section kept as text and parsed a line at a time on demand.
+type Deferred[T any] struct {
+	ps    *Paths
+	g     *participle.Parser[T]
+	check func(x *T, i int) (lexer.Position, error)
+	// prefix is stripped from the lines that start with it, which is nearly all of them;
+	// full marks the others, stored whole.
+	prefix string
+	lines  lineStore
+	full   map[int]bool
+}
+
+func newDeferred[T any](ps *Paths, g *participle.Parser[T], prefix string, check func(*T, int) (lexer.Position, error)) *Deferred[T] {
+	return &Deferred[T]{ps: ps, g: g, check: check, prefix: prefix}
+}
+
+func (d *Deferred[T]) add(num int, text []byte) {
+	if rest, ok := bytes.CutPrefix(text, []byte(d.prefix)); ok && d.prefix != "" {
+		d.lines.add(num, rest)
+		return
+	}
+	if d.full == nil {
+		d.full = map[int]bool{}
+	}
+	d.full[d.lines.add(num, text)] = true
+}
+
+// Len returns the number of lines.
+func (d *Deferred[T]) Len() int { return len(d.lines.refs) }
+
+// Line returns the file line number and text of line i.
+func (d *Deferred[T]) Line(i int) (int, string) {
+	num, text := d.lines.line(i)
+	if !d.full[i] {
+		text = d.prefix + text
+	}
+	return num, text
+}
+
+// At parses line i; nil when it cannot be read, which is reported (once) as PARSE001.
+func (d *Deferred[T]) At(i int) *T {
+	num, text := d.Line(i)
+	v := d.ps.parse(num, text, func(file string, num int, text string) (any, error) {
+		x, err := parseLine(d.g, file, num, text)
+		if err != nil {
+			return nil, err
+		}
+		if pos, err := d.check(x, i); err != nil {
+			return nil, positionedAt(pos, err)
+		}
+		setSource(x, text)
+		return x, nil
+	})
+	if v == nil {
+		return nil
+	}
+	return v.(*T)
+}
+
+// setSource sets the Source field of the nodes that have one.
+func setSource(x any, text string) {
+	switch v := x.(type) {
+	case *Route:
+		v.Source = text
+	case *ObjectNAT:
+		v.Source = text
+	case *NATLine:
+		v.Source = text
+	case *Global:
+		v.Source = text
+	case *Static:
+		v.Source = text
+	case *ACLEntry:
+		v.Source = text
+	}
+}
+
+// AccessList is the lines of one access-list.
+type AccessList struct {
+	Name string
+	// Pos is the position of the first line.
+	Pos lexer.Position
+	*Deferred[ACLEntry]
+}
+
+// AccessList returns the access-list name, or nil when the configuration has none.
+func (ps *Paths) AccessList(name string) *AccessList { return ps.acls[name] }
+
+// GroupKind returns the kind of object-group name ("network", "service", ...), or "".
+func (ps *Paths) GroupKind(name string) string {
+	if b := ps.groups[name]; b != nil {
+		return b.kind
+	}
+	return ""
+}
+
+// ObjectKind returns the kind of object name ("network", "service", ...), or "".
+func (ps *Paths) ObjectKind(name string) string {
+	if b := ps.objects[name]; b != nil {
+		return b.kind
+	}
+	return ""
+}
+
+// Object parses the object name (network or service); nil when the configuration
+// defines none.
+func (ps *Paths) Object(name string) *Object {
+	if b := ps.objects[name]; b != nil {
+		return ps.readObject(b)
+	}
+	return nil
+}
+
+// ObjectGroup parses the object-group name; nil when the configuration defines none.
+// Nested groups are named, not followed: the caller resolves them (and their cycles).
+func (ps *Paths) ObjectGroup(name string) *ObjectGroup {
+	if b := ps.groups[name]; b != nil {
+		return ps.readGroup(b)
+	}
+	return nil
+}
+
+// Resolve returns the address an address literal or a name stands for.
+func (ps *Paths) Resolve(word string) (netip.Addr, bool) {
+	a := &Address{Raw: word}
+	if resolveAddress(a, ps.names) != nil || a.Masked {
+		return netip.Addr{}, false
+	}
+	return a.IP, true
+}
+
+// posError is an error at a position inside a line.
+type posError struct {
+	pos lexer.Position
+	err error
+}
+
+func (e *posError) Error() string { return e.err.Error() }
+
+func positionedAt(pos lexer.Position, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &posError{pos, err}
+}
+
+// parse runs read over one line; an error becomes a PARSE001 diagnostic (once per line)
+// and nil.
+func (ps *Paths) parse(num int, text string, read func(file string, num int, text string) (any, error)) any {
+	v, err := read(ps.cfg.File, num, text)
+	if err == nil {
+		return v
+	}
+	if ps.reported[num] {
+		return nil
+	}
+	ps.reported[num] = true
+	col := len(text) - len(strings.TrimLeft(text, " \t")) + 1
+	msg := "cannot read line: " + err.Error()
+	var perr participle.Error
+	var pe *posError
+	switch {
+	case errors.As(err, &pe):
+		if pe.pos.Line == num {
+			col = pe.pos.Column
+		}
+		msg = "cannot read line: " + pe.err.Error()
+	case errors.As(err, &perr):
+		col = perr.Position().Column
+		msg = "cannot read line: " + strings.Replace(perr.Message(), `"<EOF>"`, "end of line", 1)
+	}
+	ps.cfg.Diagnostics = append(ps.cfg.Diagnostics, Diagnostic{Pos: lexer.Position{Filename: ps.cfg.File, Line: num, Column: col}, Code: "PARSE001", Message: msg, Source: strings.TrimSpace(text)})
+	return nil
+}
+
+func (ps *Paths) parseSetting(num int, text string) *Setting {
+	v := ps.parse(num, text, func(file string, num int, text string) (any, error) {
+		st, err := parseLine(ps.g.setting, file, num, text)
+		if err == nil {
+			st.Source = text
+		}
+		return st, err
+	})
+	if v == nil {
+		return nil
+	}
+	return v.(*Setting)
+}
+
+// eager parses a line of a section read as it is met, with grammar g and then check.
+func eager[T any](p *state, g *participle.Parser[T], num int, text []byte, truncated bool, check func(*T) (lexer.Position, error)) *T {
+	if truncated {
+		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
+		return nil
+	}
+	v := p.paths.parse(num, string(text), func(file string, num int, text string) (any, error) {
+		x, err := parseLine(g, file, num, text)
+		if err != nil {
+			return nil, err
+		}
+		if check != nil {
+			if pos, err := check(x); err != nil {
+				return nil, positionedAt(pos, err)
+			}
+		}
+		return x, nil
+	})
+	if v == nil {
+		return nil
+	}
+	return v.(*T)
+}
+
+// keep adds a line to a deferred section, unless it is too long to be read.
+func keep[T any](p *state, d *Deferred[T], num int, text []byte, truncated bool) {
+	if truncated {
+		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
+		return
+	}
+	d.add(num, text)
+}
+
+// pathTop handles a top-level line of a path section; false when word starts none.
+func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool {
+	ps := p.paths
+	switch string(word) {
+	case "same-security-traffic":
+		if s := eager(p, ps.g.sameSecurity, num, text, truncated, nil); s != nil {
+			ps.SameSecurity = append(ps.SameSecurity, s)
+		}
+	case "access-group":
+		if a := eager(p, ps.g.accessGroup, num, text, truncated, nil); a != nil {
+			a.Source = string(text)
+			ps.AccessGroups = append(ps.AccessGroups, a)
+		}
+	case "names":
+		if n := eager(p, ps.g.namesLine, num, text, truncated, nil); n != nil {
+			ps.NamesLines = append(ps.NamesLines, n)
+		}
+	case "name":
+		check := func(n *Name) (lexer.Position, error) {
+			if _, err := netip.ParseAddr(n.Address.Raw); err != nil {
+				return n.Address.Pos, fmt.Errorf("%q is not an address", n.Address.Raw)
+			}
+			return lexer.Position{}, resolveAddress(n.Address, nil)
+		}
+		if n := eager(p, ps.g.name, num, text, truncated, check); n != nil {
+			ps.Names = append(ps.Names, n)
+			ps.names[n.Name] = n.Address.IP
+		}
+	case "route":
+		keep(p, ps.Routes, num, text, truncated)
+	case "nat":
+		keep(p, ps.NAT, num, text, truncated)
+	case "global":
+		keep(p, ps.Globals, num, text, truncated)
+	case "static":
+		keep(p, ps.Statics, num, text, truncated)
+	case "access-list":
+		p.deferACL(num, text, truncated)
+	case "object", "object-group":
+		p.openObject(word, num, text, truncated)
+	default:
+		return false
+	}
+	return true
+}
+
+// deferACL keeps an access-list line for reading on demand.
+func (p *state) deferACL(num int, text []byte, truncated bool) {
+	ps := p.paths
+	name := string(firstWord(bytes.TrimLeft(text[len("access-list"):], " \t")))
+	a := ps.acls[name]
+	if a == nil {
+		prefix := ""
+		if name != "" {
+			prefix = "access-list " + name + " "
+		}
+		a = &AccessList{Name: name, Pos: p.pos(num, 1), Deferred: newDeferred(ps, ps.g.aclEntry, prefix, func(e *ACLEntry, _ int) (lexer.Position, error) {
+			if e.Extended == nil {
+				return lexer.Position{}, nil
+			}
+			return checkACE(e.Extended, ps.names, ps.GroupKind)
+		})}
+		ps.acls[name] = a
+		ps.aclNames = append(ps.aclNames, name)
+	}
+	keep(p, a.Deferred, num, text, truncated)
+}
+
+// openObject starts a deferred object or object-group block.
+func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
+	ps := p.paths
+	p.kind = blockObject
+	p.obj, p.objName, p.objHeader = nil, "", p.pos(num, 1)
+	if truncated {
+		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
+		return
+	}
+	rest := bytes.TrimLeft(text[len(word):], " \t")
+	kind := firstWord(rest)
+	name := string(firstWord(bytes.TrimLeft(rest[len(kind):], " \t")))
+	blocks := ps.objects
+	if string(word) == "object-group" {
+		blocks = ps.groups
+	}
+	b := blocks[name]
+	if b == nil {
+		b = &block{kind: string(kind)}
+		blocks[name] = b
+	}
+	b.lines = append(b.lines, int32(ps.objText.add(num, text)))
+	p.obj, p.objName, p.objNetwork = b, name, string(word) == "object" && string(kind) == "network"
+}
+
+// objectChild handles a line below an object or object-group: object NAT is read now,
+// the rest kept with the block.
+func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
+	ps := p.paths
+	if p.objNetwork && string(firstWord(text[indent:])) == "nat" {
+		if !truncated {
+			ps.objNAT = append(ps.objNAT, objectRef{p.objName, p.objHeader.Line})
+		}
+		keep(p, ps.ObjectNAT, num, text, truncated)
+		return
+	}
+	switch {
+	case p.obj == nil:
+		p.diag(num, indent+1, "PARSE001", "line below an unreadable object or object-group line was not read", text)
+		return
+	case truncated:
+		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
+		return
+	}
+	p.obj.lines = append(p.obj.lines, int32(ps.objText.add(num, text)))
+}
+
+// interfaceChild reads a line below "interface X" with Options.Paths.
+func (p *state) interfaceChild(num int, text []byte, truncated bool) {
+	ps := p.paths
+	c := eager(p, ps.g.interfaceChild, num, text, truncated, func(c *interfaceChild) (lexer.Position, error) {
+		return checkInterfaceChild(c, ps.names)
+	})
+	if c == nil {
+		return
+	}
+	i := p.iface
+	switch {
+	case c.Nameif != nil:
+		p.strong++
+		if i.Nameif != nil {
+			i.Superseded = append(i.Superseded, i.Nameif.Pos)
+		}
+		i.Nameif, i.Name, i.Pos = c.Nameif, c.Nameif.Name, c.Nameif.Pos
+		p.cfg.Interfaces = append(p.cfg.Interfaces, i)
+	case c.Security != nil:
+		c.Security.Source = string(text)
+		if i.SecurityLevel != nil {
+			i.Superseded = append(i.Superseded, i.SecurityLevel.Pos)
+		}
+		i.SecurityLevel = c.Security
+	case c.Address != nil:
+		c.Address.Source = string(text)
+		if i.Address != nil {
+			i.Superseded = append(i.Superseded, i.Address.Pos)
+		}
+		i.Address = c.Address
+	case c.Other != nil:
+		i.Settings = append(i.Settings, c.Other)
+	}
+}
+
+// isHeader reports whether a kept object line is a block header (not indented).
+func isHeader(text string) bool { return text != "" && text[0] != ' ' && text[0] != '\t' }
+
+// readAll reads every deferred line and returns what it read, for the tests: every line
+// of a path section is then in the AST or reported.
+func (ps *Paths) readAll() []any {
+	var out []any
+	add := func(x any, ok bool) {
+		if ok {
+			out = append(out, x)
+		}
+	}
+	for _, d := range []interface{ readAll(func(any, bool)) }{ps.Routes, ps.ObjectNAT, ps.NAT, ps.Globals, ps.Statics} {
+		d.readAll(add)
+	}
+	for _, name := range ps.aclNames {
+		ps.acls[name].readAll(add)
+	}
+	for name := range ps.objects {
+		out = append(out, ps.Object(name))
+	}
+	for name := range ps.groups {
+		out = append(out, ps.ObjectGroup(name))
+	}
+	return out
+}
+
+func (d *Deferred[T]) readAll(add func(any, bool)) {
+	for i := range d.Len() {
+		x := d.At(i)
+		add(x, x != nil)
+	}
+}
