@@ -110,16 +110,7 @@ func (d *Diff) count() {
 	s := &d.Summary
 	*s = DiffSummary{Introduced: len(d.Introduced), Resolved: len(d.Resolved), Unchanged: len(d.Unchanged),
 		NotSimulated: len(d.NotSimulated), Failed: len(d.Errors), FailOn: FailOnName(d.failOn)}
-	for _, f := range d.Introduced {
-		switch f.Severity {
-		case rules.Error:
-			s.Errors++
-		case rules.Warning:
-			s.Warnings++
-		case rules.Info:
-			s.Infos++
-		}
-	}
+	s.Errors, s.Warnings, s.Infos = bySeverity(d.Introduced)
 	s.ExitCode = ExitCode(d.Introduced, len(d.Errors) > 0, d.failOn)
 }
 

@@ -98,18 +98,24 @@ func (r *Report) ApplyBaseline(b *Baseline) {
 func (r *Report) count() {
 	s := &r.Summary
 	*s = Summary{Targets: len(r.Targets), Findings: len(r.Findings), Baselined: len(r.Baselined), Failed: len(r.Errors)}
-	for _, f := range r.Findings {
-		switch f.Severity {
-		case rules.Error:
-			s.Errors++
-		case rules.Warning:
-			s.Warnings++
-		case rules.Info:
-			s.Infos++
-		}
-	}
+	s.Errors, s.Warnings, s.Infos = bySeverity(r.Findings)
 	s.FailOn = FailOnName(r.failOn)
 	s.ExitCode = ExitCode(r.Findings, len(r.Errors) > 0, r.failOn)
+}
+
+// bySeverity counts findings by severity.
+func bySeverity(findings []rules.Finding) (errors, warnings, infos int) {
+	for _, f := range findings {
+		switch f.Severity {
+		case rules.Error:
+			errors++
+		case rules.Warning:
+			warnings++
+		case rules.Info:
+			infos++
+		}
+	}
+	return errors, warnings, infos
 }
 
 // findingsOf returns the (not baselined) findings of one target.
