@@ -117,7 +117,7 @@ func (m *Model) specService(spec *parser.ServiceSpec, depth int) *services {
 
 // serviceObject resolves "object service NAME".
 func (m *Model) serviceObject(name string, depth int) *services {
-	o := m.Config.Paths.Object(name)
+	o := m.aclPaths().Object(name)
 	switch {
 	case o == nil:
 		return &services{unknown: []string{fmt.Sprintf("object %s is not defined", name)}}
@@ -131,7 +131,7 @@ func (m *Model) serviceObject(name string, depth int) *services {
 // group or a group of service-objects, with nested groups.
 func (m *Model) serviceGroup(name string, visiting map[string]bool) *services {
 	out := &services{}
-	g := m.Config.Paths.ObjectGroup(name)
+	g := m.aclPaths().ObjectGroup(name)
 	switch {
 	case g == nil:
 		out.unknown = append(out.unknown, fmt.Sprintf("object-group %s is not defined", name))
@@ -167,7 +167,7 @@ func (m *Model) serviceGroup(name string, visiting map[string]bool) *services {
 // service NAME udp" with port-objects, or service-objects), with nested groups.
 func (m *Model) portGroup(name string, visiting map[string]bool) portSet {
 	var out portSet
-	g := m.Config.Paths.ObjectGroup(name)
+	g := m.aclPaths().ObjectGroup(name)
 	if g == nil || visiting[name] {
 		return out
 	}
@@ -264,7 +264,7 @@ func (m *Model) compileACE(i int, e *parser.ExtendedACE) *ace {
 			a.svc = m.serviceGroup(pr.Group, map[string]bool{})
 			m.path.services[strings.Clone(pr.Group)] = a.svc
 		}
-		if m.Config.Paths.GroupKind(pr.Group) == "protocol" {
+		if m.aclPaths().GroupKind(pr.Group) == "protocol" {
 			// A protocol group takes the entry's own port arguments.
 			svc := &services{unknown: a.svc.unknown}
 			for _, alt := range a.svc.alts {

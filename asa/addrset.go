@@ -153,7 +153,7 @@ func (m *Model) objectSet(name string) *addrSet {
 		return s
 	}
 	s := &addrSet{}
-	ps := m.Config.Paths
+	ps := m.aclPaths()
 	switch o := ps.Object(name); {
 	case o == nil:
 		s.unknown = append(s.unknown, fmt.Sprintf("object %s is not defined", name))
@@ -199,7 +199,7 @@ func (m *Model) groupSet(name string) *addrSet {
 	}
 	m.path.grpSets[name] = nil // in progress: a nested reference back to it is a cycle
 	s := &addrSet{}
-	switch g := m.Config.Paths.ObjectGroup(name); {
+	switch g := m.aclPaths().ObjectGroup(name); {
 	case g == nil:
 		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is not defined", name))
 	case g.Kind != "network":

@@ -164,10 +164,7 @@ func (m *Model) Path(f Flow) *Path {
 	if m.Config.Paths == nil {
 		return &Path{Flow: f, Unresolved: "the configuration was parsed without its paths (parser.Options.Paths)"}
 	}
-	if m.path == nil {
-		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{},
-			ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, paths: map[Flow]*Path{}}
-	}
+	m.initPath()
 	f.Clients = f.Clients.Masked()
 	if p := m.path.paths[f]; p != nil {
 		return p
@@ -176,6 +173,24 @@ func (m *Model) Path(f Flow) *Path {
 	m.evaluate(p)
 	m.path.paths[f] = p
 	return p
+}
+
+// initPath makes the evaluation state on first use.
+func (m *Model) initPath() {
+	if m.path == nil {
+		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{},
+			ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, paths: map[Flow]*Path{}}
+	}
+}
+
+// aclPaths returns where the access-lists, objects and object-groups are: the path
+// sections, or the second pass that read the access-lists of "match access-list" lines
+// (nil when neither was read).
+func (m *Model) aclPaths() *parser.Paths {
+	if m.Config.Paths != nil {
+		return m.Config.Paths
+	}
+	return m.Config.ACLs
 }
 
 func (p *Path) step(s Step) { p.Steps = append(p.Steps, s) }

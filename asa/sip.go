@@ -3,6 +3,7 @@ package asa
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -41,6 +42,10 @@ type Match struct {
 	// Assumed explains a verdict the audit could not prove from the configuration (an
 	// access-list it does not evaluate); empty when the verdict is certain.
 	Assumed string
+	// AllPortsACL names the access-list whose permit entry matched every port of the
+	// protocol ("permit ip ..."): inspect sip in such a class would treat all its traffic
+	// as SIP.
+	AllPortsACL string
 }
 
 // ClassMatches decides whether a class of a policy-map matches port p. class-default
@@ -56,7 +61,7 @@ func (m *Model) ClassMatches(c *parser.PolicyClass, p Port) Match {
 	// A layer 3/4 class-map with several match lines matches when all of them do.
 	out := Match{Matches: true}
 	for _, mt := range cm.Matches {
-		r := matchOne(mt, c, p)
+		r := m.matchOne(mt, c, p)
 		if mt.Not {
 			r.Matches = !r.Matches
 		}
@@ -66,11 +71,14 @@ func (m *Model) ClassMatches(c *parser.PolicyClass, p Port) Match {
 		if r.Assumed != "" {
 			out.Assumed = r.Assumed
 		}
+		if r.AllPortsACL != "" {
+			out.AllPortsACL = r.AllPortsACL
+		}
 	}
 	return out
 }
 
-func matchOne(mt *parser.Match, c *parser.PolicyClass, p Port) Match {
+func (m *Model) matchOne(mt *parser.Match, c *parser.PolicyClass, p Port) Match {
 	switch {
 	case mt.Any:
 		return Match{Matches: true}
@@ -79,14 +87,115 @@ func matchOne(mt *parser.Match, c *parser.PolicyClass, p Port) Match {
 	case mt.Port != nil:
 		return Match{Matches: mt.Port.Contains(p.Proto, p.Number)}
 	case mt.AccessList != "":
-		// Access-list contents are not evaluated yet: a class written for SIP (it has
-		// inspect sip) is taken to carry it, any other class is taken not to.
-		if c.Inspect("sip") != nil {
-			return Match{Matches: true, Assumed: fmt.Sprintf("class %s is assumed to match %s (access-list %s is not evaluated)", c.Name, p, mt.AccessList)}
-		}
-		return Match{Assumed: fmt.Sprintf("class %s is assumed not to match %s (access-list %s is not evaluated)", c.Name, p, mt.AccessList)}
+		return m.matchACL(mt.AccessList, c, p)
 	}
 	return Match{Assumed: fmt.Sprintf("class %s (%s) is assumed not to match %s", c.Name, mt.Source, p)}
+}
+
+// matchACL decides whether "match access-list name" matches SIP on port p: the first
+// active entry whose protocol is p's and whose source or destination port is p's, for
+// any addresses, decides (permit: the class matches). An entry that holds only some
+// addresses, or only some of the other side's ports, or members the audit cannot know,
+// decides for part of the traffic: a permit then counts as a match, with a note.
+func (m *Model) matchACL(name string, c *parser.PolicyClass, p Port) Match {
+	ps := m.aclPaths()
+	if ps == nil {
+		if m.Config.ACLNames != nil && !m.Config.ACLNames[name] {
+			return Match{} // no such access-list: the class matches nothing
+		}
+		// The access-list was not read (standard input cannot be read a second time):
+		// a class written for SIP (it has inspect sip) is taken to carry it, any other
+		// class is taken not to.
+		const why = "access-list %s is not evaluated: it is read by a second pass over the file, which standard input does not allow"
+		if c.Inspect("sip") != nil {
+			return Match{Matches: true, Assumed: fmt.Sprintf("class %s is assumed to match %s ("+why+")", c.Name, p, name)}
+		}
+		return Match{Assumed: fmt.Sprintf("class %s is assumed not to match %s ("+why+")", c.Name, p, name)}
+	}
+	acl := ps.AccessList(name)
+	if acl == nil {
+		return Match{}
+	}
+	m.initPath()
+	cacl := m.compiled(acl)
+	part := "" // the first entry that decided for part of the traffic
+	for k := 0; ; k++ {
+		a := m.entry(cacl, k)
+		if a == nil {
+			return Match{} // the implicit deny: the class does not match the rest
+		}
+		full, some := a.covers(p)
+		if !some {
+			continue
+		}
+		if !full && part == "" {
+			num, text := acl.Line(a.index)
+			part = fmt.Sprintf("access-list %s line %d: %s", name, num, text)
+			if unknown := a.unknown(); len(unknown) > 0 {
+				part += " (" + strings.Join(unknown, "; ") + ")"
+			}
+		}
+		switch {
+		case a.permit:
+			r := Match{Matches: true}
+			if part != "" {
+				r.Assumed = fmt.Sprintf("class %s matches %s for part of the traffic only (%s)", c.Name, p, part)
+			}
+			if a.svc.allPorts(p) {
+				r.AllPortsACL = name
+			}
+			return r
+		case full:
+			return Match{} // a deny before any permit: the class does not match
+		}
+	}
+}
+
+// covers reports whether the entry holds every flow of port p (full), or some of them.
+func (a *ace) covers(p Port) (full, some bool) {
+	sf, ss := a.svc.portCover(p)
+	if !ss {
+		return false, false
+	}
+	if (len(a.src.spans) == 0 || len(a.dst.spans) == 0) && len(a.src.unknown)+len(a.dst.unknown) == 0 {
+		return false, false // no IPv4 address on one side (any6)
+	}
+	whole := spans{allV4}
+	full = sf && len(a.unknown()) == 0 && whole.subtract(a.src.spans) == nil && whole.subtract(a.dst.spans) == nil
+	return full, true
+}
+
+// allPorts reports whether the services hold every port of protocol p.Proto.
+func (s *services) allPorts(p Port) bool {
+	for _, a := range s.alts {
+		if a.proto == "ip" || (a.proto == "tcp-udp" || a.proto == p.Proto) && a.sport.any && a.dport.any {
+			return true
+		}
+	}
+	return false
+}
+
+// portCover reports whether the services hold protocol p.Proto with every port, or
+// with port p.Number on one side and any port on the other (full), or with p.Number on
+// one side and only some ports on the other (some).
+func (s *services) portCover(p Port) (full, some bool) {
+	for _, a := range s.alts {
+		switch a.proto {
+		case "ip":
+			return true, true
+		case "tcp-udp", p.Proto:
+		default:
+			continue
+		}
+		// An "any" side is no condition: "eq 5080" on the destination does not cover
+		// 5060 because the source port may be anything.
+		sh, dh := !a.sport.any && a.sport.has(p.Number), !a.dport.any && a.dport.has(p.Number)
+		if a.sport.any && a.dport.any || sh && a.dport.any || dh && a.sport.any {
+			return true, true
+		}
+		some = some || sh || dh
+	}
+	return false, some || len(s.unknown) > 0 && len(s.alts) == 0
 }
 
 // orderedClasses returns the classes in evaluation order: class-default is always last,

@@ -3,6 +3,7 @@ package audit
 
 import (
 	"io"
+	"os"
 
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/internal/input"
@@ -35,12 +36,42 @@ type Result struct {
 }
 
 // Reader audits the configuration read from r; name is used in findings.
+//
+// Without the path sections, the access-lists named by "match access-list" are not kept
+// by the parse (the class-maps come after them); when the configuration defines some and
+// r can be read again (a regular file, or an io.ReadSeeker in memory), a second pass
+// reads only them (parser.ReadACLs), so that the SIP rules can evaluate them. From
+// standard input they are not evaluated, and the findings say so.
 func Reader(r io.Reader, name string, o Options) (*Result, error) {
+	rs, start, seekable := rewindable(r)
 	cfg, err := parser.ParseWith(r, name, o.ParserOptions())
 	if err != nil {
 		return nil, err
 	}
+	if names := cfg.MatchACLs(); cfg.Paths == nil && len(names) > 0 && seekable {
+		if _, err := rs.Seek(start, io.SeekStart); err == nil {
+			if err := parser.ReadACLs(rs, cfg, names); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return Config(cfg, o), nil
+}
+
+// rewindable returns r as a seeker and its current offset, when it can be read again: a
+// regular file, or a reader in memory.
+func rewindable(r io.Reader) (io.ReadSeeker, int64, bool) {
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
+		return nil, 0, false
+	}
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+			return nil, 0, false
+		}
+	}
+	start, err := rs.Seek(0, io.SeekCurrent)
+	return rs, start, err == nil
 }
 
 // File audits the configuration in path ("-" is standard input, read from stdin).

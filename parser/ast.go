@@ -27,6 +27,13 @@ type Config struct {
 	Paths *Paths
 	// PathHint is the first access-group line (zero when there is none), in every mode.
 	PathHint PathHint
+	// ACLNames holds the name of every access-list the configuration defines, in every
+	// mode: a "match access-list" that names none matches nothing.
+	ACLNames map[string]bool
+	// ACLs holds, when Paths is nil, the access-lists named by "match access-list" with
+	// the objects, object-groups and names they may use, read by a second pass over the
+	// input (ReadACLs); nil when they were not read.
+	ACLs *Paths
 	// Lines is the number of lines read; End is the position of ": end" (zero if absent).
 	Lines int
 	End   lexer.Position

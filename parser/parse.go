@@ -142,6 +142,11 @@ type state struct {
 	objHeader  lexer.Position
 	objNetwork bool
 
+	// The access-list names seen, for Config.ACLNames: a short list scanned from the last
+	// one found (configurations have few), then a map past maxListedACLs.
+	aclList [][]byte
+	lastACL int
+
 	ended    bool // ": end" seen
 	afterEnd bool // PARSE002 already reported
 
@@ -225,6 +230,8 @@ func (p *state) line(num int, text []byte, truncated bool) {
 		return
 	case "nameif", "security-level", "same-security-traffic", "pager", "names", "passwd":
 		p.strong++
+	case "access-list":
+		p.seeACL(text[len(word):])
 	case "access-group":
 		p.strong++
 		if p.cfg.PathHint.Pos.Line == 0 {
@@ -245,6 +252,42 @@ func (p *state) line(num int, text []byte, truncated bool) {
 		return
 	}
 	p.kind = blockOther
+}
+
+// maxListedACLs is how many access-list names seeACL keeps in a list before the map.
+const maxListedACLs = 32
+
+// seeACL notes the name of an access-list line in Config.ACLNames. Access-list lines are
+// most of a large configuration, so a name is first compared with the few already seen,
+// which neither hashes nor allocates.
+func (p *state) seeACL(rest []byte) {
+	if p.lastACL < len(p.aclList) && hasName(rest, p.aclList[p.lastACL]) {
+		return
+	}
+	for i, n := range p.aclList {
+		if hasName(rest, n) {
+			p.lastACL = i
+			return
+		}
+	}
+	name := firstWord(bytes.TrimLeft(rest, " \t"))
+	if p.cfg.ACLNames == nil {
+		p.cfg.ACLNames = map[string]bool{}
+	}
+	if len(p.aclList) < maxListedACLs {
+		p.lastACL = len(p.aclList)
+		p.aclList = append(p.aclList, bytes.Clone(name))
+		p.cfg.ACLNames[string(name)] = true
+	} else if !p.cfg.ACLNames[string(name)] {
+		p.cfg.ACLNames[string(name)] = true
+	}
+}
+
+// hasName reports whether rest (what follows "access-list") is " name" followed by a
+// blank or the end of the line, as the ASA writes it.
+func hasName(rest, name []byte) bool {
+	n := len(name) + 1
+	return len(rest) >= n && rest[0] == ' ' && bytes.Equal(rest[1:n], name) && (len(rest) == n || rest[n] == ' ' || rest[n] == '\t')
 }
 
 // trailer handles lines after ": end". ASDM adds "asdm location" lines there, and terminal

@@ -25,6 +25,9 @@ var SIP001 = &Rule{
 			f := notInspected(m, v)
 			f.Key = port.String()
 			detail := []string{sipInspectionWhy}
+			if f.Detail != "" {
+				detail = append(detail, f.Detail)
+			}
 			for _, c := range v.Coverages {
 				if c.Assumed != "" {
 					detail = append(detail, "Assumption: "+c.Assumed+".")
@@ -76,11 +79,20 @@ func notInspected(m *asa.Model, v asa.Verdict) Finding {
 	// A class matches the port for inspection but does not inspect SIP. Adding inspect sip
 	// to class-default would treat all traffic as SIP, so that case gets its own class
 	// (class-default is always evaluated last, so the new class comes before it).
+	// A class whose access-list permits every port of the protocol is as broad for its
+	// addresses: its access-list stops matching the port first, so that the new class
+	// (added after it) gets it.
 	fix := addInspectSIP(a.PolicyMap.Name, c.Class.Name)
-	if catchAll(m, c.Class) {
+	note := ""
+	switch r := m.ClassMatches(c.Class, port); {
+	case catchAll(m, c.Class):
 		fix = addSIPClass(m, a.PolicyMap.Name, port)
+	case r.AllPortsACL != "":
+		fix = append([]string{fmt.Sprintf("access-list %s line 1 extended deny %s any any eq %d", r.AllPortsACL, port.Proto, port.Number)}, addSIPClass(m, a.PolicyMap.Name, port)...)
+		note = fmt.Sprintf("The fix's deny line only takes %s out of class %s; if access-list %s is also applied with access-group (or used by NAT or a VPN), give the class its own access-list instead, or that deny also drops the traffic there.", port, c.Class.Name, r.AllPortsACL)
 	}
 	return Finding{
+		Detail:  note,
 		Message: fmt.Sprintf("%s: SIP is not inspected: %s is matched by class %s of policy-map %s (%s), which has no \"inspect sip\"", port, port, c.Class.Name, a.PolicyMap.Name, scope(a)),
 		File:    c.Class.Pos.Filename, Line: c.Class.Pos.Line, Source: c.Class.Source, Fix: fix,
 	}

@@ -1,0 +1,108 @@
+package asa
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/asaaudit/asaaudit/parser"
+)
+
+// TestMatchAccessList evaluates "match access-list" classes: the first active entry with
+// the port decides, for any addresses; an entry for some addresses decides for part of
+// the traffic only.
+func TestMatchAccessList(t *testing.T) {
+	for _, tc := range []struct {
+		name, acl string
+		port      Port
+		matches   bool
+		assumed   string // a substring of Match.Assumed; "" when it must be empty
+		allPorts  bool
+	}{
+		{"permit dst port", "access-list A extended permit udp any any eq 5080", Port{"udp", 5080}, true, "", false},
+		{"other port", "access-list A extended permit udp any any eq 5080", Port{"udp", 5060}, false, "", false},
+		{"other protocol", "access-list A extended permit tcp any any eq 5080", Port{"udp", 5080}, false, "", false},
+		{"src port", "access-list A extended permit udp any eq 5080 any", Port{"udp", 5080}, true, "", false},
+		{"range", "access-list A extended permit tcp any any range 5060 5090", Port{"tcp", 5080}, true, "", false},
+		{"ip", "access-list A extended permit ip any any", Port{"udp", 5080}, true, "", true},
+		{"deny first", "access-list A extended deny udp any any eq 5080\naccess-list A extended permit ip any any", Port{"udp", 5080}, false, "", false},
+		{"inactive deny", "access-list A extended deny udp any any eq 5080 inactive\naccess-list A extended permit udp any any", Port{"udp", 5080}, true, "", true},
+		{"part of the addresses", "access-list A extended permit ip 10.200.0.0 255.255.0.0 any", Port{"udp", 5080}, true, "access-list A line 3: access-list A extended permit ip 10.200.0.0 255.255.0.0 any", true},
+		{"partial deny then permit", "access-list A extended deny udp host 10.0.0.1 any eq 5080\naccess-list A extended permit udp any any eq 5080", Port{"udp", 5080}, true, "line 3", false},
+		{"partial deny only", "access-list A extended deny udp host 10.0.0.1 any eq 5080", Port{"udp", 5080}, false, "", false},
+		{"remark only", "access-list A remark nothing", Port{"udp", 5080}, false, "", false},
+		{"other side restricted", "access-list A extended permit udp any eq 5060 any eq 5080", Port{"udp", 5080}, true, "part of the traffic", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "ASA Version 9.8(4)\nhostname fw\n" + tc.acl + "\nclass-map C\n match access-list A\npolicy-map P\n class C\n  inspect sip\nservice-policy P global\n"
+			for _, paths := range []bool{true, false} {
+				cfg, err := parser.ParseWith(strings.NewReader(src), "t.cfg", parser.Options{Paths: paths})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !paths {
+					if err := parser.ReadACLs(strings.NewReader(src), cfg, cfg.MatchACLs()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				m := New(cfg)
+				pm := m.Applied()[0].PolicyMap
+				r := m.ClassMatches(pm.Classes[0], tc.port)
+				if r.Matches != tc.matches || (tc.assumed == "") != (r.Assumed == "") || !strings.Contains(r.Assumed, tc.assumed) || (r.AllPortsACL != "") != tc.allPorts {
+					t.Errorf("paths %v: got %+v, want matches %v, assumed %q, all ports %v", paths, r, tc.matches, tc.assumed, tc.allPorts)
+				}
+			}
+		})
+	}
+}
+
+// TestMatchAccessListUnread keeps the assumption when the access-lists were not read (a
+// second pass over standard input is not possible), and matches nothing for an
+// access-list the configuration does not define.
+func TestMatchAccessListUnread(t *testing.T) {
+	src := "ASA Version 9.8(4)\nhostname fw\naccess-list A extended permit udp any any eq 5080\n" +
+		"class-map C\n match access-list A\nclass-map D\n match access-list MISSING\n" +
+		"policy-map P\n class D\n  inspect sip\n class C\n  inspect sip\nservice-policy P global\n"
+	cfg, err := parser.Parse(strings.NewReader(src), "t.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.MatchACLs(); len(got) != 1 || got[0] != "A" {
+		t.Errorf("MatchACLs = %v, want [A]", got)
+	}
+	m := New(cfg)
+	pm := m.Applied()[0].PolicyMap
+	if r := m.ClassMatches(pm.Classes[0], Port{"udp", 5060}); r.Matches || r.Assumed != "" {
+		t.Errorf("class D (missing access-list): got %+v, want no match and no assumption", r)
+	}
+	r := m.ClassMatches(pm.Classes[1], Port{"udp", 5060})
+	if !r.Matches || !strings.Contains(r.Assumed, "standard input") {
+		t.Errorf("class C (access-list not read): got %+v, want the assumption", r)
+	}
+}
+
+// TestMatchAccessListObjects resolves service and network object-groups in the second
+// pass too.
+func TestMatchAccessListObjects(t *testing.T) {
+	src := "ASA Version 9.8(4)\nhostname fw\nobject-group service SIP udp\n port-object eq 5080\n" +
+		"object network PBX\n host 10.0.0.5\n" +
+		"access-list A extended permit udp object PBX any object-group SIP\n" +
+		"class-map C\n match access-list A\npolicy-map P\n class C\n  inspect sip\nservice-policy P global\n"
+	cfg, err := parser.Parse(strings.NewReader(src), "t.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := parser.ReadACLs(strings.NewReader(src), cfg, cfg.MatchACLs()); err != nil {
+		t.Fatal(err)
+	}
+	m := New(cfg)
+	c := m.Applied()[0].PolicyMap.Classes[0]
+	if r := m.ClassMatches(c, Port{"udp", 5080}); !r.Matches || !strings.Contains(r.Assumed, "line 7") {
+		t.Errorf("udp/5080: got %+v, want a match for part of the traffic (line 7)", r)
+	}
+	if r := m.ClassMatches(c, Port{"udp", 5060}); r.Matches {
+		t.Errorf("udp/5060: got %+v, want no match", r)
+	}
+	if len(cfg.Diagnostics) > 0 {
+		t.Errorf("diagnostics: %v", cfg.Diagnostics)
+	}
+}

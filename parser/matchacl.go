@@ -1,0 +1,80 @@
+package parser
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+)
+
+// MatchACLs returns the access-lists that "match access-list" lines of the class-maps
+// name and that the configuration defines (Config.ACLNames), each once, in file order.
+func (c *Config) MatchACLs() []string {
+	var out []string
+	for _, cm := range c.ClassMaps {
+		for _, m := range cm.Matches {
+			if m.AccessList != "" && c.ACLNames[m.AccessList] && !slices.Contains(out, m.AccessList) {
+				out = append(out, m.AccessList)
+			}
+		}
+	}
+	return out
+}
+
+// ReadACLs is a second pass over the input of cfg, parsed without Options.Paths: it keeps
+// the lines of the access-lists names, the object and object-group blocks and the name
+// lines (what the entries may use) in Config.ACLs, as Options.Paths would, with the same
+// positions. Nothing else is read, and nothing past ": end". r must be the input from its
+// start.
+func ReadACLs(r io.Reader, cfg *Config, names []string) error {
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	ps := newPaths(cfg)
+	// Lines the first pass did not audit are not reported: the scratch Config takes the
+	// diagnostics of this pass; the deferred lines report to cfg when they are read.
+	p := &state{cfg: &Config{File: cfg.File}, paths: ps}
+	s := NewScanner(r)
+	for s.Scan() && !p.ended {
+		num, text := s.Line()
+		if s.Binary() {
+			return fmt.Errorf("%s: line %d: binary data (NUL bytes): %w", cfg.File, num, ErrNotASA)
+		}
+		p.aclLine(num, text, s.Truncated(), want)
+	}
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", cfg.File, err)
+	}
+	cfg.ACLs = ps
+	return nil
+}
+
+// aclLine is line for ReadACLs.
+func (p *state) aclLine(num int, text []byte, truncated bool, want map[string]bool) {
+	indent := 0
+	for indent < len(text) && (text[indent] == ' ' || text[indent] == '\t') {
+		indent++
+	}
+	switch {
+	case indent == len(text):
+		return
+	case indent > 0:
+		if p.kind == blockObject {
+			p.objectChild(num, text, indent, truncated)
+		}
+		return
+	}
+	p.kind = blockNone
+	word := firstWord(text)
+	switch string(word) {
+	case ":":
+		p.ended = bytes.Equal(bytes.TrimSpace(text[1:]), []byte("end"))
+	case "access-list":
+		if want[string(firstWord(bytes.TrimLeft(text[len(word):], " \t")))] {
+			p.deferACL(num, text, truncated)
+		}
+	case "object", "object-group", "name":
+		p.pathTop(word, num, text, truncated)
+	}
+}
