@@ -58,107 +58,80 @@ func label(n int) string {
 	return fmt.Sprintf("%dk", n/1000)
 }
 
-// BenchmarkParse measures the parser alone, reading the file from disk (page cache).
-func BenchmarkParse(b *testing.B) {
+// perSize runs body once per iteration on each generated configuration, reporting bytes/s
+// and allocations.
+func perSize(b *testing.B, body func(b *testing.B, path string)) {
 	for _, n := range sizes {
 		b.Run(label(n), func(b *testing.B) {
 			path, size := config(b, n)
 			b.SetBytes(size)
 			b.ReportAllocs()
 			for b.Loop() {
-				f, err := os.Open(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				cfg, err := parser.Parse(f, path)
-				f.Close()
-				if err != nil || len(cfg.Diagnostics) != 0 {
-					b.Fatalf("Parse: %v, %d diagnostics", err, len(cfg.Diagnostics))
-				}
+				body(b, path)
 			}
 		})
 	}
 }
 
+// parseFile parses path with opts and fails on any diagnostic (the generator writes none).
+func parseFile(b *testing.B, path string, opts parser.Options) {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := parser.ParseWith(f, path, opts)
+	if err != nil || len(cfg.Diagnostics) != 0 {
+		b.Fatalf("Parse: %v, %d diagnostics", err, len(cfg.Diagnostics))
+	}
+}
+
+// BenchmarkParse measures the parser alone, reading the file from disk (page cache).
+func BenchmarkParse(b *testing.B) {
+	perSize(b, func(b *testing.B, path string) { parseFile(b, path, parser.Options{}) })
+}
+
 // BenchmarkCheck measures a whole check of one file: open, parse, model, rules.
 func BenchmarkCheck(b *testing.B) {
-	for _, n := range sizes {
-		b.Run(label(n), func(b *testing.B) {
-			path, size := config(b, n)
-			b.SetBytes(size)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := audit.File(path, nil, audit.Options{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	perSize(b, func(b *testing.B, path string) {
+		if _, err := audit.File(path, nil, audit.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
 
 // BenchmarkParsePaths is BenchmarkParse with the path sections: interfaces, access-groups
 // and names parsed, routes, NAT, access-lists and objects kept as text for reading on demand.
 func BenchmarkParsePaths(b *testing.B) {
-	for _, n := range sizes {
-		b.Run(label(n), func(b *testing.B) {
-			path, size := config(b, n)
-			b.SetBytes(size)
-			b.ReportAllocs()
-			for b.Loop() {
-				f, err := os.Open(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				cfg, err := parser.ParseWith(f, path, parser.Options{Paths: true})
-				f.Close()
-				if err != nil || len(cfg.Diagnostics) != 0 {
-					b.Fatalf("ParseWith: %v, %d diagnostics", err, len(cfg.Diagnostics))
-				}
-			}
-		})
-	}
+	perSize(b, func(b *testing.B, path string) { parseFile(b, path, parser.Options{Paths: true}) })
 }
 
 // BenchmarkCheckPaths is BenchmarkCheck with the path rules on (bench.Paths): the inside
 // access-list is read to its last entry, then NAT, inspection and the way back.
 func BenchmarkCheckPaths(b *testing.B) {
-	for _, n := range sizes {
-		b.Run(label(n), func(b *testing.B) {
-			path, size := config(b, n)
-			b.SetBytes(size)
-			b.ReportAllocs()
-			for b.Loop() {
-				res, err := audit.File(path, nil, audit.Options{Rules: bench.Paths})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if d := res.Model.Config.Diagnostics; len(d) != 0 {
-					b.Fatalf("%d diagnostics: %v", len(d), d[0])
-				}
-			}
-		})
-	}
+	perSize(b, func(b *testing.B, path string) {
+		res, err := audit.File(path, nil, audit.Options{Rules: bench.Paths})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if d := res.Model.Config.Diagnostics; len(d) != 0 {
+			b.Fatalf("%d diagnostics: %v", len(d), d[0])
+		}
+	})
 }
 
 // BenchmarkScan is the floor the parser is measured against: the Scanner alone.
 func BenchmarkScan(b *testing.B) {
-	for _, n := range sizes {
-		b.Run(label(n), func(b *testing.B) {
-			path, size := config(b, n)
-			b.SetBytes(size)
-			b.ReportAllocs()
-			for b.Loop() {
-				f, err := os.Open(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				s := parser.NewScanner(f)
-				for s.Scan() {
-				}
-				f.Close()
-			}
-		})
-	}
+	perSize(b, func(b *testing.B, path string) {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		s := parser.NewScanner(f)
+		for s.Scan() {
+		}
+	})
 }
 
 // BenchmarkCheckSmall is the work of "asaaudit check" on a small configuration once the
