@@ -379,7 +379,17 @@ func parseOutputs(spec, outputFile string) ([]output, error) {
 
 // writeReport prints input errors to stderr, writes each output and returns the exit code.
 func writeReport(s *IOStreams, outs []output, r *report.Report, quiet bool) error {
-	for _, e := range r.Errors {
+	return writeOutputs(s, outs, r.Errors, r.Summary.ExitCode, quiet, func(w io.Writer, format string, o report.Options) error {
+		return report.Write(w, format, r, o)
+	})
+}
+
+// writeOutputs is what check, live and diff share: input errors go to stderr, one line
+// each; every output gets its document (coloured only on a terminal); the exit code
+// becomes an exitError. The text format of a run with input errors adds nothing to their
+// lines on stderr when the caller leaves the text output out (diff does).
+func writeOutputs(s *IOStreams, outs []output, errs []report.Error, exitCode int, quiet bool, write func(w io.Writer, format string, o report.Options) error) error {
+	for _, e := range errs {
 		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", e.Message)
 	}
 	for _, o := range outs {
@@ -387,16 +397,16 @@ func writeReport(s *IOStreams, outs []output, r *report.Report, quiet bool) erro
 		var err error
 		if o.file == "" {
 			opts.Color = s.Color()
-			err = report.Write(s.Out, o.format, r, opts)
+			err = write(s.Out, o.format, opts)
 		} else {
-			err = writeFile(o.file, func(w io.Writer) error { return report.Write(w, o.format, r, opts) })
+			err = writeFile(o.file, func(w io.Writer) error { return write(w, o.format, opts) })
 		}
 		if err != nil {
 			return fmt.Errorf("%s output: %w", o.format, err)
 		}
 	}
-	if r.Summary.ExitCode != 0 {
-		return exitError{r.Summary.ExitCode}
+	if exitCode != 0 {
+		return exitError{exitCode}
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,6 +14,7 @@ import (
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/change"
 	"github.com/asaaudit/asaaudit/collect"
+	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/parser"
 	"github.com/asaaudit/asaaudit/report"
 )
@@ -220,17 +221,14 @@ func readConfig(path string, stdin io.Reader) ([]byte, string, error) {
 		}
 		return b, "<stdin>", nil
 	}
-	st, err := os.Stat(path)
-	if err == nil && st.IsDir() {
-		return nil, "", fmt.Errorf("%s: is a directory, not a configuration file", path)
-	}
-	b, err := os.ReadFile(path)
+	f, err := input.Open(path, "a configuration file")
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, "", fmt.Errorf("%s: %w", path, err)
+		return nil, "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s: %w", path, err)
 	}
 	return b, path, nil
 }
@@ -243,26 +241,10 @@ func writeDiff(s *IOStreams, f *auditFlags, d *report.Diff) error {
 	if err != nil {
 		return usageError{err}
 	}
-	for _, e := range d.Errors {
-		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", e.Message)
+	if len(d.Errors) > 0 {
+		outs = slices.DeleteFunc(outs, func(o output) bool { return o.format == "text" })
 	}
-	for _, o := range outs {
-		if o.format == "text" && len(d.Errors) > 0 {
-			continue
-		}
-		opts := report.Options{Quiet: f.quiet, ToolVersion: releaseVersion()}
-		if o.file == "" {
-			opts.Color = s.Color()
-			err = report.WriteDiff(s.Out, o.format, d, opts)
-		} else {
-			err = writeFile(o.file, func(w io.Writer) error { return report.WriteDiff(w, o.format, d, opts) })
-		}
-		if err != nil {
-			return fmt.Errorf("%s output: %w", o.format, err)
-		}
-	}
-	if d.Summary.ExitCode != 0 {
-		return exitError{d.Summary.ExitCode}
-	}
-	return nil
+	return writeOutputs(s, outs, d.Errors, d.Summary.ExitCode, f.quiet, func(w io.Writer, format string, o report.Options) error {
+		return report.WriteDiff(w, format, d, o)
+	})
 }

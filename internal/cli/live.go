@@ -19,6 +19,7 @@ import (
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/collect"
 	"github.com/asaaudit/asaaudit/evidence"
+	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/report"
 )
 
@@ -90,11 +91,12 @@ type inventoryHost struct {
 }
 
 func readInventory(path string) ([]inventoryHost, error) {
-	b, err := os.ReadFile(path)
+	f, err := input.Open(path, "an inventory file")
 	if err != nil {
-		return nil, fmt.Errorf("inventory %s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("inventory %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
 	dec.KnownFields(true)
 	var inv inventory
 	if err := dec.Decode(&inv); err != nil && !errors.Is(err, io.EOF) {
@@ -119,14 +121,6 @@ func readInventory(path string) ([]inventoryHost, error) {
 		}
 	}
 	return inv.Hosts, nil
-}
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
