@@ -583,3 +583,25 @@ func TestDiffLive(t *testing.T) {
 		t.Errorf("unreachable: exit %d, stderr %q", r.code, r.err)
 	}
 }
+
+// --password-stdin reads the password from standard input, and --insecure-ignore-host-key
+// connects to a host that is in no known_hosts file, with a warning on stderr.
+func TestLivePasswordStdinAndInsecure(t *testing.T) {
+	dir := t.TempDir()
+	srv := startSim(t, "factory-default.txt", "fw1", filepath.Join(dir, "known_hosts"), asasim.Faults{})
+	env := map[string]string{"ASAAUDIT_USERNAME": simUser, "ASAAUDIT_ENABLE_PASSWORD": simEnable}
+	var out, errOut bytes.Buffer
+	s := &IOStreams{In: strings.NewReader(simPassword + "\n"), Out: &out, ErrOut: &errOut,
+		Getenv: func(k string) string { return env[k] },
+		Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+	code := Main([]string{"live", "--host", srv.Addr(), "--password-stdin", "--insecure-ignore-host-key", "--known-hosts", filepath.Join(dir, "empty")}, s)
+	if code != report.ExitClean {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "WARNING: --insecure-ignore-host-key") {
+		t.Errorf("no warning: %q", errOut.String())
+	}
+	if strings.Contains(out.String()+errOut.String(), simPassword) {
+		t.Error("password in output")
+	}
+}
