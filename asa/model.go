@@ -6,6 +6,7 @@ package asa
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,7 @@ type Model struct {
 	Config      *parser.Config
 	classMaps   map[string]*parser.ClassMap  // layer 3/4
 	policyMaps  map[string]*parser.PolicyMap // layer 3/4
+	l34         []*parser.PolicyMap          // layer 3/4, one per name, in file order
 	inspectMaps map[string]*parser.PolicyMap // "proto name"
 	// Global is the "service-policy NAME global" line (the last one wins, as on the ASA).
 	Global *parser.ServicePolicy
@@ -79,11 +81,16 @@ func New(cfg *parser.Config) *Model {
 		case pm.IsL34():
 			// Re-entering "policy-map X" in config mode appends to it; a running-config
 			// shows each policy once, but a hand-edited file may not.
+			// The merged policy is a copy, so that the parsed blocks stay as written.
 			if old := m.policyMaps[pm.Name]; old != nil {
-				old.Classes = append(old.Classes, pm.Classes...)
+				merged := *old
+				merged.Classes = append(slices.Clip(old.Classes), pm.Classes...)
+				m.policyMaps[pm.Name] = &merged
+				m.l34[slices.Index(m.l34, old)] = &merged
 				continue
 			}
 			m.policyMaps[pm.Name] = pm
+			m.l34 = append(m.l34, pm)
 		case pm.Type == "inspect":
 			m.inspectMaps[pm.Protocol+" "+pm.Name] = pm
 		}
@@ -105,6 +112,10 @@ func New(cfg *parser.Config) *Model {
 
 // ClassMap returns the layer 3/4 class-map name, or nil.
 func (m *Model) ClassMap(name string) *parser.ClassMap { return m.classMaps[name] }
+
+// L34PolicyMaps returns the layer 3/4 policy-maps in file order, one per name (blocks
+// that re-enter a policy-map are merged into its first).
+func (m *Model) L34PolicyMaps() []*parser.PolicyMap { return m.l34 }
 
 // PolicyMap returns the layer 3/4 policy-map name, or nil.
 func (m *Model) PolicyMap(name string) *parser.PolicyMap { return m.policyMaps[name] }

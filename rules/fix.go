@@ -87,10 +87,8 @@ func similar(want string, candidates []string) string {
 // l34PolicyNames lists the layer 3/4 policy-map names.
 func l34PolicyNames(m *asa.Model) []string {
 	var out []string
-	for _, pm := range m.Config.PolicyMaps {
-		if pm.IsL34() {
-			out = append(out, pm.Name)
-		}
+	for _, pm := range m.L34PolicyMaps() {
+		out = append(out, pm.Name)
 	}
 	return out
 }
@@ -123,10 +121,7 @@ type anchor struct {
 // holds inspect sip, else the first layer 3/4 policy-map, else ": end", else line 1.
 func missingAnchor(m *asa.Model) anchor {
 	var first *parser.PolicyMap
-	for _, pm := range m.Config.PolicyMaps {
-		if !pm.IsL34() {
-			continue
-		}
+	for _, pm := range m.L34PolicyMaps() {
 		if first == nil {
 			first = pm
 		}

@@ -41,10 +41,7 @@ var REF002 = &Rule{
 	Severity: Error,
 	Check: func(p *Pass) {
 		m := p.Model
-		for _, pm := range m.Config.PolicyMaps {
-			if !pm.IsL34() {
-				continue
-			}
+		for _, pm := range m.L34PolicyMaps() {
 			for _, c := range pm.Classes {
 				if c.Name == "class-default" || m.ClassMap(c.Name) != nil {
 					continue
@@ -93,10 +90,7 @@ var REF003 = &Rule{
 	Severity: Error,
 	Check: func(p *Pass) {
 		m := p.Model
-		for _, pm := range m.Config.PolicyMaps {
-			if !pm.IsL34() {
-				continue
-			}
+		for _, pm := range m.L34PolicyMaps() {
 			for _, c := range pm.Classes {
 				for _, a := range c.Actions {
 					in := a.Inspect

@@ -125,8 +125,8 @@ func catchAll(m *asa.Model, c *parser.PolicyClass) bool {
 // unappliedSIPPolicy returns a layer 3/4 policy-map that would inspect SIP on port if it
 // were applied, or nil.
 func unappliedSIPPolicy(m *asa.Model, port asa.Port) *parser.PolicyMap {
-	for _, pm := range m.Config.PolicyMaps {
-		if !pm.IsL34() || len(m.ServicePolicies(pm.Name)) > 0 {
+	for _, pm := range m.L34PolicyMaps() {
+		if len(m.ServicePolicies(pm.Name)) > 0 {
 			continue
 		}
 		cov := m.CoverWith(asa.Applied{Scope: "global", PolicyMap: pm}, port)
@@ -167,8 +167,8 @@ var SIP002 = &Rule{
 	Severity: Error,
 	Check: func(p *Pass) {
 		m := p.Model
-		for _, pm := range m.Config.PolicyMaps {
-			if !pm.IsL34() || len(m.ServicePolicies(pm.Name)) > 0 || !holdsSIP(pm) {
+		for _, pm := range m.L34PolicyMaps() {
+			if len(m.ServicePolicies(pm.Name)) > 0 || !holdsSIP(pm) {
 				continue
 			}
 			f := Finding{
