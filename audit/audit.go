@@ -33,6 +33,10 @@ type Result struct {
 	Lines    int
 	Findings []rules.Finding
 	Model    *asa.Model
+	// Scope is "partial" or "system" when the input is not a whole configuration, and
+	// NotEvaluated the rules that did not run on it for that reason.
+	Scope        string
+	NotEvaluated []string
 }
 
 // Reader audits the configuration read from r; name is used in findings.
@@ -102,5 +106,13 @@ func Config(cfg *parser.Config, o Options) *Result {
 			findings[i].Severity = o.Severity(rules.ByID(findings[i].Rule))
 		}
 	}
-	return &Result{Target: cfg.File, Hostname: cfg.Hostname, Version: cfg.Version, Lines: cfg.Lines, Findings: findings, Model: m}
+	scope := ""
+	switch {
+	case cfg.Scope.System != nil:
+		scope = "system"
+	case cfg.Scope.Partial:
+		scope = "partial"
+	}
+	return &Result{Target: cfg.File, Hostname: cfg.Hostname, Version: cfg.Version, Lines: cfg.Lines, Findings: findings, Model: m,
+		Scope: scope, NotEvaluated: rules.NotEvaluated(m, o.Rules, selected)}
 }

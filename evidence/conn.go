@@ -113,9 +113,15 @@ var (
 	shortSide = `(\S+) +(` + addrChars + `?)(?:\((` + addrChars + `)\))?:(\d+)`
 	shortRe   = lazyre.New(`^([A-Za-z][A-Za-z0-9]*) +` + shortSide + ` +` + shortSide + `(.*)$`)
 
-	connCountRe       = lazyre.New(`^\d+ in use, \d+ most used$`)
-	clusterCountRe    = lazyre.New(`^[A-Za-z][A-Za-z -]* connections: \d+ in use, \d+ most used$`)
-	legendRe          = lazyre.New(`^[A-Za-z0-9] - \S`)
+	// 8.4 ends the count with a period ("101 in use, 5589 most used.").
+	connCountRe    = lazyre.New(`^\d+ in use, \d+ most used\.?$`)
+	clusterCountRe = lazyre.New(`^[A-Za-z][A-Za-z -]* connections: \d+ in use, \d+ most used\.?$`)
+	// legendRe is a line of the "Flags:" legend; documents and some terminals turn the
+	// hyphen into a Unicode minus (U+2212) or dash (U+2013, U+2014).
+	legendRe = lazyre.New(`^[A-Za-z0-9] [-\x{2212}\x{2013}\x{2014}] \S`)
+	// clusterIDRe is a line of the "Cluster units to ID mappings:" legend of a cluster's
+	// "show conn detail".
+	clusterIDRe       = lazyre.New(`^ID \d+: \S`)
 	initiatorRe       = lazyre.New(`^Initiator: (\S+), Responder: (\S+)$`)
 	lookupKeyRe       = lazyre.New(`^Connection lookup keyid: (\S+)$`)
 	connProtoPrefixRe = lazyre.New(`^(?:TCP|UDP|SCTP|ICMP|ICMP6|GRE|ESP|AH|IP|[0-9]+) `)
@@ -132,6 +138,9 @@ type connReader struct {
 	last    *Conn // the connection that Initiator and keyid lines belong to
 	pending *Conn // a detail connection waiting for its "flags ..." line
 	legend  bool  // inside the "Flags:" legend
+	// clusterIDs is set inside the "Cluster units to ID mappings:" legend, whose long
+	// entries go on under the entry, indented deeper.
+	clusterIDs bool
 }
 
 func (r *connReader) line(p *state, pos Position, text string) bool {
@@ -140,7 +149,9 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 	if r.pending != nil {
 		c := r.pending
 		r.pending = nil
-		if indented && strings.HasPrefix(t, "flags") {
+		// A capture that lost the indentation still has the counters right under the line
+		// that ends with a comma.
+		if strings.HasPrefix(t, "flags ") || t == "flags" {
 			if err := c.fields(t); err != nil {
 				p.diag(pos, text, "connection counters not readable ("+err.Error()+"), connection not used")
 				return true
@@ -162,9 +173,14 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 		r.legend = false
 		return true
 	case strings.HasPrefix(t, "Flags: "):
-		r.legend = true
+		r.legend, r.clusterIDs = true, false
 		return true
-	case r.legend && indented && legendRe.Get().MatchString(t):
+	case r.legend && legendRe.Get().MatchString(t):
+		return true
+	case t == "Cluster units to ID mappings:":
+		r.legend, r.clusterIDs = false, true
+		return true
+	case r.clusterIDs && (clusterIDRe.Get().MatchString(t) || indented && len(text)-len(strings.TrimLeft(text, " \t")) > 4 && notConnLine(t)):
 		return true
 	case indented && initiatorRe.Get().MatchString(t):
 		m := initiatorRe.Get().FindStringSubmatch(t)
@@ -184,7 +200,7 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 		r.last.LookupKeyID = lookupKeyRe.Get().FindStringSubmatch(t)[1]
 		return true
 	}
-	r.legend = false
+	r.legend, r.clusterIDs = false, false
 	c, err := parseConnLine(t)
 	if c == nil {
 		// Not a line of this output: what follows cannot belong to the connection above.
@@ -210,18 +226,19 @@ func (r *connReader) add(p *state, c *Conn) {
 	r.last = c
 }
 
-// blank ends a connection's block.
-func (r *connReader) blank(p *state) {
-	r.flush(p)
-	r.legend = false
-}
-
 func (r *connReader) flush(p *state) {
 	if r.pending != nil {
 		p.diag(r.pending.Pos, r.pending.Source, "connection without its flags/idle line, not used")
 		r.pending = nil
 	}
 	r.last = nil
+}
+
+// notConnLine reports whether t is not a connection line: the text of a legend entry
+// continued on the next line.
+func notConnLine(t string) bool {
+	c, _ := parseConnLine(t)
+	return c == nil
 }
 
 // counted reports whether the connection line held its counters (not the detail form's
@@ -298,7 +315,8 @@ func (c *Conn) fields(s string) error {
 		switch key {
 		case "flags":
 			c.Flags = val
-			if c.Flags == "" {
+			// A document's typography turns the "no flags" hyphen into a dash.
+			if c.Flags == "" || c.Flags == "\u2013" || c.Flags == "\u2014" || c.Flags == "\u2212" {
 				c.Flags = "-"
 			}
 		case "idle":

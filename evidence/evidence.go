@@ -11,6 +11,7 @@ package evidence
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -69,6 +70,66 @@ type Output struct {
 	// Host and Context come from the echo's prompt ("fw1/admin# show conn"); empty
 	// without an echo, Context empty in single-context mode and the system space.
 	Host, Context string
+}
+
+// BelongsTo reports whether o counts for the configuration whose hostname is hostname: an
+// output saved with its prompt belongs to the configuration named by the prompt's host or
+// context; one without a prompt, or a configuration without a hostname, matches any.
+func (o *Output) BelongsTo(hostname string) bool {
+	if o == nil || o.Host == "" || hostname == "" {
+		return true
+	}
+	return strings.EqualFold(o.Host, hostname) || strings.EqualFold(o.Context, hostname)
+}
+
+// Unmatched is an output whose prompt names a host that no audited configuration has: its
+// records count for none of them.
+type Unmatched struct {
+	Output *Output
+	// Flows and Counters are how many connections and Inspect lines went unused.
+	Flows, Counters int
+}
+
+// Unmatched returns the outputs this package reads that belong to none of the audited
+// configurations named hostnames, in file order.
+func (e *Evidence) Unmatched(hostnames []string) []Unmatched {
+	if e == nil || len(hostnames) == 0 {
+		return nil
+	}
+	var out []Unmatched
+	for _, o := range e.Outputs {
+		if o.Kind == Other || slices.ContainsFunc(hostnames, o.BelongsTo) {
+			continue
+		}
+		u := Unmatched{Output: o}
+		for _, c := range e.Conns {
+			if c.Output == o {
+				u.Flows++
+			}
+		}
+		for _, p := range e.Policies {
+			if p.Output == o {
+				for _, c := range p.Classes {
+					u.Counters += len(c.Inspects)
+				}
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// UnreadLines counts the lines of e's files that were not read (a run of lines reported as
+// one Diagnostic counts each of its lines).
+func (e *Evidence) UnreadLines() int {
+	if e == nil {
+		return 0
+	}
+	n := 0
+	for _, d := range e.Diagnostics {
+		n += max(d.EndLine, d.Pos.Line) - d.Pos.Line + 1
+	}
+	return n
 }
 
 // Diagnostic is a line that was not read.
@@ -173,9 +234,36 @@ func ParseOutput(name, command, output string) *Evidence {
 }
 
 // promptRe matches a prompt with the command typed after it: "fw1# show conn",
-// "fw1/admin# show mode", "fw1(config)# show run". The host name cannot hold a blank,
-// so no line of a show output matches.
-var promptRe = lazyre.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:/([A-Za-z0-9][A-Za-z0-9._-]*))?(?:\([a-z0-9-]+\))?[#>](?: (.*))?$`)
+// "fw1/admin# show mode", "fw1(config)# show run", the failover forms "fw1/pri/act# sh conn"
+// and "fw1/voice/sec/stby#", "Sydney-FW#show conn" (no blank after the prompt) and FTD's
+// bare "> show service-policy". The host name cannot hold a blank, so no line of a show
+// output matches.
+var promptRe = lazyre.New(`^([A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*)?(?:\([a-z0-9-]+\))?[#>](?: *([A-Za-z].*)| *)$`)
+
+// failoverWords are the prompt elements "prompt hostname context priority state" adds
+// after the host and context: they name the unit's role, never a context.
+var failoverWords = map[string]bool{"pri": true, "sec": true, "act": true, "stby": true, "actnofailover": true, "stbynofailover": true}
+
+// prompt reads a prompt line: ok is false when text is not one. A prompt without a host
+// (FTD's ">", a capture whose host name was cut) is taken as one only before a show
+// command or alone, so that a note starting with "#" is not read as a command.
+func prompt(text string) (command, host, context string, ok bool) {
+	m := promptRe.Get().FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return "", "", "", false
+	}
+	command = strings.TrimSpace(strings.TrimPrefix(m[2], "do "))
+	if m[1] == "" && command != "" {
+		if f := strings.Fields(strings.ToLower(command)); !prefixOf(f[0], "show", 2) {
+			return "", "", "", false
+		}
+	}
+	path := strings.Split(m[1], "/")
+	if len(path) > 1 && !failoverWords[strings.ToLower(path[1])] {
+		context = path[1]
+	}
+	return command, path[0], context, true
+}
 
 // state reads one file line by line.
 type state struct {
@@ -199,19 +287,27 @@ func newState(file string) *state { return &state{file: file, ev: &Evidence{}} }
 
 func (p *state) line(num int, text string) {
 	pos := Position{p.file, num}
-	if m := promptRe.Get().FindStringSubmatch(text); m != nil {
+	if cmd, host, ctx, ok := prompt(text); ok {
 		p.flushUnread()
 		p.end()
-		if cmd := strings.TrimSpace(m[3]); cmd != "" {
-			p.start(pos, cmd, m[1], m[2])
+		if cmd != "" {
+			p.start(pos, cmd, host, ctx)
 		}
 		return
 	}
+	// A command echoed without its prompt (copied from a terminal, or a document that
+	// shows the command above its output) starts an output all the same.
+	if cmd := strings.TrimSpace(text); commandKind(cmd) != Other {
+		p.flushUnread()
+		p.end()
+		p.start(pos, cmd, "", "")
+		return
+	}
+	// Empty lines end nothing inside an output: the pager's erased prompt leaves one in the
+	// middle of a broken Inspect line, and captures pasted double-spaced put one between a
+	// connection and its continuation lines.
 	if strings.TrimSpace(text) == "" {
 		p.flushUnread()
-		if p.cur != nil {
-			p.blank()
-		}
 		return
 	}
 	if p.cur != nil {
@@ -284,20 +380,16 @@ func (p *state) feed(pos Position, text string) bool {
 	return ok
 }
 
-// blank handles an empty line inside an output.
-func (p *state) blank() {
-	if p.cur.out.Kind == Conns {
-		p.cur.conns.blank(p)
-	}
-}
-
 // end closes the current output.
 func (p *state) end() {
 	if p.cur == nil {
 		return
 	}
-	if p.cur.out.Kind == Conns {
+	switch p.cur.out.Kind {
+	case Conns:
 		p.cur.conns.flush(p)
+	case ServicePolicies:
+		p.cur.policy.flush(p)
 	}
 	p.cur = nil
 }

@@ -352,3 +352,74 @@ func TestConsecutiveSnapshots(t *testing.T) {
 		t.Errorf("got:\n%s", render(ev))
 	}
 }
+
+func TestPrompt(t *testing.T) {
+	for _, tt := range []struct {
+		line, command, host, context string
+		ok                           bool
+	}{
+		{"fw1# show conn", "show conn", "fw1", "", true},
+		{"fw1/admin# show mode", "show mode", "fw1", "admin", true},
+		{"fw/pri/act# sh conn", "sh conn", "fw", "", true},
+		{"fw/sec/stby#", "", "fw", "", true},
+		{"host/ctx/pri/act# sh conn", "sh conn", "host", "ctx", true},
+		{"fw1/voice/sec/stby# show service-policy", "show service-policy", "fw1", "voice", true},
+		{"Sydney-FW#show conn all", "show conn all", "Sydney-FW", "", true},
+		{"> show service-policy", "show service-policy", "", "", true},
+		{">", "", "", "", true},
+		{"fw1(config)# do sh conn", "sh conn", "fw1", "", true},
+		{"fw1> show conn", "show conn", "fw1", "", true},
+		// A note is not a prompt: without a host only a show command makes one.
+		{"# notes from the ticket", "", "", "", false},
+		{"UDP outside 198.51.100.7:5060 inside 10.1.1.10:5060, idle 0:00:01, bytes 1, flags -", "", "", "", false},
+		{"T - SIP, t - SIP transient, U - up,", "", "", "", false},
+	} {
+		command, host, context, ok := prompt(tt.line)
+		if command != tt.command || host != tt.host || context != tt.context || ok != tt.ok {
+			t.Errorf("prompt(%q) = %q, %q, %q, %v; want %q, %q, %q, %v", tt.line, command, host, context, ok, tt.command, tt.host, tt.context, tt.ok)
+		}
+	}
+}
+
+// An output whose prompt names a host no audited configuration has is reported with what
+// it held; outputs without a host, or a configuration without a hostname, match any.
+func TestUnmatched(t *testing.T) {
+	in := "fw2/pri/act# show conn\n2 in use, 2 most used\n" +
+		"UDP outside 198.51.100.7:5060 inside 10.1.1.10:5060, idle 0:00:03, bytes 1, flags T\n" +
+		"UDP outside 198.51.100.8:5060 inside 10.1.1.10:5060, idle 0:00:03, bytes 1, flags T\n" +
+		"fw2/voice# show service-policy\nGlobal policy:\n  Service-policy: gp\n    Class-map: c\n      Inspect: sip , packet 1, lock fail 0, drop 0, reset-drop 0\n" +
+		"fw1# show conn\n0 in use, 1 most used\n" +
+		"fw2# show version\nCisco Adaptive Security Appliance Software Version 9.8(4)\n" +
+		"> show conn\n0 in use, 1 most used\n"
+	ev, err := Parse(strings.NewReader(in), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range ev.Unmatched([]string{"fw1", "voice2"}) {
+		got = append(got, fmt.Sprintf("%s %s/%s flows=%d counters=%d", u.Output.Pos, u.Output.Host, u.Output.Context, u.Flows, u.Counters))
+	}
+	if want := "x:1 fw2/ flows=2 counters=0, x:5 fw2/voice flows=0 counters=1"; strings.Join(got, ", ") != want {
+		t.Errorf("Unmatched(fw1, voice2) = %q, want %q", got, want)
+	}
+	if u := ev.Unmatched([]string{"voice"}); len(u) != 2 || u[0].Output.Pos.Line != 1 || u[1].Output.Pos.Line != 10 {
+		t.Errorf("the context voice matches fw2/voice only: %v", u)
+	}
+	if u := ev.Unmatched([]string{"fw1", ""}); u != nil {
+		t.Errorf("a configuration without a hostname takes every output: %v", u)
+	}
+}
+
+// Unread lines are counted one by one, a run of them as its length.
+func TestUnreadLines(t *testing.T) {
+	ev, err := Parse(strings.NewReader("notes\nmore notes\n0 in use, 1 most used\nstray words\n"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ev.UnreadLines(); got != 3 || len(ev.Diagnostics) != 2 {
+		t.Errorf("UnreadLines = %d over %v, want 3 lines in 2 diagnostics", got, ev.Diagnostics)
+	}
+	if (*Evidence)(nil).UnreadLines() != 0 {
+		t.Error("nil evidence has unread lines")
+	}
+}

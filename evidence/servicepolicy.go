@@ -91,7 +91,21 @@ var (
 	servicePolicyRe   = lazyre.New(`^Service-policy: (\S+)$`)
 	classMapRe        = lazyre.New(`^Class-map: (\S+)$`)
 	tcpProxyRe        = lazyre.New(`^tcp-proxy: bytes in buffer \d+, bytes dropped \d+$`)
+	// moduleRe is the status of a service module a class redirects to ("sfr fail-open",
+	// "cxsc", "ips"): "SFR: card status Up, mode fail-open".
+	moduleRe = lazyre.New(`^[A-Z][A-Za-z ]*: card status \S`)
+	// moduleCountersRe is the counters line under a module's status.
+	moduleCountersRe = lazyre.New(`^packet input \d+, packet output \d+`)
+	// continuationRe is the rest of an Inspect line that the terminal or the pager broke:
+	// counters and their names, no "Name:" of a line of its own.
+	continuationRe = lazyre.New(`^[0-9a-z,][^:]*$`)
 )
+
+// knownCounters are the counter names of an Inspect line; a line broken in two is joined
+// only when the join gives these names, so that an unrelated line is never taken as the
+// rest of a counter line.
+var knownCounters = map[string]bool{"packet": true, "lock fail": true, "drop": true, "reset-drop": true,
+	"5-min-pkt-rate": true, "v6-fail-close": true, "sctp-drop-override": true}
 
 // policyReader reads the lines of one "show service-policy" output.
 type policyReader struct {
@@ -103,11 +117,30 @@ type policyReader struct {
 	// lines indented deeper belong to it.
 	inSet     bool
 	setIndent int
+	// broken is the last Inspect line as written (with its position), which the next line
+	// may continue; failed says it could not be read alone (its diagnostic waits for the
+	// next line).
+	broken *brokenInspect
+}
+
+type brokenInspect struct {
+	pos    Position
+	text   string
+	failed error
 }
 
 func (r *policyReader) line(p *state, pos Position, text string) bool {
 	t := strings.TrimSpace(text)
 	indent := len(text) - len(strings.TrimLeft(text, " \t"))
+	if b := r.broken; b != nil {
+		r.broken = nil
+		if r.join(p, b, t) {
+			return true
+		}
+		if b.failed != nil {
+			p.diag(b.pos, b.text, "Inspect line not readable ("+b.failed.Error()+"), not used")
+		}
+	}
 	if r.inSet && indent > r.setIndent && r.class != nil {
 		r.class.Other = append(r.class.Other, t)
 		return true
@@ -136,8 +169,8 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 			return true
 		}
 		in, err := parseInspect(t)
+		r.broken = &brokenInspect{pos: pos, text: t, failed: err}
 		if err != nil {
-			p.diag(pos, text, "Inspect line not readable ("+err.Error()+"), not used")
 			r.inspect = nil
 			return true
 		}
@@ -146,6 +179,8 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 		r.class.Inspects = append(r.class.Inspects, in)
 	case tcpProxyRe.Get().MatchString(t) && r.inspect != nil:
 		// The TCP proxy's buffer counters of the Inspect line above.
+	case (moduleRe.Get().MatchString(t) || moduleCountersRe.Get().MatchString(t)) && r.class != nil:
+		r.class.Other = append(r.class.Other, t)
 	case strings.HasPrefix(t, "Set connection") && r.class != nil:
 		r.class.Other = append(r.class.Other, t)
 		r.setIndent, r.inSet = indent, true
@@ -153,6 +188,46 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 		return false
 	}
 	return true
+}
+
+// join reads t as the rest of the Inspect line b, broken where the terminal wrapped it
+// (mid-word, so joined as is) or at a blank (joined with one); it reports whether t was that.
+func (r *policyReader) join(p *state, b *brokenInspect, t string) bool {
+	if !continuationRe.Get().MatchString(t) {
+		return false
+	}
+	for _, whole := range []string{b.text + t, b.text + " " + t} {
+		in, err := parseInspect(whole)
+		if err != nil || !knownNames(in) {
+			continue
+		}
+		in.Pos = b.pos
+		if b.failed == nil {
+			*r.inspect = *in
+		} else {
+			r.inspect = in
+			r.class.Inspects = append(r.class.Inspects, in)
+		}
+		return true
+	}
+	return false
+}
+
+func knownNames(in *Inspect) bool {
+	for name := range in.Counters {
+		if !knownCounters[name] {
+			return false
+		}
+	}
+	return true
+}
+
+// flush reports an Inspect line that could not be read and that no line continued.
+func (r *policyReader) flush(p *state) {
+	if b := r.broken; b != nil && b.failed != nil {
+		p.diag(b.pos, b.text, "Inspect line not readable ("+b.failed.Error()+"), not used")
+	}
+	r.broken = nil
 }
 
 func (r *policyReader) newScope(scope string) {

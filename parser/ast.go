@@ -12,9 +12,15 @@ import (
 // Config is the part of one ASA configuration the audit reads. Blocks the audit does not
 // need are not kept, so its size is bounded by the audited sections, not by the file.
 type Config struct {
-	File     string
-	Version  string // from "ASA Version 9.8(4)", "" when the capture has no header
+	File    string
+	Version string // from "ASA Version 9.8(4)", "" when the capture has no header
+	// Platform is "FTD" for Firepower Threat Defense ("NGFW Version 7.x"), whose LINA
+	// configuration is audited like an ASA's but changed from FMC or FDM; "" for an ASA.
+	Platform string
 	Hostname string
+	// Scope says how much of a configuration the input holds (partial input, the system
+	// execution space of a multiple-context firewall).
+	Scope Scope
 	// Interfaces are the nameif names in file order, with the position of the nameif line.
 	Interfaces      []*Interface
 	ClassMaps       []*ClassMap

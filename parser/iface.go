@@ -42,8 +42,9 @@ type SecurityLevel struct {
 // IPAddress is "ip address A M [standby S]", or an address the interface learns
 // ("ip address dhcp [setroute]", "ip address pppoe [setroute]").
 type IPAddress struct {
-	Pos     lexer.Position
-	Learned []string `parser:"'ip' 'address' ( @('dhcp'|'pppoe') @Word*"`
+	Pos lexer.Position
+	// The ASA takes an unambiguous abbreviation; paste-in scripts use "ip addr".
+	Learned []string `parser:"'ip' ('address'|'addres'|'addre'|'addr'|'add') ( @('dhcp'|'pppoe') @Word*"`
 	Address *Address `parser:"| @@"`
 	Mask    *Address `parser:"  @@"`
 	Standby *Address `parser:"  ('standby' @@)? )"`

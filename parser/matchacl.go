@@ -52,19 +52,17 @@ func ReadACLs(r io.Reader, cfg *Config, names []string) error {
 
 // aclLine is line for ReadACLs.
 func (p *state) aclLine(num int, text []byte, truncated bool, want map[string]bool) {
-	indent := 0
-	for indent < len(text) && (text[indent] == ' ' || text[indent] == '\t') {
-		indent++
-	}
+	indent, depth := p.place(text)
 	switch {
-	case indent == len(text):
+	case depth < 0:
 		return
-	case indent > 0:
+	case depth > 0:
 		if p.kind == blockObject {
 			p.objectChild(num, text, indent, truncated)
 		}
 		return
 	}
+	text = text[indent:]
 	p.kind = blockNone
 	word := firstWord(text)
 	switch string(word) {

@@ -84,6 +84,7 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	p.cfg.Lines = s.num
+	p.scope()
 	if err := p.verdict(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -115,6 +116,7 @@ const (
 	blockInterface
 	blockObject // object or object-group, with Options.Paths
 	blockOther
+	blockContext // context NAME, in the system execution space
 	// blockUnread is a class-map or policy-map whose header could not be read: its
 	// children are reported, so that no line of an audited block goes unmentioned.
 	blockUnread
@@ -126,12 +128,12 @@ type state struct {
 	g   *grammars
 
 	kind  blockKind
+	modes modes
 	paths *Paths // nil without Options.Paths
 	cm    *ClassMap
 	pm    *PolicyMap
 	iface *Interface
-	// Within a policy-map: the open first-level child and its indentation.
-	level1    int
+	// Within a policy-map: the open first-level child.
 	pmClass   *PolicyClass
 	pmMatch   *InspectMatch
 	pmParams  bool
@@ -147,8 +149,12 @@ type state struct {
 	aclList [][]byte
 	lastACL int
 
-	ended    bool // ": end" seen
-	afterEnd bool // PARSE002 already reported
+	ctx *ContextDef // the open context block
+
+	started     bool // an "ASA Version" header or a whole "show running-config" echo seen
+	configLines bool // a configuration line seen since
+	ended       bool // ": end" seen
+	afterEnd    bool // PARSE002 already reported
 
 	// Evidence that this is an ASA configuration, and that it is not IOS.
 	strong, weak, ios int
@@ -156,28 +162,50 @@ type state struct {
 }
 
 func (p *state) line(num int, text []byte, truncated bool) {
-	if len(text) == 0 {
+	if p.ended {
+		if t := bytes.TrimLeft(text, " \t"); len(t) > 0 {
+			p.trailer(num, t, firstWord(t))
+		}
 		return
 	}
-	indent := 0
-	for indent < len(text) && (text[indent] == ' ' || text[indent] == '\t') {
-		indent++
-	}
-	if indent == len(text) {
+	indent, depth := p.place(text)
+	if depth == placeBlank {
 		return
 	}
 	p.content = true
-	if indent > 0 {
-		p.child(num, text, indent, truncated)
+	switch {
+	case depth == placeInvalid:
+		w := firstWord(text[indent:])
+		if string(w) == "no" {
+			w = firstWord(bytes.TrimLeft(text[indent+2:], " \t"))
+		}
+		p.diag(num, indent+1, "PARSE001", fmt.Sprintf("%q is not a command of the mode this line is in (nor of global configuration): the ASA rejects it", w), text)
+		if p.kind == blockPolicyMap {
+			p.pmUnknown = true // the lines below it are reported with it
+		}
+		return
+	case depth < 0:
+		return
+	case depth > 0:
+		p.child(num, text, indent, depth, truncated)
 		return
 	}
+	text = text[indent:]
 	p.kind = blockNone
 	word := firstWord(text)
-	if p.ended {
-		p.trailer(num, text, word)
+	if _, ok := promptCommand(text); ok {
+		p.seeEcho(num, text)
 		return
 	}
+	if !headerWord(word) {
+		p.configLines = true
+		p.seeSection(word)
+	}
 	switch string(word) {
+	case "admin-context", "context":
+		p.strong++
+		p.seeSystem(num, word, text)
+		return
 	case "!":
 		return
 	case ":":
@@ -188,9 +216,19 @@ func (p *state) line(num int, text []byte, truncated bool) {
 			p.strong++ // ": Saved", ": Serial Number: ..."
 		}
 		return
-	case "ASA", "PIX", "FWSM":
+	case "ASA", "PIX", "FWSM", "NGFW":
 		if bytes.HasPrefix(text[len(word):], []byte(" Version ")) {
+			if p.startSecond(num, text, "a second \""+string(word)+" Version\" header") {
+				return
+			}
+			p.started = true
 			p.cfg.Version = string(bytes.TrimSpace(text[len(word)+9:]))
+			if string(word) == "NGFW" {
+				p.cfg.Platform = "FTD"
+			}
+			if strings.Contains(p.cfg.Version, "<system>") {
+				p.system(num)
+			}
 			p.strong++
 		}
 		return
@@ -320,7 +358,37 @@ func (p *state) verdict() error {
 	return nil
 }
 
-func (p *state) child(num int, text []byte, indent int, truncated bool) {
+// place returns the length of the line's indentation and its depth in the configuration's
+// structure (see modes.place; placeBlank for a blank line). The structure comes from the
+// CLI modes, not from the indentation.
+func (p *state) place(text []byte) (indent, depth int) {
+	for indent < len(text) && (text[indent] == ' ' || text[indent] == '\t') {
+		indent++
+	}
+	if indent == len(text) {
+		return indent, placeBlank
+	}
+	if w := firstWord(text[indent:]); headerWord(w) || isPrompt(w) {
+		p.modes.reset()
+	} else if _, ok := promptCommand(text[indent:]); ok {
+		p.modes.reset()
+	}
+	return indent, p.modes.place(text, indent)
+}
+
+// headerWord reports whether w starts a line that begins or ends a whole configuration
+// (": Saved", "ASA Version", "Cryptochecksum:"): whatever sub-mode was open is left.
+func headerWord(w []byte) bool {
+	switch string(w) {
+	case ":", "ASA", "PIX", "FWSM", "NGFW", "Cryptochecksum:", "cryptochecksum:":
+		return true
+	}
+	return false
+}
+
+// child handles a line inside a block; depth is 1 for the block's own commands and 2 for
+// those of its sub-mode (a policy-map class's actions).
+func (p *state) child(num int, text []byte, indent, depth int, truncated bool) {
 	switch p.kind {
 	case blockObject:
 		p.objectChild(num, text, indent, truncated)
@@ -338,7 +406,11 @@ func (p *state) child(num int, text []byte, indent int, truncated bool) {
 	case blockClassMap:
 		p.classMapChild(num, text, indent, truncated)
 	case blockPolicyMap:
-		p.policyMapChild(num, text, indent, truncated)
+		p.policyMapChild(num, text, indent, depth, truncated)
+	case blockContext:
+		if w := firstWord(text[indent:]); string(w) == "config-url" {
+			p.ctx.ConfigURL = string(bytes.TrimSpace(text[indent+len(w):]))
+		}
 	case blockUnread:
 		p.diag(num, indent+1, "PARSE001", "line below an unreadable class-map or policy-map was not read", text)
 	}
@@ -405,13 +477,12 @@ func (p *state) openPolicyMap(num int, text []byte, truncated bool) {
 	}
 	pm.Source = string(text)
 	p.cfg.PolicyMaps = append(p.cfg.PolicyMaps, pm)
-	p.kind, p.pm, p.level1 = blockPolicyMap, pm, 0
+	p.kind, p.pm = blockPolicyMap, pm
 	p.pmClass, p.pmMatch, p.pmParams, p.pmUnknown = nil, nil, false, false
 }
 
-func (p *state) policyMapChild(num int, text []byte, indent int, truncated bool) {
-	if p.level1 == 0 || indent <= p.level1 {
-		p.level1 = indent
+func (p *state) policyMapChild(num int, text []byte, indent, depth int, truncated bool) {
+	if depth == 1 {
 		p.pmClass, p.pmMatch, p.pmParams, p.pmUnknown = nil, nil, false, false
 		c := parseChild(p, p.g.policyMapChild, num, text, truncated)
 		switch {

@@ -212,10 +212,23 @@ func TestNotASA(t *testing.T) {
 // The real configurations in ../shared/corpus/asa parse without error and with the
 // recorded number of diagnostics.
 func TestCorpus(t *testing.T) {
-	want := map[string]struct{ parse001, parse002, classMaps, policyMaps, timeouts int }{
-		"pub-asa-8.2-5505-forum-post.txt":  {0, 0, 1, 2, 6},
-		"pub-asa-8.4-gns3-lab-capture.txt": {0, 1, 0, 0, 7},
-		"pub-asa-9.x-bvi-excerpt.txt":      {0, 0, 1, 4, 10},
+	type counts struct {
+		parse001, parse002, classMaps, policyMaps, timeouts int
+		scope                                               string // whole, partial or system
+	}
+	want := map[string]counts{
+		"pub-asa-8.0-config-guide-sip-config-mode.txt":        {0, 0, 2, 2, 0, "partial"},
+		"pub-asa-8.0-pix-forum-paste-flattened.txt":           {0, 0, 2, 3, 0, "partial"},
+		"pub-asa-8.2-5505-forum-post.txt":                     {0, 0, 1, 2, 6, "whole"},
+		"pub-asa-8.4-gns3-lab-capture.txt":                    {0, 1, 0, 0, 7, "whole"},
+		"pub-asa-9.0-ciscoconfparse-fixture.txt":              {0, 0, 0, 2, 8, "whole"},
+		"pub-asa-9.1-context-more-disk0-failover-prompt.txt":  {0, 0, 1, 2, 8, "whole"},
+		"pub-asa-9.1-system-context-crlf.txt":                 {0, 0, 0, 0, 0, "system"},
+		"pub-asa-9.20-wiki-two-space-indent.txt":              {0, 0, 1, 4, 10, "whole"},
+		"pub-asa-9.5-5508-factory-default-write-terminal.txt": {0, 0, 1, 2, 8, "whole"},
+		"pub-asa-9.x-bvi-excerpt.txt":                         {0, 0, 1, 4, 10, "partial"},
+		"pub-asa-multi-context-lab-input-script-tabs.txt":     {0, 0, 0, 0, 0, "system"},
+		"pub-ftd-10.0-partial-show-run-mpf-flattened.txt":     {0, 0, 2, 3, 0, "partial"},
 	}
 	files, _ := filepath.Glob("../../shared/corpus/asa/*.txt")
 	if len(files) == 0 {
@@ -241,13 +254,20 @@ func TestCorpus(t *testing.T) {
 					p2++
 				}
 			}
+			scope := "whole"
+			switch {
+			case cfg.Scope.System != nil:
+				scope = "system"
+			case cfg.Scope.Partial:
+				scope = "partial"
+			}
+			got := counts{p1, p2, len(cfg.ClassMaps), len(cfg.PolicyMaps), len(cfg.Timeouts), scope}
 			w, ok := want[name]
 			if !ok {
-				t.Fatalf("new corpus file: record its counts (PARSE001 %d, PARSE002 %d, class-maps %d, policy-maps %d, timeouts %d)", p1, p2, len(cfg.ClassMaps), len(cfg.PolicyMaps), len(cfg.Timeouts))
+				t.Fatalf("new corpus file: record its counts %+v", got)
 			}
-			got := [5]int{p1, p2, len(cfg.ClassMaps), len(cfg.PolicyMaps), len(cfg.Timeouts)}
-			if got != [5]int{w.parse001, w.parse002, w.classMaps, w.policyMaps, w.timeouts} {
-				t.Errorf("got %v, want %+v; diagnostics %v", got, w, cfg.Diagnostics)
+			if got != w {
+				t.Errorf("got %+v, want %+v; diagnostics %v", got, w, cfg.Diagnostics)
 			}
 		})
 	}

@@ -549,8 +549,12 @@ func (p *state) interfaceChild(num int, text []byte, truncated bool) {
 	}
 }
 
-// isHeader reports whether a kept object line is a block header (not indented).
-func isHeader(text string) bool { return text != "" && text[0] != ' ' && text[0] != '\t' }
+// isHeader reports whether a kept object line is a block header ("object ..." or
+// "object-group ..."), which no line inside a block starts with, whatever its indentation.
+func isHeader(text string) bool {
+	w := firstWord([]byte(strings.TrimLeft(text, " \t")))
+	return string(w) == "object" || string(w) == "object-group"
+}
 
 // readAll reads every deferred line and returns what it read, for the tests: every line
 // of a path section is then in the AST or reported.

@@ -97,7 +97,8 @@ func NewDiff(before, after *audit.Result, errs []Error, failOn rules.Severity) *
 }
 
 func target(r *audit.Result) *Target {
-	return &Target{Target: r.Target, Hostname: r.Hostname, Version: r.Version, Lines: r.Lines, Findings: len(r.Findings)}
+	return &Target{Target: r.Target, Hostname: r.Hostname, Version: r.Version, Lines: r.Lines, Findings: len(r.Findings),
+		Scope: r.Scope, NotEvaluated: r.NotEvaluated}
 }
 
 // AddNotSimulated records commands of the change script that were not applied.

@@ -24,6 +24,9 @@ func GitHub(w io.Writer, r *Report) error {
 		msg := f.Message
 		if len(f.Fix) > 0 {
 			msg += "\nfix:\n  " + strings.Join(f.Fix, "\n  ")
+			if f.FTD != "" {
+				msg += "\non FTD: " + f.FTD
+			}
 		}
 		fmt.Fprintf(&b, "::%s %s::%s\n", githubLevel(f.Severity), strings.Join(props, ","), escapeData(msg))
 	}

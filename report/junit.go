@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/xml"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,8 +71,12 @@ func JUnit(w io.Writer, r *Report) error {
 		findings := r.findingsOf(t.Target)
 		for _, rule := range rules.All {
 			c := junitCase{Name: rule.ID + " " + rule.Title, Classname: t.Target, File: file}
-			if !r.ran(rule) {
+			switch {
+			case !r.ran(rule):
 				c.Skipped = &junitMessage{Message: "disabled by configuration"}
+				s.Skipped++
+			case slices.Contains(t.NotEvaluated, rule.ID):
+				c.Skipped = &junitMessage{Message: "not evaluated: the input does not show what the rule needs (see SCOPE001/SCOPE002)"}
 				s.Skipped++
 			}
 			for _, f := range findings {

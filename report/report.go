@@ -35,6 +35,10 @@ type Target struct {
 	Version  string `json:"version,omitempty"`
 	Lines    int    `json:"lines"`
 	Findings int    `json:"findings"`
+	// Scope is "partial" or "system" when the input was not a whole configuration, and
+	// NotEvaluated lists the rules that could not run on it (SCOPE001, SCOPE002).
+	Scope        string   `json:"scope,omitempty"`
+	NotEvaluated []string `json:"notEvaluated,omitempty"`
 }
 
 // Summary counts findings by severity. Baselined findings are counted only in Baselined.
@@ -48,6 +52,11 @@ type Summary struct {
 	Failed    int    `json:"inputErrors"`
 	FailOn    string `json:"failOn"`
 	ExitCode  int    `json:"exitCode"`
+	// EvidenceUnread counts the lines of evidence not read and EvidenceUnmatched the
+	// outputs that counted for no configuration; both are left out when the run had no
+	// evidence.
+	EvidenceUnread    *int `json:"evidenceUnread,omitempty"`
+	EvidenceUnmatched *int `json:"evidenceUnmatched,omitempty"`
 }
 
 // Report is everything one run found; its JSON form is the documented contract.
@@ -58,7 +67,9 @@ type Report struct {
 	// Baselined are the findings a baseline accepts: reported, but they never fail the run.
 	Baselined []rules.Finding `json:"baselined"`
 	Errors    []Error         `json:"errors"`
-	Summary   Summary         `json:"summary"`
+	// Evidence is what was lost of the runtime evidence; nil without evidence.
+	Evidence *Evidence `json:"evidence,omitempty"`
+	Summary  Summary   `json:"summary"`
 	// Rules are the rules that ran; nil means all of them. JUnit lists the others as skipped.
 	Rules []*rules.Rule `json:"-"`
 
@@ -69,7 +80,7 @@ type Report struct {
 func New(results []*audit.Result, errs []Error, failOn rules.Severity) *Report {
 	r := &Report{SchemaVersion: SchemaVersion, Targets: []Target{}, Findings: []rules.Finding{}, Baselined: []rules.Finding{}, Errors: []Error{}, failOn: failOn}
 	for _, res := range results {
-		r.Targets = append(r.Targets, Target{Target: res.Target, Hostname: res.Hostname, Version: res.Version, Lines: res.Lines, Findings: len(res.Findings)})
+		r.Targets = append(r.Targets, *target(res))
 		r.Findings = append(r.Findings, res.Findings...)
 	}
 	r.Errors = append(r.Errors, errs...)
@@ -101,6 +112,10 @@ func (r *Report) count() {
 	s.Errors, s.Warnings, s.Infos = bySeverity(r.Findings)
 	s.FailOn = FailOnName(r.failOn)
 	s.ExitCode = ExitCode(r.Findings, len(r.Errors) > 0, r.failOn)
+	if r.Evidence != nil {
+		unread, unmatched := r.Evidence.unreadLines(), len(r.Evidence.Unmatched)
+		s.EvidenceUnread, s.EvidenceUnmatched = &unread, &unmatched
+	}
 }
 
 // bySeverity counts findings by severity.

@@ -75,6 +75,15 @@ func SARIF(w io.Writer, r *Report, o SARIFOptions) error {
 			sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(e.Target))))})
 		inv.AddTToolExecutionNotification(n)
 	}
+	if e := r.Evidence; e != nil {
+		run.AttachPropertyBag(evidenceProperties(r))
+		for _, u := range e.Unread {
+			inv.AddTToolExecutionNotification(evidenceNotification(u.File, u.Line, u.EndLine, u.Message+": "+u.Text))
+		}
+		for _, u := range e.Unmatched {
+			inv.AddTToolExecutionNotification(evidenceNotification(u.File, u.Line, u.Line, unmatchedMessage(u)))
+		}
+	}
 	log.AddRun(run)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -102,6 +111,9 @@ func resultMessage(f rules.Finding) string {
 	}
 	if len(f.Fix) > 0 {
 		msg += "\n\nFix (in configuration mode):\n" + strings.Join(f.Fix, "\n")
+	}
+	if f.FTD != "" {
+		msg += "\n\nOn FTD: " + f.FTD
 	}
 	return msg
 }
@@ -152,4 +164,23 @@ func displayPath(file string) string {
 		return abs
 	}
 	return rel
+}
+
+// evidenceProperties are the run's counts of evidence lost, under the summary's JSON names.
+func evidenceProperties(r *Report) *sarif.PropertyBag {
+	pb := sarif.NewPropertyBag()
+	pb.Add("evidenceUnread", *r.Summary.EvidenceUnread)
+	pb.Add("evidenceUnmatched", *r.Summary.EvidenceUnmatched)
+	return pb
+}
+
+// evidenceNotification is a warning about lines start to end of an evidence file.
+func evidenceNotification(file string, start, end int, msg string) *sarif.Notification {
+	region := sarif.NewRegion().WithStartLine(start)
+	if end > start {
+		region.WithEndLine(end)
+	}
+	return sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(msg)).
+		WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(
+			sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(file))).WithRegion(region))})
 }

@@ -74,6 +74,9 @@ func writeFinding(b *strings.Builder, f rules.Finding, paint func(code, s string
 			fmt.Fprintf(b, "    %s\n", paint(ansiGreen, l))
 		}
 	}
+	if f.FTD != "" {
+		fmt.Fprintf(b, "  on FTD: %s\n", f.FTD)
+	}
 }
 
 func noPaint(_, s string) string { return s }

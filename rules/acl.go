@@ -52,6 +52,8 @@ var PATH000 = &Rule{
 	ID:       "PATH000",
 	Title:    "SIP path not evaluated",
 	Severity: Info,
+	Needs:    []string{"interface", "route", "access-list", "access-group", "nat"},
+	active:   pathsGiven,
 	Check: func(p *Pass) {
 		m, o := p.Model, p.Options
 		a := pathAnchor(m)
@@ -92,6 +94,8 @@ var ACL001 = &Rule{
 	ID:       "ACL001",
 	Title:    "SIP from the clients to the provider is denied",
 	Severity: Error,
+	Needs:    []string{"interface", "route", "access-list", "access-group", "nat"},
+	active:   pathsGiven,
 	Check: func(p *Pass) {
 		for _, f := range flows(p) {
 			path := p.Model.Path(f)
@@ -174,6 +178,8 @@ var ACL002 = &Rule{
 	ID:       "ACL002",
 	Title:    "provider's requests reach the phones only through connection state",
 	Severity: Warning,
+	Needs:    []string{"interface", "route", "access-list", "access-group", "nat"},
+	active:   pathsGiven,
 	Check: func(p *Pass) {
 		for _, f := range flows(p) {
 			path := p.Model.Path(f)
@@ -242,6 +248,8 @@ var NAT001 = &Rule{
 	ID:       "NAT001",
 	Title:    "SIP leaves through NAT without inspect sip",
 	Severity: Error,
+	Needs:    []string{"interface", "route", "access-list", "access-group", "nat"},
+	active:   pathsGiven,
 	Check: func(p *Pass) {
 		for _, f := range flows(p) {
 			path := p.Model.Path(f)

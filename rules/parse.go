@@ -3,18 +3,20 @@ package rules
 // PARSE001 reports lines inside audited blocks that the grammar could not read, so that
 // no line the user gave is silently dropped.
 var PARSE001 = &Rule{
-	ID:       "PARSE001",
-	Title:    "line in an audited block could not be read",
-	Severity: Warning,
-	Check:    func(p *Pass) { reportDiagnostics(p, "PARSE001") },
+	scopeFree: true,
+	ID:        "PARSE001",
+	Title:     "line in an audited block could not be read",
+	Severity:  Warning,
+	Check:     func(p *Pass) { reportDiagnostics(p, "PARSE001") },
 }
 
 // PARSE002 reports input after ": end" that looks like a second configuration.
 var PARSE002 = &Rule{
-	ID:       "PARSE002",
-	Title:    "content after the end of the configuration was not audited",
-	Severity: Warning,
-	Check:    func(p *Pass) { reportDiagnostics(p, "PARSE002") },
+	scopeFree: true,
+	ID:        "PARSE002",
+	Title:     "content after the end of the configuration was not audited",
+	Severity:  Warning,
+	Check:     func(p *Pass) { reportDiagnostics(p, "PARSE002") },
 }
 
 func reportDiagnostics(p *Pass, code string) {

@@ -12,6 +12,7 @@ var REF001 = &Rule{
 	ID:       "REF001",
 	Title:    "service-policy names a policy-map that does not exist",
 	Severity: Error,
+	Needs:    []string{"policy-map"},
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, sp := range m.Config.ServicePolicies {
@@ -39,6 +40,7 @@ var REF002 = &Rule{
 	ID:       "REF002",
 	Title:    "policy-map class names a class-map that does not exist",
 	Severity: Error,
+	Needs:    []string{"class-map"},
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, pm := range m.L34PolicyMaps() {
@@ -88,6 +90,7 @@ var REF003 = &Rule{
 	ID:       "REF003",
 	Title:    "inspect sip names an inspect policy-map that does not exist",
 	Severity: Error,
+	Needs:    []string{"policy-map"},
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, pm := range m.L34PolicyMaps() {

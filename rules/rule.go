@@ -77,6 +77,9 @@ type Finding struct {
 	Detail string `json:"detail,omitempty"`
 	// Fix is the ASA command lines to enter in configuration mode, in order.
 	Fix []string `json:"fix"`
+	// FTD says where the fix is made on Firepower Threat Defense, whose CLI cannot
+	// configure (FMC or FDM); set only for an FTD configuration ("NGFW Version").
+	FTD string `json:"ftd,omitempty"`
 	// Fingerprint identifies the finding across edits that move lines: it hashes the
 	// rule and what the finding is about (port, policy, class), not its position.
 	Fingerprint string `json:"fingerprint"`
@@ -133,11 +136,42 @@ func (o Options) RefreshFor(port asa.Port) (time.Duration, string) {
 
 // Rule is one check.
 type Rule struct {
-	ID       string
-	Title    string
-	Severity Severity
+	// scopeFree rules report on the input itself (unreadable lines, what was not
+	// evaluated) and run whatever the input holds.
+	scopeFree bool
+	ID        string
+	Title     string
+	Severity  Severity
 	// Check reports the rule's findings on the pass.
 	Check func(*Pass)
+	// Needs are the configuration sections (first words: "policy-map", "timeout"...) the
+	// rule's premise lives in. On a partial input that does not show one of them the rule
+	// is not evaluated, and SCOPE001 says so: what is not shown is unknown, not absent.
+	Needs []string
+	// active, when set, says whether the rule evaluates anything with these options (the
+	// path rules need clients and a provider): SCOPE001 names only the rules that would have.
+	active func(Options) bool
+}
+
+// missing returns the sections of r.Needs that cfg does not show.
+func (r *Rule) missing(m *asa.Model) []string {
+	var out []string
+	for _, s := range r.Needs {
+		if !m.Config.Shows(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// evaluated reports whether r runs on m: not on the system execution space of a
+// multiple-context firewall (it holds no security policy; SCOPE002), and not when the
+// input does not show a section its premise needs (SCOPE001).
+func (r *Rule) evaluated(m *asa.Model) bool {
+	if m.Config.Scope.System != nil {
+		return r.scopeFree
+	}
+	return len(r.missing(m)) == 0
 }
 
 // Doc returns the rule's documentation (Markdown): the symptom, how the rule decides, the
@@ -159,6 +193,8 @@ type Pass struct {
 	Options Options
 	rule    *Rule
 	out     *[]Finding
+	// selected are the rules of the run, for SCOPE001 to name those not evaluated.
+	selected []*Rule
 }
 
 // Report records a finding of the running rule. Rule, severity, title, file and
@@ -182,7 +218,7 @@ func (p *Pass) Report(f Finding) {
 
 // All is every rule, in the order of the documentation. The path rules come before
 // PARSE001, which reports the lines they read on demand that could not be read.
-var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, RUN001, RUN002, RUN003, RUN004, RUN005}
+var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, SCOPE001, SCOPE002, RUN001, RUN002, RUN003, RUN004, RUN005}
 
 // ByID returns the rule with the given ID, or nil.
 func ByID(id string) *Rule {
@@ -201,7 +237,14 @@ func Run(m *asa.Model, opts Options, rules []*Rule) []Finding {
 	}
 	out := []Finding{}
 	for _, r := range rules {
-		r.Check(&Pass{Model: m, Options: opts, rule: r, out: &out})
+		if r.evaluated(m) {
+			r.Check(&Pass{Model: m, Options: opts, rule: r, out: &out, selected: rules})
+		}
+	}
+	if m.Config.Platform == "FTD" {
+		for i := range out {
+			out[i].FTD = ftdWhere(out[i])
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -213,5 +256,46 @@ func Run(m *asa.Model, opts Options, rules []*Rule) []Finding {
 		}
 		return a.Rule < b.Rule
 	})
+	return out
+}
+
+// ftdWhere says where on FTD the fix of f is made: its CLI shows the LINA configuration
+// but cannot change it.
+func ftdWhere(f Finding) string {
+	if len(f.Fix) == 0 {
+		return ""
+	}
+	timeouts, conn := true, false
+	for _, l := range f.Fix {
+		t := strings.TrimSpace(l)
+		if !strings.HasPrefix(t, "timeout ") && !strings.HasPrefix(t, "no timeout ") {
+			timeouts = false
+		}
+		if strings.HasPrefix(t, "set connection timeout") {
+			conn = true
+		}
+	}
+	const flex = "FMC: Objects > Object Management > FlexConfig > FlexConfig Object holding these lines, added to the device's FlexConfig policy (Devices > FlexConfig) and deployed; FDM: Device > Advanced Configuration > FlexConfig Objects and FlexConfig Policy"
+	switch {
+	case timeouts:
+		return "FMC: Devices > Platform Settings > (the device's policy) > Timeouts, then deploy; FDM: Device > Advanced Configuration > FlexConfig (these lines)"
+	case f.Rule == "ACL001" || f.Rule == "ACL002":
+		return "FMC: Policies > Access Control (a rule for this flow), then deploy; FDM: Policies > Access Control. The lines above are the ASA equivalent"
+	case conn:
+		return "FMC: Policies > Access Control > (the policy) > Advanced > Threat Defense Service Policy (the rule's idle timeout), or " + flex
+	}
+	return flex
+}
+
+// NotEvaluated returns the IDs of the rules among selected that did not run on m because
+// the input does not show what their premise needs (SCOPE001) or is the system execution
+// space (SCOPE002), and that would have evaluated something with opts.
+func NotEvaluated(m *asa.Model, opts Options, selected []*Rule) []string {
+	var out []string
+	for _, r := range selected {
+		if !r.evaluated(m) && (r.active == nil || r.active(opts)) {
+			out = append(out, r.ID)
+		}
+	}
 	return out
 }

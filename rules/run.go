@@ -14,11 +14,16 @@ import (
 // configuration. Each finding points at the configuration line it corroborates (the line
 // the matching SIP rule would point at) and names the evidence file and line in its message.
 
+// evidenceGiven is the active condition of the RUN rules.
+func evidenceGiven(o Options) bool { return o.Evidence != nil }
+
 // RUN001 reports SIP flows seen on a port that no applied "inspect sip" covers.
 var RUN001 = &Rule{
 	ID:       "RUN001",
 	Title:    "SIP flows seen on a port that SIP inspection does not cover",
 	Severity: Error,
+	Needs:    []string{"class-map", "policy-map", "service-policy"},
+	active:   evidenceGiven,
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, port := range p.Options.Ports {
@@ -37,8 +42,8 @@ var RUN001 = &Rule{
 					return fmt.Sprintf("flags %s, idle %s", c.Flags, evidence.FormatDuration(c.Idle))
 				}), strings.TrimPrefix(f.Message, port.String()+": SIP is not inspected: "))
 			detail := []string{sipInspectionWhy}
-			if n := countFlag(flows, 'T'); n > 0 {
-				detail = append(detail, fmt.Sprintf("%s the T (SIP) flag, which the ASA sets on connections its SIP inspection handles: the configuration audited may not be the one running.", count(n, "of these flows carries", "of these flows carry")))
+			if n := distinct(sipInspectedFlows(flows, true)); n > 0 {
+				detail = append(detail, fmt.Sprintf("%s the T (SIP) or t (SIP transient) flag, which the ASA sets on connections its SIP inspection handles: the configuration audited may not be the one running.", count(n, "of these flows carries", "of these flows carry")))
 			}
 			f.Detail = strings.Join(detail, " ")
 			p.Report(f)
@@ -52,6 +57,8 @@ var RUN002 = &Rule{
 	ID:       "RUN002",
 	Title:    "observed SIP flow times out before the clients refresh it",
 	Severity: Error,
+	Needs:    []string{"class-map", "policy-map", "service-policy", "timeout"},
+	active:   evidenceGiven,
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, port := range p.Options.Ports {
@@ -95,6 +102,8 @@ var RUN003 = &Rule{
 	ID:       "RUN003",
 	Title:    "observed SIP flow is close to idling out",
 	Severity: Warning,
+	Needs:    []string{"class-map", "policy-map", "service-policy", "timeout"},
+	active:   evidenceGiven,
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, port := range p.Options.Ports {
@@ -129,12 +138,16 @@ var RUN003 = &Rule{
 	},
 }
 
-// RUN004 reports an "inspect sip" whose packet counter is 0 while SIP flows exist on the
-// port it is configured to cover.
+// RUN004 reports an "inspect sip" that the firewall shows is not inspecting the SIP flows
+// on the port it is configured to cover: flows without the T (SIP) or t (SIP transient)
+// flag, or a packet counter of 0 while flows exist. A flow with either flag was inspected,
+// whatever a counter says, so flagged flows alone never make a finding.
 var RUN004 = &Rule{
 	ID:       "RUN004",
 	Title:    "inspect sip is configured but inspects no packets",
 	Severity: Warning,
+	Needs:    []string{"class-map", "policy-map", "service-policy"},
+	active:   evidenceGiven,
 	Check: func(p *Pass) {
 		m := p.Model
 		ev := p.Options.Evidence
@@ -147,10 +160,14 @@ var RUN004 = &Rule{
 			if v.Best == nil || !v.Best.Inspected() {
 				continue // RUN001
 			}
+			uninspected := sipInspectedFlows(flows, false)
+			if len(uninspected) == 0 {
+				continue
+			}
 			a, c := v.Best.Applied, v.Best.Class
 			var counters []*evidence.Inspect
 			for _, pol := range ev.FindPolicies(a.Scope, a.PolicyMap.Name) {
-				if !hostMatches(p, pol.Output) {
+				if !pol.Output.BelongsTo(p.Model.Config.Hostname) {
 					continue
 				}
 				if cl := pol.Class(c.Name); cl != nil {
@@ -159,15 +176,20 @@ var RUN004 = &Rule{
 					}
 				}
 			}
-			if len(counters) == 0 || slices.ContainsFunc(counters, func(in *evidence.Inspect) bool { return in.Packets > 0 }) {
-				continue
+			zero := len(counters) > 0 && !slices.ContainsFunc(counters, func(in *evidence.Inspect) bool { return in.Packets > 0 })
+			// Plain "show conn" of 8.x and later prints the flags too, so a flow without T
+			// or t is evidence on its own; the counter adds to it when it is 0.
+			what := fmt.Sprintf("%s neither the T (SIP) nor the t (SIP transient) flag: %s", count(distinct(uninspected), "SIP flow carries", "SIP flows carry"),
+				flowList(uninspected, func(c *evidence.Conn) string { return "flags " + c.Flags }))
+			if zero {
+				in := counters[len(counters)-1]
+				what = fmt.Sprintf("its packet counter is 0 (%s: %s) and %s", in.Pos, in.Source, what)
 			}
-			in := counters[len(counters)-1]
 			f := Finding{
-				Key:  port.String() + " " + a.PolicyMap.Name + " " + c.Name,
-				Line: c.Pos.Line, Source: c.Source,
-				Message: fmt.Sprintf("%s: class %s of policy-map %s (%s) has \"inspect sip\", but its packet counter is 0 (%s: %s) while %s: %s",
-					port, c.Name, a.PolicyMap.Name, scope(a), in.Pos, in.Source, count(distinct(flows), "SIP flow exists", "SIP flows exist"), flowList(flows, nil)),
+				Key:     port.String() + " " + a.PolicyMap.Name + " " + c.Name,
+				Line:    c.Pos.Line,
+				Source:  c.Source,
+				Message: fmt.Sprintf("%s: class %s of policy-map %s (%s) has \"inspect sip\", but %s", port, c.Name, a.PolicyMap.Name, scope(a), what),
 				Detail: "The class does not match the SIP traffic, so the flows are not inspected: no address rewriting in SIP and SDP, no pinholes for media or inbound requests. " +
 					"Check what the class matches against the flows' addresses and ports (an access-list that permits the wrong protocol, port or hosts is the usual cause), and that no interface policy overrides this one on the flows' interfaces. Counters count since the last reboot or \"clear service-policy\".",
 			}
@@ -186,6 +208,7 @@ var RUN005 = &Rule{
 	ID:       "RUN005",
 	Title:    "longest idle time observed on a SIP flow",
 	Severity: Info,
+	active:   evidenceGiven,
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, port := range p.Options.Ports {
@@ -213,6 +236,19 @@ var RUN005 = &Rule{
 	},
 }
 
+// sipInspectedFlows returns the connections of conns that carry the T (SIP) or t (SIP
+// transient) flag when flagged is true, the others when it is false: the ASA sets them on
+// every connection its SIP inspection handles.
+func sipInspectedFlows(conns []*evidence.Conn, flagged bool) []*evidence.Conn {
+	var out []*evidence.Conn
+	for _, c := range conns {
+		if strings.ContainsAny(c.Flags, "Tt") == flagged {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // sipFlows returns the connections of the evidence that use port on either end, in the
 // outputs that belong to the audited configuration.
 func sipFlows(p *Pass, port asa.Port) []*evidence.Conn {
@@ -222,22 +258,11 @@ func sipFlows(p *Pass, port asa.Port) []*evidence.Conn {
 	}
 	var out []*evidence.Conn
 	for _, c := range ev.Conns {
-		if c.HasPort(port.Proto, port.Number) && hostMatches(p, c.Output) {
+		if c.HasPort(port.Proto, port.Number) && c.Output.BelongsTo(p.Model.Config.Hostname) {
 			out = append(out, c)
 		}
 	}
 	return out
-}
-
-// hostMatches reports whether an output belongs to the audited configuration: an output
-// captured with a prompt belongs to the configuration whose hostname is the prompt's host
-// or context; one without a prompt, or a configuration without a hostname, matches any.
-func hostMatches(p *Pass, o *evidence.Output) bool {
-	host := p.Model.Config.Hostname
-	if o == nil || o.Host == "" || host == "" {
-		return true
-	}
-	return strings.EqualFold(o.Host, host) || strings.EqualFold(o.Context, host)
 }
 
 // observation is one flow seen in one or more snapshots.
@@ -304,17 +329,6 @@ func count(n int, singular string, plural ...string) string {
 		return fmt.Sprintf("%d %s", n, plural[0])
 	}
 	return fmt.Sprintf("%d %ss", n, singular)
-}
-
-// countFlag counts the flows whose flags hold flag.
-func countFlag(conns []*evidence.Conn, flag rune) int {
-	n := 0
-	for _, o := range observations(conns) {
-		if strings.ContainsRune(o.longest.Flags, flag) {
-			n++
-		}
-	}
-	return n
 }
 
 // observedIdle returns the setting that gives the port's flows the timeout the firewall

@@ -15,6 +15,7 @@ var SIP001 = &Rule{
 	ID:       "SIP001",
 	Title:    "SIP is not inspected on an audited port",
 	Severity: Error,
+	Needs:    []string{"class-map", "policy-map", "service-policy"},
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, port := range p.Options.Ports {
@@ -165,6 +166,7 @@ var SIP002 = &Rule{
 	ID:       "SIP002",
 	Title:    "policy-map with inspect sip is not applied",
 	Severity: Error,
+	Needs:    []string{"policy-map", "service-policy"},
 	Check: func(p *Pass) {
 		m := p.Model
 		for _, pm := range m.L34PolicyMaps() {
@@ -220,6 +222,8 @@ var SIP003 = &Rule{
 	ID:       "SIP003",
 	Title:    "SIP flow idles out before the clients refresh it",
 	Severity: Error,
+	Needs:    []string{"class-map", "policy-map", "service-policy", "timeout"},
+	active:   refreshKnown,
 	Check:    func(p *Pass) { checkIdle(p, false) },
 }
 
@@ -228,6 +232,8 @@ var SIP004 = &Rule{
 	ID:       "SIP004",
 	Title:    "SIP flow idles out after one lost refresh",
 	Severity: Warning,
+	Needs:    []string{"class-map", "policy-map", "service-policy", "timeout"},
+	active:   refreshKnown,
 	Check:    func(p *Pass) { checkIdle(p, true) },
 }
 

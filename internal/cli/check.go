@@ -15,6 +15,7 @@ import (
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/config"
+	"github.com/asaaudit/asaaudit/evidence"
 	"github.com/asaaudit/asaaudit/report"
 	"github.com/asaaudit/asaaudit/rules"
 )
@@ -43,6 +44,7 @@ type auditFlags struct {
 	failOnLevel rules.Severity
 	ran         []*rules.Rule
 	accepted    *report.Baseline
+	evidence    *evidence.Evidence // --evidence, for the report to count what was lost
 }
 
 func (f *auditFlags) register(c *cobra.Command) {
@@ -281,6 +283,7 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 			if opts.Rules.Evidence, err = readEvidence(c, s); err != nil {
 				return err
 			}
+			f.evidence = opts.Rules.Evidence
 			if a.active() {
 				return a.run(s, &f, args, opts)
 			}
@@ -308,6 +311,7 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 func (f *auditFlags) finish(s *IOStreams, results []*audit.Result, errs []report.Error) error {
 	r := report.New(results, errs, f.failOnLevel)
 	r.Rules = f.ran
+	reportEvidence(s, r, f.evidence, f.quiet)
 	if f.accepted != nil {
 		r.ApplyBaseline(f.accepted)
 	}

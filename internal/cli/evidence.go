@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/asaaudit/asaaudit/evidence"
+	"github.com/asaaudit/asaaudit/report"
 )
 
 // maxEvidenceWarnings bounds the unread-line warnings printed per run; the rest are counted.
@@ -48,4 +49,17 @@ func readEvidence(c *cobra.Command, s *IOStreams) (*evidence.Evidence, error) {
 		}
 	}
 	return ev, nil
+}
+
+// reportEvidence records in r what was lost of ev (unread lines, outputs of a host that no
+// configuration audited has), so that JSON and SARIF carry it, and warns on stderr of
+// each output that counted for no configuration (unless quiet).
+func reportEvidence(s *IOStreams, r *report.Report, ev *evidence.Evidence, quiet bool) {
+	r.AddEvidence(ev)
+	if quiet || r.Evidence == nil {
+		return
+	}
+	for _, u := range r.Evidence.Unmatched {
+		fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s\n", u)
+	}
 }

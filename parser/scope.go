@@ -1,0 +1,229 @@
+package parser
+
+import (
+	"bytes"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// Scope says how much of a configuration the input holds. A saved "show running-config
+// policy-map" is not a configuration without service-policies: what it does not show is
+// unknown, and the rules whose premise lives there are not evaluated.
+type Scope struct {
+	// Partial is set when the input holds only some sections: the output of "show
+	// running-config SECTION" commands (known from their echo), or, without any echo, a
+	// capture with no "ASA Version" header that lacks what every running-config prints
+	// (hostname, timeouts).
+	Partial bool
+	// Echoes are the commands echoed in the input whose output is configuration.
+	Echoes []Echo
+	// System is set for the system execution space of a multiple-context firewall
+	// ("ASA Version 9.x <system>", admin-context, context NAME with config-url): it holds
+	// no security policy of its own; each context's configuration is what to audit.
+	System *SystemSpace
+
+	sections map[string]bool
+}
+
+// Echo is a command echoed after a prompt ("fw1# show run policy-map").
+type Echo struct {
+	Pos     lexer.Position
+	Command string
+	// Section is the part of the configuration it shows ("policy-map"), "" for the whole.
+	Section string
+}
+
+// SystemSpace is the system execution space: its contexts.
+type SystemSpace struct {
+	Pos          lexer.Position // the line that showed it
+	AdminContext string
+	Contexts     []*ContextDef
+}
+
+// ContextDef is "context NAME" with its config-url.
+type ContextDef struct {
+	Pos       lexer.Position
+	Name      string
+	ConfigURL string
+}
+
+// Shows reports whether the input shows section (a first word of the configuration:
+// "class-map", "policy-map", "service-policy", "timeout", "access-list", "interface",
+// "nat", "route", "object"...): always for a whole configuration; for a partial one, when
+// a command echoed it or a line of it is present.
+func (c *Config) Shows(section string) bool {
+	if !c.Scope.Partial {
+		return true
+	}
+	return c.Scope.sections[canonicalSection(section)]
+}
+
+// Sections returns the sections a partial input shows, sorted.
+func (s *Scope) Sections() []string {
+	var out []string
+	for k := range s.sections {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// canonicalSection maps a configuration line's first word, or a "show running-config"
+// argument, to the section it belongs to.
+func canonicalSection(word string) string {
+	switch word {
+	case "global", "static":
+		return "nat" // ASA 8.2 NAT
+	case "name":
+		return "names"
+	}
+	return word
+}
+
+// sectionWords are the first words whose lines a partial input's sections are judged by.
+var sectionWords = wordSet("class-map", "policy-map", "service-policy", "timeout", "access-list",
+	"access-group", "interface", "nat", "global", "static", "route", "object", "object-group",
+	"same-security-traffic", "names", "name")
+
+func (p *state) seeSection(word []byte) {
+	if !sectionWords[string(word)] {
+		return
+	}
+	s := &p.cfg.Scope
+	if s.sections == nil {
+		s.sections = map[string]bool{}
+	}
+	s.sections[canonicalSection(string(word))] = true
+}
+
+// promptCommand splits a line that starts with a CLI prompt into the command after it:
+// "fw1# show run", "fw/pri/act# sh run", "Sydney-FW#show run", FTD's "> show run".
+func promptCommand(text []byte) (cmd []byte, ok bool) {
+	w := firstWord(text)
+	switch {
+	case len(w) == 1 && w[0] == '>':
+		return bytes.TrimLeft(text[1:], " \t"), true
+	case isPrompt(w):
+		return bytes.TrimLeft(text[len(w):], " \t"), true
+	}
+	// No blank after the prompt: "host#show run". A configuration word has no '#'.
+	if i := bytes.IndexByte(w, '#'); i > 0 && i < len(w)-1 && w[0] != '!' {
+		return text[i+1:], true
+	}
+	return nil, false
+}
+
+// configCommand recognises an echoed command that prints configuration: the whole of it
+// (show running-config, write terminal, more system:running-config, show startup-config)
+// or a section (show running-config policy-map). Abbreviations are the ones people type.
+func configCommand(cmd []byte) (section string, whole, ok bool) {
+	f := strings.Fields(strings.ToLower(string(cmd)))
+	if len(f) == 0 {
+		return "", false, false
+	}
+	abbrev := func(word, full string, min int) bool { return len(word) >= min && strings.HasPrefix(full, word) }
+	switch {
+	case abbrev(f[0], "show", 2) && len(f) > 1:
+		switch {
+		case abbrev(f[1], "running-config", 3):
+			args := f[2:]
+			if len(args) > 0 && args[0] == "all" {
+				args = args[1:]
+			}
+			if len(args) == 0 {
+				return "", true, true
+			}
+			return canonicalSection(args[0]), false, true
+		case abbrev(f[1], "startup-config", 4), abbrev(f[1], "configuration", 4):
+			return "", true, true
+		}
+	case abbrev(f[0], "write", 2) && len(f) > 1 && abbrev(f[1], "terminal", 1):
+		return "", true, true
+	case f[0] == "more" && len(f) > 1 && (strings.HasSuffix(f[1], "running-config") || strings.HasSuffix(f[1], ".cfg")):
+		return "", true, true
+	}
+	return "", false, false
+}
+
+// seeEcho notes an echoed command. A second whole configuration after the first one's
+// content starts another configuration, which is reported and not read.
+func (p *state) seeEcho(num int, text []byte) {
+	cmd, ok := promptCommand(text)
+	if !ok {
+		return
+	}
+	section, whole, ok := configCommand(cmd)
+	if !ok {
+		return
+	}
+	if whole && p.startSecond(num, text, "echoed \""+string(bytes.TrimSpace(cmd))+"\"") {
+		return
+	}
+	if whole {
+		p.started = true
+	}
+	p.cfg.Scope.Echoes = append(p.cfg.Scope.Echoes, Echo{Pos: p.pos(num, 1), Command: string(bytes.TrimSpace(cmd)), Section: section})
+}
+
+// startSecond reports (PARSE002) and stops at the start of a second configuration when
+// the first one's content has been read; false when this is the first.
+func (p *state) startSecond(num int, text []byte, what string) bool {
+	if !p.started || !p.configLines {
+		return false
+	}
+	p.diag(num, 1, "PARSE002", "a second configuration starts here ("+what+"); only the first (up to line "+strconv.Itoa(num-1)+") was audited: split the file and audit each", text)
+	p.ended, p.afterEnd = true, true
+	return true
+}
+
+// scope decides, at the end of the input, whether it was partial.
+func (p *state) scope() {
+	s := &p.cfg.Scope
+	if s.System != nil {
+		return
+	}
+	whole, sectional := false, false
+	for _, e := range s.Echoes {
+		if e.Section == "" {
+			whole = true
+		} else {
+			sectional = true
+		}
+	}
+	switch {
+	case whole:
+	case sectional:
+		s.Partial = true
+		for _, e := range s.Echoes {
+			if s.sections == nil {
+				s.sections = map[string]bool{}
+			}
+			s.sections[e.Section] = true
+		}
+	case p.cfg.Version == "" && (p.cfg.Hostname == "" || len(p.cfg.Timeouts) == 0 && !s.sections["timeout"]):
+		s.Partial = true
+	}
+}
+
+// seeSystem notes the lines that only the system execution space has.
+func (p *state) seeSystem(num int, word, text []byte) {
+	switch string(word) {
+	case "admin-context":
+		p.system(num).AdminContext = string(bytes.TrimSpace(text[len(word):]))
+	case "context":
+		name := string(bytes.TrimSpace(text[len(word):]))
+		c := &ContextDef{Pos: p.pos(num, 1), Name: name}
+		p.system(num).Contexts = append(p.system(num).Contexts, c)
+		p.kind, p.ctx = blockContext, c
+	}
+}
+
+func (p *state) system(num int) *SystemSpace {
+	if p.cfg.Scope.System == nil {
+		p.cfg.Scope.System = &SystemSpace{Pos: p.pos(num, 1)}
+	}
+	return p.cfg.Scope.System
+}
