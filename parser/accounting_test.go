@@ -47,10 +47,10 @@ func sectionLines(data []byte, blocks, singles []string) map[int]bool {
 		if first == ":" && strings.TrimSpace(rest) == "end" {
 			return lines
 		}
-		if headerWord([]byte(first)) || isPrompt([]byte(first)) {
+		if headerWord([]byte(first)) || promptWord([]byte(first)) {
 			m.reset()
 		}
-		switch depth := m.place(text, len(text)-len(t)); {
+		switch depth := m.place(text, len(text)-len(t), []byte(first)); {
 		case depth == placeInvalid:
 			if inBlock {
 				lines[n] = true

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // seeds adds the fixtures and the corpus of real configurations to f, through add.
@@ -28,10 +29,21 @@ func seeds(f *testing.F, add func(data []byte)) {
 }
 
 // refLines is the specification of the Scanner, one line at a time, without its buffer
-// management: split at "\n", cut to keep bytes, drop trailing CRs (and the BOM of line
-// 1), play the line through render when it holds a special byte, drop a leading pager
-// prompt and trailing blanks.
+// management: decode UTF-16 that starts with a byte order mark, split at "\n", cut to keep
+// bytes, drop trailing CRs (and the BOM of line 1), play the line through render when it
+// holds a special byte, drop a leading pager prompt with the spaces of its erase sequence,
+// trailing blanks, and a trailing pager prompt.
 func refLines(data []byte, keep int) (lines []string, truncated []bool, binary bool) {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		order := unicode.BigEndian
+		if data[0] == 0xff {
+			order = unicode.LittleEndian
+		}
+		var err error
+		if data, err = unicode.UTF16(order, unicode.ExpectBOM).NewDecoder().Bytes(data); err != nil {
+			panic(err) // the decoder replaces what it cannot decode
+		}
+	}
 	if len(data) == 0 {
 		return nil, nil, false
 	}
@@ -53,9 +65,14 @@ func refLines(data []byte, keep int) (lines []string, truncated []bool, binary b
 			l = s.render(bytes.Clone(l))
 		}
 		if t := bytes.TrimLeft(l, " "); bytes.HasPrefix(t, morePrmt) {
-			l = bytes.TrimLeft(t[len(morePrmt):], " ")
+			t = t[len(morePrmt):]
+			l = t[min(len(t)-len(bytes.TrimLeft(t, " ")), len(morePrmt)):]
 		}
-		lines = append(lines, string(bytes.TrimRight(l, " \t")))
+		l = bytes.TrimRight(l, " \t")
+		if bytes.HasSuffix(l, morePrmt) {
+			l = bytes.TrimRight(l[:len(l)-len(morePrmt)], " \t")
+		}
+		lines = append(lines, string(l))
 		truncated = append(truncated, cut)
 	}
 	return lines, truncated, s.binary

@@ -36,12 +36,16 @@ func ReadACLs(r io.Reader, cfg *Config, names []string) error {
 	// diagnostics of this pass; the deferred lines report to cfg when they are read.
 	p := &state{cfg: &Config{File: cfg.File}, paths: ps}
 	s := NewScanner(r)
+	s.StripConfigPrompts()
 	for s.Scan() && !p.ended {
 		num, text := s.Line()
 		if s.Binary() {
 			return fmt.Errorf("%s: line %d: binary data (NUL bytes): %w", cfg.File, num, ErrNotASA)
 		}
-		p.aclLine(num, text, s.Truncated(), want)
+		if s.PromptMode() == "config" {
+			p.modes.reset()
+		}
+		p.aclLine(num, text, s.Truncated(), s.MayHoldPrompt(), want)
 	}
 	if err := s.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", cfg.File, err)
@@ -51,8 +55,8 @@ func ReadACLs(r io.Reader, cfg *Config, names []string) error {
 }
 
 // aclLine is line for ReadACLs.
-func (p *state) aclLine(num int, text []byte, truncated bool, want map[string]bool) {
-	indent, depth := p.place(text)
+func (p *state) aclLine(num int, text []byte, truncated, hash bool, want map[string]bool) {
+	indent, depth, _, _ := p.place(text, hash)
 	switch {
 	case depth < 0:
 		return

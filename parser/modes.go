@@ -56,10 +56,9 @@ func (m *modes) reset() { m.n = 0 }
 // place returns the depth of the line in the configuration's structure (0 for a global
 // command, 1 for a line of a block, 2 for a line of a block's sub-mode), or placeComment
 // or placeControl, and makes the line's mode current for the lines that follow. text is
-// the whole line; indent is the length of its leading blanks.
-func (m *modes) place(text []byte, indent int) int {
+// the whole line; indent is the length of its leading blanks and w its first word.
+func (m *modes) place(text []byte, indent int, w []byte) int {
 	rest := text[indent:]
-	w := firstWord(rest)
 	switch {
 	case len(w) == 0 || w[0] == '!':
 		return placeComment
@@ -72,15 +71,27 @@ func (m *modes) place(text []byte, indent int) int {
 		m.n = 0
 		return placeControl
 	}
+	if m.n == 0 && plainGlobal(w) {
+		return 0 // the bulk of a large configuration: one switch, no lookups
+	}
+	if m.n > 0 {
+		// A sub-mode whose vocabulary we do not keep whole (interface, object, object-group,
+		// the others) takes every line indented deeper than its header, whatever the
+		// command (has gives the same answer, slower): most of the rest of a large one.
+		if f := m.stack[m.n-1]; f.kind >= frameInterface && indent > f.indent {
+			m.indented = true
+			return m.n
+		}
+	}
 	args := rest
 	no := string(w) == "no"
 	if no {
-		args = bytes.TrimLeft(rest[len(w):], " \t")
+		args = skipBlanks(rest[len(w):])
 		if w = firstWord(args); len(w) == 0 {
 			return placeComment
 		}
 	}
-	w2 := firstWord(bytes.TrimLeft(args[len(w):], " \t"))
+	w2 := firstWord(skipBlanks(args[len(w):]))
 	word := string(w)
 	if submodeOnly(word) && !m.anyHas(word, w2, args, indent) {
 		// The ASA rejects the line and stays in the mode it was in.
@@ -104,6 +115,26 @@ func (m *modes) place(text []byte, indent int) int {
 		m.open(word, w2, args, indent)
 	}
 	return 0
+}
+
+// plainGlobal reports whether w is one of the commonest global commands that open no
+// sub-mode and belong to no other mode.
+func plainGlobal(w []byte) bool {
+	switch string(w) {
+	case "access-list", "route", "nat", "name", "names", "access-group", "timeout", "service-policy",
+		"hostname", "ssh", "http", "logging", "snmp-server", "icmp", "mtu", "arp", "ntp",
+		"telnet", "same-security-traffic", "static", "global", "pager", "ftp", "threat-detection",
+		"domain-name", "dhcpd", "user-identity", "asdm", "prompt", "passwd", "console", "mac-address":
+		return true
+	}
+	return false
+}
+
+func skipBlanks(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
 }
 
 // anyHas reports whether one of the open modes has the command.
@@ -173,10 +204,15 @@ func (m *modes) open(word string, w2, args []byte, indent int) {
 // args from the command on), with the line indented by indent.
 func (m *modes) has(f frame, word string, w2, args []byte, indent int) bool {
 	deeper := indent > f.indent
-	// A command no mode has: the ASA would reject it; indentation says where it was meant.
-	if !knownAnywhere(word) && deeper {
+	if m.hasWord(f, word, w2, args, deeper) {
 		return true
 	}
+	// A command no mode has: the ASA would reject it; indentation says where it was meant.
+	return deeper && !knownAnywhere(word)
+}
+
+// hasWord is has for the commands the mode of f has, by their words.
+func (m *modes) hasWord(f frame, word string, w2, args []byte, deeper bool) bool {
 	switch f.kind {
 	case frameClassMap:
 		return ClassMapCommands[word]
@@ -211,13 +247,21 @@ func (m *modes) has(f frame, word string, w2, args []byte, indent int) bool {
 		if word == "nat" {
 			return objectNAT(args)
 		}
-		return objectNetworkCommands[word] || m.unmodelled(word, deeper)
+		switch word {
+		case "host", "subnet", "range", "fqdn", "description":
+			return true // objectNetworkCommands, without the lookup
+		}
+		return m.unmodelled(word, deeper)
 	case frameObjectService:
 		if word == "service" {
 			return !globalServiceArgs[string(w2)]
 		}
 		return word == "description" || m.unmodelled(word, deeper)
 	case frameObjectGroup:
+		switch word {
+		case "network-object", "port-object", "service-object", "group-object", "protocol-object", "icmp-object":
+			return true // the bulk of a large configuration: no map lookup
+		}
 		return objectGroupCommands[word] || m.unmodelled(word, deeper)
 	case frameOther:
 		switch word {
@@ -238,15 +282,19 @@ func (m *modes) has(f frame, word string, w2, args []byte, indent int) bool {
 // command leaves it; another command stays, unless the file's indentation puts it at the
 // header's level.
 func (m *modes) unmodelled(word string, deeper bool) bool {
+	switch word {
+	case "object", "object-group", "access-list", "interface":
+		return deeper // the commonest next block: no lookup
+	}
 	return deeper || !IsGlobalCommand(word) && !m.indented
 }
 
 // objectNAT reports whether the nat command args is object NAT, "nat [(A,B)] static|dynamic
 // ...": twice NAT, the global form, has "source" (or a section number) there instead.
 func objectNAT(args []byte) bool {
-	rest := bytes.TrimLeft(args[len("nat"):], " \t")
+	rest := skipBlanks(args[len("nat"):])
 	if len(rest) > 0 && rest[0] == '(' {
-		rest = bytes.TrimLeft(rest[len(firstWord(rest)):], " \t")
+		rest = skipBlanks(rest[len(firstWord(rest)):])
 	}
 	w := string(firstWord(rest))
 	return w == "static" || w == "dynamic"
@@ -256,10 +304,13 @@ func objectNAT(args []byte) bool {
 // policy-map, policy-map class) that global configuration does not have: such a line that
 // no open mode takes is one the ASA rejects.
 func submodeOnly(word string) bool {
-	if IsGlobalCommand(word) || word == "description" || word == "rename" {
-		return false
+	// A switch, not the maps: it runs on every line (TestSubmodeOnly keeps it equal to them).
+	switch word {
+	case "match", "parameters", "inspect", "set", "police", "priority", "shape", "user-statistics",
+		"ips", "sfr", "csc", "cxsc":
+		return true
 	}
-	return ClassMapCommands[word] || PolicyMapCommands[word] || InspectPolicyMapCommands[word] || ClassCommands[word]
+	return false
 }
 
 // fields counts the blank-separated words of b.

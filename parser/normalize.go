@@ -22,10 +22,12 @@ const bufSize = 256 << 10
 // that position through untouched.
 var specials = [...]byte{'\r', 0x1b, '\b', 0}
 
-// Scanner reads a configuration capture line by line and undoes what terminals and the
-// ASA pager leave in it: CRLF, a UTF-8 BOM, ANSI escapes, "<--- More --->" prompts with the
-// carriage-return/space sequences that erase them, backspaces and trailing padding.
-// Line numbers always count the lines of the original input.
+// Scanner reads a configuration capture line by line and undoes what terminals, the ASA
+// pager and editors leave in it: UTF-16 with a byte order mark, CRLF, a UTF-8 BOM, ANSI
+// escapes, "<--- More --->" prompts with the carriage-return/space sequences that erase
+// them (or the spaces alone, when the carriage returns were stripped), backspaces and
+// trailing padding; with StripConfigPrompts, also configuration-mode prompts. Line numbers
+// always count the lines of the original input.
 type Scanner struct {
 	r          io.Reader
 	buf        []byte
@@ -36,6 +38,9 @@ type Scanner struct {
 	// next[k] is the index in buf of the next specials[k] at or after the current line,
 	// end if there is none before end, or -1 when not known (after the buffer moved).
 	next [len(specials)]int
+	// nextHash is next[k] for '#', which every prompt holds; it is looked for only while
+	// configuration prompts are stripped.
+	nextHash int
 
 	num       int
 	text      []byte // the current line, normalised; valid until the next call to Scan
@@ -44,6 +49,11 @@ type Scanner struct {
 	truncated bool
 	err       error // set when Scan has returned false
 	binary    bool
+	sniffed   bool // the start of the input was checked for a UTF-16 byte order mark
+
+	prompts bool   // strip configuration-mode prompts
+	mode    []byte // the mode named by the prompt stripped from the current line
+	hash    bool   // with prompts: the current line held a '#' before any prompt was stripped
 }
 
 // NewScanner returns a Scanner reading r.
@@ -139,6 +149,14 @@ func (s *Scanner) fill() {
 	s.end = copy(s.buf, s.buf[s.start:s.end])
 	s.start = 0
 	s.forget()
+	s.read()
+	if !s.sniffed {
+		s.sniffUTF16()
+	}
+}
+
+// read reads more input after buf[:end].
+func (s *Scanner) read() {
 	for tries := 0; tries < 100; tries++ {
 		n, err := s.r.Read(s.buf[s.end:])
 		s.end += n
@@ -157,6 +175,7 @@ func (s *Scanner) forget() {
 	for k := range s.next {
 		s.next[k] = -1
 	}
+	s.nextHash = -1
 }
 
 // clean reports whether buf[ls:le] holds none of the specials.
@@ -177,8 +196,21 @@ func (s *Scanner) clean(ls, le int) bool {
 	return true
 }
 
+// hashIn reports whether buf[ls:le] holds a '#', remembering where the next one is as
+// clean does for the specials.
+func (s *Scanner) hashIn(ls, le int) bool {
+	if s.nextHash < ls {
+		s.nextHash = s.end
+		if i := bytes.IndexByte(s.buf[ls:s.end], '#'); i >= 0 {
+			s.nextHash = ls + i
+		}
+	}
+	return s.nextHash < le
+}
+
 // Head returns up to n bytes of the input not read yet, without consuming them; before the
-// first Scan it is the start of the input, as it is, for recognising file types.
+// first Scan it is the start of the input, for recognising file types: as it is, except
+// that UTF-16 with a byte order mark is already decoded to UTF-8.
 func (s *Scanner) Head(n int) []byte {
 	n = min(n, len(s.buf))
 	for s.end-s.start < n && s.rerr == nil {
@@ -205,10 +237,28 @@ func (s *Scanner) Truncated() bool { return s.truncated }
 // Binary reports whether a NUL byte has been seen so far.
 func (s *Scanner) Binary() bool { return s.binary }
 
+// StripConfigPrompts makes the Scanner remove configuration-mode prompts
+// ("fw1(config-pmap-c)# ", "fw/pri/act(config)# ") from the start of lines, as a session
+// log or the examples of Cisco's guides have them, so that the line is the command typed;
+// PromptMode then names the mode. A prompt alone on a line leaves an empty line. Exec
+// prompts ("fw1# show run") and a configuration prompt before a show or more command stay:
+// they are the echo of a command whose output follows, not configuration. It is not the
+// default, because change scripts reject prompts and evidence reads them as command echoes.
+func (s *Scanner) StripConfigPrompts() { s.prompts = true }
+
+// PromptMode returns the mode named by the configuration prompt removed from the current
+// line ("config", "config-pmap-c", "config-network-object"), or "" when none was.
+func (s *Scanner) PromptMode() string { return string(s.mode) }
+
 var (
 	bom      = []byte("\xef\xbb\xbf")
 	morePrmt = []byte("<--- More --->")
 )
+
+// moreErase is how many spaces the ASA writes over its pager prompt, between two carriage
+// returns, before the next line. When a capture lost the carriage returns, the spaces
+// beyond these are the indentation of the line that follows the prompt.
+const moreErase = len("<--- More --->")
 
 // normalise returns line without its line ending, terminal artefacts and trailing space.
 // at is the line's offset in buf, or -1 if it is not in buf.
@@ -224,16 +274,124 @@ func (s *Scanner) normalise(line []byte, at int) []byte {
 	}
 	// Fast path: most lines hold nothing a terminal left behind.
 	if at < 0 && !cleanBytes(line) || at >= 0 && !s.clean(at, at+len(line)) {
-		line = s.render(line)
+		line, at = s.render(line), -1
 	}
-	if i := leadingSpaces(line); i < len(line) && line[i] == '<' && bytes.HasPrefix(line[i:], morePrmt) {
+	line = trimBlanks(line)
+	if i := leadingSpaces(line); i < len(line) && (line[i] == '<' || line[len(line)-1] == '>') {
+		line, at = dropMore(line, i), -1
+	}
+	if s.prompts {
+		s.mode = nil
+		// Every prompt holds a '#', and few lines do: only those are looked at.
+		s.hash = len(line) > 0 && (at < 0 && bytes.IndexByte(line, '#') >= 0 || at >= 0 && s.hashIn(at, at+len(line)))
+		if s.hash {
+			line = s.stripPrompt(line)
+		}
+	}
+	return line
+}
+
+// MayHoldPrompt reports, with StripConfigPrompts, whether the current line may start with
+// an exec prompt ("fw1#"): false when it holds no '#', as most lines do, which spares
+// the parser a look at each. Without StripConfigPrompts it is always true.
+func (s *Scanner) MayHoldPrompt() bool { return s.hash || !s.prompts }
+
+// stripPrompt returns line without the configuration prompt it starts with, and notes the
+// prompt's mode.
+func (s *Scanner) stripPrompt(line []byte) []byte {
+	// A session log pasted as an indented block (Markdown) has blanks before its prompts.
+	lead := 0
+	for lead < len(line) && (line[lead] == ' ' || line[lead] == '\t') {
+		lead++
+	}
+	rest := line[lead:]
+	if h := bytes.IndexByte(rest, '#'); h > 0 && rest[h-1] == ')' {
+		if n, mode := configPrompt(rest, h); n > 0 {
+			line, s.mode = rest[n:], mode
+		}
+	}
+	return line
+}
+
+// dropMore returns line without the pager prompt it starts with, after i spaces, or ends
+// with: the ASA prints the prompt after the last line of a page, and a capture that lost
+// the carriage returns of the erase sequence has the prompt, its erase spaces and the next
+// line together, or, when the newline came after the prompt, the line and the prompt.
+func dropMore(line []byte, i int) []byte {
+	if bytes.HasPrefix(line[i:], morePrmt) {
 		line = line[i+len(morePrmt):]
-		line = line[leadingSpaces(line):]
+		line = line[min(leadingSpaces(line), moreErase):]
 	}
+	if bytes.HasSuffix(line, morePrmt) {
+		line = trimBlanks(line[:len(line)-len(morePrmt)])
+	}
+	return line
+}
+
+func trimBlanks(line []byte) []byte {
 	for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
 		line = line[:len(line)-1]
 	}
 	return line
+}
+
+// configPrompt returns the length of the configuration-mode prompt that starts line, with
+// the one space that ends it, and the mode it names; n is 0 when line starts with no such
+// prompt, or with one before a show or more command. hash is the index of the first '#'
+// in line, which follows a ')'. A prompt is HOST(MODE)# where HOST is a host name,
+// optionally with "/context" and "/unit/state" (failover) parts, and MODE is "config" or
+// "config-" and lowercase letters, digits and hyphens.
+func configPrompt(line []byte, hash int) (n int, mode []byte) {
+	open := bytes.IndexByte(line[:hash], '(')
+	if open < 1 || line[0] == '/' {
+		return 0, nil
+	}
+	for _, c := range line[:open] {
+		if !hostByte(c) {
+			return 0, nil
+		}
+	}
+	mode = line[open+1 : hash-1]
+	if !bytes.HasPrefix(mode, []byte("config")) || len(mode) > len("config") && mode[len("config")] != '-' {
+		return 0, nil
+	}
+	for _, c := range mode {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return 0, nil
+		}
+	}
+	n = hash + 1
+	if n < len(line) {
+		if line[n] != ' ' {
+			return 0, nil
+		}
+		n++
+	}
+	cmd := bytes.TrimLeft(line[n:], " \t")
+	if i := bytes.IndexAny(cmd, " \t"); i >= 0 {
+		cmd = cmd[:i]
+	}
+	if isShow(cmd) {
+		return 0, nil
+	}
+	return n, mode
+}
+
+// hostByte reports whether c can be part of a prompt's host name: the ASA's host names
+// hold letters, digits and hyphens (some captures add dots and underscores), and the
+// prompt joins the context name and failover unit and state with '/'.
+func hostByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '/'
+}
+
+// isShow reports whether cmd is "show" (or an abbreviation the ASA accepts) or "more",
+// the commands that print the configuration or state in any mode.
+func isShow(cmd []byte) bool {
+	switch string(cmd) {
+	case "sh", "sho", "show", "more":
+		return true
+	}
+	return false
 }
 
 // cleanBytes reports whether b holds none of the specials.

@@ -70,6 +70,7 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 		p.cfg.Paths = p.paths
 	}
 	s := NewScanner(r)
+	s.StripConfigPrompts()
 	if err := sniff(s.Head(512)); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -78,7 +79,13 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 		if s.Binary() {
 			return nil, fmt.Errorf("%s: line %d: binary data (NUL bytes): %w", name, num, ErrNotASA)
 		}
-		p.line(num, text, s.Truncated())
+		if m := s.PromptMode(); m != "" {
+			p.session = true
+			if m == "config" {
+				p.modes.reset() // the prompt says the line was typed in global mode
+			}
+		}
+		p.line(num, text, s.Truncated(), s.MayHoldPrompt())
 	}
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -99,8 +106,6 @@ func sniff(first []byte) error {
 		return fmt.Errorf("gzip-compressed data (decompress it first, with gunzip): %w", ErrNotASA)
 	case bytes.HasPrefix(first, []byte("PK\x03\x04")):
 		return fmt.Errorf("zip archive (extract the configuration first): %w", ErrNotASA)
-	case bytes.HasPrefix(first, []byte{0xff, 0xfe}), bytes.HasPrefix(first, []byte{0xfe, 0xff}):
-		return fmt.Errorf("UTF-16 text (save it as UTF-8 or ASCII first): %w", ErrNotASA)
 	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
 		return fmt.Errorf("looks like JSON: %w", ErrNotASA)
 	}
@@ -151,6 +156,7 @@ type state struct {
 
 	ctx *ContextDef // the open context block
 
+	session     bool // configuration-mode prompts seen: a session log, not a saved configuration
 	started     bool // an "ASA Version" header or a whole "show running-config" echo seen
 	configLines bool // a configuration line seen since
 	ended       bool // ": end" seen
@@ -161,21 +167,23 @@ type state struct {
 	content           bool // a line that is not blank
 }
 
-func (p *state) line(num int, text []byte, truncated bool) {
+// line reads one line; hash is false when the Scanner saw no '#' in it, so that it holds
+// no "fw1#" prompt.
+func (p *state) line(num int, text []byte, truncated, hash bool) {
 	if p.ended {
 		if t := bytes.TrimLeft(text, " \t"); len(t) > 0 {
 			p.trailer(num, t, firstWord(t))
 		}
 		return
 	}
-	indent, depth := p.place(text)
+	indent, depth, word, prompt := p.place(text, hash)
 	if depth == placeBlank {
 		return
 	}
 	p.content = true
 	switch {
 	case depth == placeInvalid:
-		w := firstWord(text[indent:])
+		w := word
 		if string(w) == "no" {
 			w = firstWord(bytes.TrimLeft(text[indent+2:], " \t"))
 		}
@@ -191,16 +199,24 @@ func (p *state) line(num int, text []byte, truncated bool) {
 		return
 	}
 	text = text[indent:]
+	if string(word) == "access-list" {
+		// Most lines of a large configuration: straight to the access-list handling.
+		p.configLines = true
+		p.cfg.Scope.shown |= 1 << secAccessList
+		p.seeACL(text[len(word):])
+		if p.paths != nil {
+			p.deferACL(num, text, truncated)
+		}
+		p.kind = blockOther
+		return
+	}
 	p.kind = blockNone
-	word := firstWord(text)
-	if _, ok := promptCommand(text); ok {
+	if prompt {
 		p.seeEcho(num, text)
 		return
 	}
-	if !headerWord(word) {
-		p.configLines = true
-		p.seeSection(word)
-	}
+	p.configLines = p.configLines || !headerWord(word)
+	p.seeSection(word)
 	switch string(word) {
 	case "admin-context", "context":
 		p.strong++
@@ -361,19 +377,32 @@ func (p *state) verdict() error {
 // place returns the length of the line's indentation and its depth in the configuration's
 // structure (see modes.place; placeBlank for a blank line). The structure comes from the
 // CLI modes, not from the indentation.
-func (p *state) place(text []byte) (indent, depth int) {
+func (p *state) place(text []byte, hash bool) (indent, depth int, word []byte, prompt bool) {
 	for indent < len(text) && (text[indent] == ' ' || text[indent] == '\t') {
 		indent++
 	}
 	if indent == len(text) {
-		return indent, placeBlank
+		return indent, placeBlank, nil, false
 	}
-	if w := firstWord(text[indent:]); headerWord(w) || isPrompt(w) {
-		p.modes.reset()
-	} else if _, ok := promptCommand(text[indent:]); ok {
+	if n := p.modes.n; n > 0 && !hash {
+		// A line of an interface, object or object-group block, indented as show
+		// running-config prints it: what modes.place would decide, without reading the
+		// command ("!" and "exit"/"end" excepted).
+		if f := p.modes.stack[n-1]; f.kind >= frameInterface && indent > f.indent && text[indent] != '!' && text[indent] != 'e' {
+			p.modes.indented = true
+			return indent, n, nil, false
+		}
+	}
+	word = firstWord(text[indent:])
+	hash = hash || word[len(word)-1] == '>'
+	if !hash && p.modes.n == 0 && (string(word) == "access-list" || plainGlobal(word)) {
+		return indent, 0, word, false // most lines of a large configuration
+	}
+	prompt = hash && promptWord(word)
+	if prompt || headerWord(word) {
 		p.modes.reset()
 	}
-	return indent, p.modes.place(text, indent)
+	return indent, p.modes.place(text, indent, word), word, prompt
 }
 
 // headerWord reports whether w starts a line that begins or ends a whole configuration
@@ -587,4 +616,17 @@ func firstWord(text []byte) []byte {
 func isPrompt(word []byte) bool {
 	n := len(word)
 	return n > 1 && (word[n-1] == '#' || word[n-1] == '>')
+}
+
+// promptWord reports whether a line whose first word is w starts with a CLI prompt:
+// "fw1#", FTD's ">", or a prompt with the command right after it ("Sydney-FW#show").
+func promptWord(w []byte) bool {
+	n := len(w)
+	switch {
+	case n == 0:
+		return false
+	case w[n-1] == '#' || w[n-1] == '>':
+		return true
+	}
+	return w[0] != '!' && bytes.IndexByte(w, '#') > 0
 }

@@ -217,7 +217,7 @@ func TestCorpus(t *testing.T) {
 		scope                                               string // whole, partial or system
 	}
 	want := map[string]counts{
-		"pub-asa-8.0-config-guide-sip-config-mode.txt":        {0, 0, 2, 2, 0, "partial"},
+		"pub-asa-8.0-config-guide-sip-config-mode.txt":        {0, 0, 0, 2, 0, "partial"},
 		"pub-asa-8.0-pix-forum-paste-flattened.txt":           {0, 0, 2, 3, 0, "partial"},
 		"pub-asa-8.2-5505-forum-post.txt":                     {0, 0, 1, 2, 6, "whole"},
 		"pub-asa-8.4-gns3-lab-capture.txt":                    {0, 1, 0, 0, 7, "whole"},

@@ -16,7 +16,7 @@ type Scope struct {
 	// Partial is set when the input holds only some sections: the output of "show
 	// running-config SECTION" commands (known from their echo), or, without any echo, a
 	// capture with no "ASA Version" header that lacks what every running-config prints
-	// (hostname, timeouts).
+	// (hostname, timeouts) or is a configuration-mode session log.
 	Partial bool
 	// Echoes are the commands echoed in the input whose output is configuration.
 	Echoes []Echo
@@ -25,7 +25,8 @@ type Scope struct {
 	// no security policy of its own; each context's configuration is what to audit.
 	System *SystemSpace
 
-	sections map[string]bool
+	shown  uint32          // sections with lines, one bit per sectionNames entry
+	echoed map[string]bool // sections named by echoed commands
 }
 
 // Echo is a command echoed after a prompt ("fw1# show run policy-map").
@@ -58,14 +59,24 @@ func (c *Config) Shows(section string) bool {
 	if !c.Scope.Partial {
 		return true
 	}
-	return c.Scope.sections[canonicalSection(section)]
+	if i := sectionIndex(section); i >= 0 && c.Scope.shown&(1<<i) != 0 {
+		return true
+	}
+	return c.Scope.echoed[canonicalSection(section)]
 }
 
 // Sections returns the sections a partial input shows, sorted.
 func (s *Scope) Sections() []string {
 	var out []string
-	for k := range s.sections {
-		out = append(out, k)
+	for i, n := range sectionNames {
+		if s.shown&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	for n := range s.echoed {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
 	}
 	slices.Sort(out)
 	return out
@@ -83,37 +94,65 @@ func canonicalSection(word string) string {
 	return word
 }
 
-// sectionWords are the first words whose lines a partial input's sections are judged by.
-var sectionWords = wordSet("class-map", "policy-map", "service-policy", "timeout", "access-list",
-	"access-group", "interface", "nat", "global", "static", "route", "object", "object-group",
-	"same-security-traffic", "names", "name")
+// sectionNames are the sections a partial input's lines are judged by, indexed by
+// sectionIndex; Scope.shown holds one bit per section.
+var sectionNames = [...]string{"class-map", "policy-map", "service-policy", "timeout", "access-list",
+	"access-group", "interface", "nat", "route", "object", "object-group", "same-security-traffic", "names"}
+
+const secAccessList = 4
+
+// sectionIndex returns the index in sectionNames of the section a first word or a "show
+// running-config" argument belongs to, or -1. A switch: it runs on every line.
+func sectionIndex(word string) int {
+	switch word {
+	case "class-map":
+		return 0
+	case "policy-map":
+		return 1
+	case "service-policy":
+		return 2
+	case "timeout":
+		return 3
+	case "access-list":
+		return secAccessList
+	case "access-group":
+		return 5
+	case "interface":
+		return 6
+	case "nat", "global", "static": // global and static: ASA 8.2 NAT
+		return 7
+	case "route":
+		return 8
+	case "object":
+		return 9
+	case "object-group":
+		return 10
+	case "same-security-traffic":
+		return 11
+	case "names", "name":
+		return 12
+	}
+	return -1
+}
 
 func (p *state) seeSection(word []byte) {
-	if !sectionWords[string(word)] {
-		return
+	if i := sectionIndex(string(word)); i >= 0 {
+		p.cfg.Scope.shown |= 1 << i
 	}
-	s := &p.cfg.Scope
-	if s.sections == nil {
-		s.sections = map[string]bool{}
-	}
-	s.sections[canonicalSection(string(word))] = true
 }
 
 // promptCommand splits a line that starts with a CLI prompt into the command after it:
 // "fw1# show run", "fw/pri/act# sh run", "Sydney-FW#show run", FTD's "> show run".
 func promptCommand(text []byte) (cmd []byte, ok bool) {
 	w := firstWord(text)
-	switch {
-	case len(w) == 1 && w[0] == '>':
-		return bytes.TrimLeft(text[1:], " \t"), true
-	case isPrompt(w):
-		return bytes.TrimLeft(text[len(w):], " \t"), true
+	if !promptWord(w) {
+		return nil, false
+	}
+	if n := len(w); w[n-1] == '#' || w[n-1] == '>' {
+		return skipBlanks(text[n:]), true
 	}
 	// No blank after the prompt: "host#show run". A configuration word has no '#'.
-	if i := bytes.IndexByte(w, '#'); i > 0 && i < len(w)-1 && w[0] != '!' {
-		return text[i+1:], true
-	}
-	return nil, false
+	return text[bytes.IndexByte(w, '#')+1:], true
 }
 
 // configCommand recognises an echoed command that prints configuration: the whole of it
@@ -197,13 +236,12 @@ func (p *state) scope() {
 	case whole:
 	case sectional:
 		s.Partial = true
+		s.echoed = map[string]bool{}
 		for _, e := range s.Echoes {
-			if s.sections == nil {
-				s.sections = map[string]bool{}
-			}
-			s.sections[e.Section] = true
+			s.echoed[e.Section] = true
 		}
-	case p.cfg.Version == "" && (p.cfg.Hostname == "" || len(p.cfg.Timeouts) == 0 && !s.sections["timeout"]):
+	case p.cfg.Version == "" && (p.session || p.cfg.Hostname == "" || s.shown&(1<<sectionIndex("timeout")) == 0):
+		// A session log holds what was typed, not the configuration it changed.
 		s.Partial = true
 	}
 }

@@ -79,12 +79,12 @@ func checkPartial(p *Pass) {
 		shown = strings.Join(s, ", ")
 	}
 	p.Report(Finding{
-		Line:    line,
-		Source:  source,
+		Line:   line,
+		Source: source,
 		Message: fmt.Sprintf("partial configuration (it shows %s): %s not evaluated, since the input does not show %s; capture %s (or the whole show running-config) and audit it with this input",
 			shown, strings.Join(notRun, ", "), strings.Join(order, ", "), strings.Join(capture, ", ")),
 		Detail: "A section that is not in the input is unknown, not absent: the rules whose premise lives there are not evaluated rather than guessed.",
-		Key: strings.Join(order, ","),
+		Key:    strings.Join(order, ","),
 	})
 }
 

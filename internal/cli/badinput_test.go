@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/asaaudit/asaaudit/internal/cli"
 )
@@ -105,8 +106,8 @@ func TestBadInput(t *testing.T) {
 			stderr: "%s: line 2: binary data (NUL bytes): not a Cisco ASA configuration"},
 		{name: "gzip file", path: file("fw1.txt.gz", gz.Bytes()), code: 2,
 			stderr: "%s: gzip-compressed data (decompress it first, with gunzip): not a Cisco ASA configuration"},
-		{name: "UTF-16 file", path: file("utf16.txt", []byte("\xff\xfeA\x00S\x00A\x00")), code: 2,
-			stderr: "%s: UTF-16 text (save it as UTF-8 or ASCII first): not a Cisco ASA configuration"},
+		{name: "UTF-16 file from a PowerShell redirect", path: file("utf16.txt", utf16LE("\ufeff"+strings.ReplaceAll(asaConfig, "\n", "\r\n"))), code: 0,
+			stdout: "0 finding(s)"},
 		{name: "JSON file", path: file("report.json", []byte(`{"schemaVersion": 1, "findings": []}`)), code: 2,
 			stderr: "%s: looks like JSON: not a Cisco ASA configuration"},
 		{name: "Cisco IOS config", path: file("router.txt", []byte("version 15.2\nhostname r1\n!\ninterface GigabitEthernet0/0\n ip address 10.0.0.1 255.255.255.0\n!\nip route 0.0.0.0 0.0.0.0 10.0.0.2\nline vty 0 4\n login local\nend\n")), code: 2,
@@ -182,6 +183,15 @@ func mixLineEnds(s string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// utf16LE encodes s as UTF-16 little-endian, as Windows PowerShell's ">" writes a file.
+func utf16LE(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
 }
 
 // check runs "asaaudit check path" in-process and returns what it printed, its exit code
