@@ -106,13 +106,6 @@ func Config(cfg *parser.Config, o Options) *Result {
 			findings[i].Severity = o.Severity(rules.ByID(findings[i].Rule))
 		}
 	}
-	scope := ""
-	switch {
-	case cfg.Scope.System != nil:
-		scope = "system"
-	case cfg.Scope.Partial:
-		scope = "partial"
-	}
 	return &Result{Target: cfg.File, Hostname: cfg.Hostname, Version: cfg.Version, Lines: cfg.Lines, Findings: findings, Model: m,
-		Scope: scope, NotEvaluated: rules.NotEvaluated(m, o.Rules, selected)}
+		Scope: cfg.Scope.Kind(), NotEvaluated: rules.NotEvaluated(m, o.Rules, selected)}
 }

@@ -273,7 +273,7 @@ func (m *modes) hasWord(f frame, word string, w2, args []byte, deeper bool) bool
 				return true
 			}
 		}
-		return m.unmodelled(word, deeper)
+		return subModeGlobalWords[word] || m.unmodelled(word, deeper)
 	}
 	return false
 }

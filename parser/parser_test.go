@@ -1,6 +1,7 @@
 package parser_test
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,13 +255,7 @@ func TestCorpus(t *testing.T) {
 					p2++
 				}
 			}
-			scope := "whole"
-			switch {
-			case cfg.Scope.System != nil:
-				scope = "system"
-			case cfg.Scope.Partial:
-				scope = "partial"
-			}
+			scope := cmp.Or(cfg.Scope.Kind(), "whole")
 			got := counts{p1, p2, len(cfg.ClassMaps), len(cfg.PolicyMaps), len(cfg.Timeouts), scope}
 			w, ok := want[name]
 			if !ok {

@@ -29,6 +29,18 @@ type Scope struct {
 	echoed map[string]bool // sections named by echoed commands
 }
 
+// Kind is "system" for the system execution space, "partial" for a partial input and ""
+// for a whole configuration: the values of the JSON report's targets[].scope.
+func (s *Scope) Kind() string {
+	switch {
+	case s.System != nil:
+		return "system"
+	case s.Partial:
+		return "partial"
+	}
+	return ""
+}
+
 // Echo is a command echoed after a prompt ("fw1# show run policy-map").
 type Echo struct {
 	Pos     lexer.Position

@@ -41,7 +41,7 @@ var GlobalCommands = wordSet(
 	"tunnel-group-map", "uc-ime", "url-block", "url-cache", "url-server", "user-identity", "username",
 	"virtual", "vpdn", "vpn", "vpn-addr-assign", "vpnsetup", "vxlan", "wccp", "webvpn", "zone",
 	// The system execution space of a multiple-context firewall.
-	"admin-context", "config-url",
+	"admin-context",
 )
 
 // SubModeOpeners are the global commands above that enter a sub-mode of their own whose
@@ -56,6 +56,11 @@ var SubModeOpeners = wordSet(
 	"snmp-map", "tcp-map", "time-range", "tls-proxy", "tunnel-group", "uc-ime", "username", "vpdn", "vpn",
 	"webvpn", "zone",
 )
+
+// subModeGlobalWords are global commands that are also common commands of the sub-modes
+// the audit does not model (aaa-server host "key", group-policy "webvpn" and "banner",
+// webvpn "enable", trustpoint "password"): in such a sub-mode they stay there.
+var subModeGlobalWords = wordSet("key", "webvpn", "banner", "password", "enable")
 
 // ExecCommands change no configuration; the ASA also runs them in configuration mode.
 var ExecCommands = wordSet(
