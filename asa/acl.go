@@ -2,6 +2,7 @@ package asa
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,41 @@ func (s portSet) has(port int) bool {
 	return false
 }
 
+// cover reports whether the ports lo-hi, but port skip, are all in s, and whether some
+// are.
+func (s portSet) cover(lo, hi, skip int) (all, some bool) {
+	if s.any {
+		return true, true
+	}
+	if lo == hi {
+		in := s.has(lo)
+		return in, in
+	}
+	// Walk up from lo through the spans that hold the next port; the spans may overlap
+	// and are few, so a scan per step is enough.
+	next := lo
+	for moved := true; moved && next <= hi; {
+		moved = false
+		if next == skip {
+			next, moved = next+1, true
+		}
+		for _, p := range s.spans {
+			if p.lo <= next && next <= p.hi {
+				next, moved = p.hi+1, true
+			}
+		}
+	}
+	if next > hi {
+		return true, true
+	}
+	for _, p := range s.spans {
+		if p.lo <= hi && lo <= p.hi && !(p.lo == skip && p.hi == skip) {
+			return false, true
+		}
+	}
+	return false, false
+}
+
 func (s *portSet) add(o portSet) {
 	s.any = s.any || o.any
 	s.spans = append(s.spans, o.spans...)
@@ -53,15 +89,21 @@ type service struct {
 	sport, dport portSet
 }
 
-func (s service) matches(p Port, sport, dport int) bool {
+// matches reports whether the service matches every source port of sport (all) and
+// whether it matches some of them.
+func (s service) matches(p Port, sport portSpan, dport int) (all, some bool) {
+	// The phones' ephemeral port is never the SIP port they send to.
 	switch s.proto {
 	case "ip":
-		return true
+		return true, true
 	case "tcp-udp", p.Proto:
 	default:
-		return false
+		return false, false
 	}
-	return s.sport.has(sport) && s.dport.has(dport)
+	if !s.dport.has(dport) {
+		return false, false
+	}
+	return s.sport.cover(sport.lo, sport.hi, dport)
 }
 
 // services is what the protocol and port arguments of an entry match: any of alts.
@@ -70,9 +112,22 @@ type services struct {
 	unknown []string
 }
 
-func (s *services) matches(p Port, sport, dport int) bool {
+func (s *services) matches(p Port, sport portSpan, dport int) (all, some bool) {
 	for _, a := range s.alts {
-		if a.matches(p, sport, dport) {
+		al, so := a.matches(p, sport, dport)
+		if al {
+			return true, true
+		}
+		some = some || so
+	}
+	return false, some
+}
+
+// sportRestricted reports whether some alternative names source ports: only then can
+// the phones' source port change what the entry does.
+func (s *services) sportRestricted() bool {
+	for _, a := range s.alts {
+		if a.proto != "ip" && !a.sport.any {
 			return true
 		}
 	}
@@ -211,6 +266,8 @@ type ace struct {
 	permit   bool
 	src, dst *addrSet
 	svc      *services
+	// timeRange names the time-range the entry is active in ("" when always).
+	timeRange string
 }
 
 func (a *ace) unknown() []string {
@@ -253,7 +310,7 @@ func (m *Model) entry(c *compiledACL, k int) *ace {
 }
 
 func (m *Model) compileACE(i int, e *parser.ExtendedACE) *ace {
-	a := &ace{index: i, permit: e.Action == "permit", src: m.operandSet(e.Src), dst: m.operandSet(e.Dst)}
+	a := &ace{index: i, permit: e.Action == "permit", src: m.operandSet(e.Src), dst: m.operandSet(e.Dst), timeRange: e.TimeRange}
 	pr := e.Protocol
 	switch {
 	case pr.Obj != "":
@@ -304,6 +361,11 @@ type ACLHit struct {
 	Permit bool
 	// Addrs is the part of the varying side (the clients) the decision covers.
 	Addrs spans
+	// Cond is set when the entry decides the flow only if something the audit cannot
+	// know holds (a time-range is active, an FQDN resolves to the address, the phones'
+	// source port is one the entry names): the evaluation goes on past it, as the ASA
+	// does when it does not hold, and the verdict says it depends on it.
+	Cond string
 }
 
 // Source returns the file line number and text of the matched entry (0 and "" for the
@@ -315,22 +377,70 @@ func (h ACLHit) Source() (int, string) {
 	return h.ACL.Line(h.Line)
 }
 
+// Ephemeral is the source ports of phones that do not send from the SIP port: the
+// ports an operating system hands out for outgoing connections.
+var Ephemeral = portSpan{1024, 65535}
+
 // aclQuery is a flow with one side varying over a set of addresses.
 type aclQuery struct {
 	vary    spans // the clients
 	fixed   uint32
 	varyDst bool // the clients are the destination (a flow from the provider)
 	port    Port
-	sport   int
+	sport   portSpan
 	dport   int
+	// sportSeen, when set, is set to true when an entry that names source ports is
+	// consulted: only then can another source port change the verdict.
+	sportSeen *bool
+	// v6, for an IPv6 flow, projects the clients onto vary (v6view); fixed6 is then the
+	// provider.
+	v6     *v6view
+	fixed6 netip.Addr
+}
+
+// query is the access query of flow f from the clients (the varying side) to the
+// provider, the phones sending from sport.
+func query(f Flow, sport portSpan) aclQuery {
+	q := aclQuery{port: f.Port, sport: sport, dport: f.Port.Number}
+	if f.Clients.Addr().Is6() {
+		q.v6, q.fixed6 = newV6View(f.Clients), f.Provider
+		q.vary = spans{q.v6.all()}
+		return q
+	}
+	q.vary, q.fixed = spans{prefixSpan(f.Clients)}, u32(f.Provider)
+	return q
+}
+
+// hasFixed reports whether set holds the fixed side of the query (the provider).
+func (q *aclQuery) hasFixed(set *addrSet) bool {
+	if q.v6 != nil {
+		return set.has6(q.fixed6)
+	}
+	return set.spans.contains(q.fixed)
+}
+
+// varying returns the part of set on the varying side, and (IPv6) the part only partly
+// known.
+func (q *aclQuery) varying(set *addrSet) (spans, spans) {
+	if q.v6 != nil {
+		return q.v6.project(set.v6)
+	}
+	return set.spans, nil
+}
+
+// str writes a part of the varying side as addresses.
+func (q *aclQuery) str(ss spans) string {
+	if q.v6 != nil {
+		return q.v6.String(ss)
+	}
+	return ss.String()
 }
 
 // evalChain runs access-lists in order (an interface's, then the global one) and the
 // implicit deny after the last, first match wins. It returns the decisions that split the
-// varying side, and the assumptions it made about entries it could not fully evaluate.
-func (m *Model) evalChain(chain []*parser.AccessList, q aclQuery) ([]ACLHit, []string) {
+// varying side, the conditional ones included (Cond).
+func (m *Model) evalChain(chain []*parser.AccessList, q aclQuery) []ACLHit {
 	var hits []ACLHit
-	var notes []string
 	rest := q.vary
 	for _, acl := range chain {
 		c := m.compiled(acl)
@@ -339,21 +449,50 @@ func (m *Model) evalChain(chain []*parser.AccessList, q aclQuery) ([]ACLHit, []s
 			if a == nil {
 				break
 			}
-			if !a.svc.matches(q.port, q.sport, q.dport) {
+			if q.sportSeen != nil && !*q.sportSeen && a.svc.sportRestricted() {
+				*q.sportSeen = true
+			}
+			all, some := a.svc.matches(q.port, q.sport, q.dport)
+			if !some && len(a.svc.unknown) == 0 {
 				continue
 			}
 			fixed, vary := a.dst, a.src
 			if q.varyDst {
 				fixed, vary = a.src, a.dst
 			}
-			fixedHit := fixed.spans.contains(q.fixed)
-			hit := rest.intersect(vary.spans)
-			if unknown := a.unknown(); len(unknown) > 0 && (fixedHit || len(fixed.unknown) > 0) && (len(hit) > 0 || len(vary.unknown) > 0) {
-				// What the audit cannot know could decide this entry for the flow.
-				num, _ := acl.Line(a.index)
-				notes = append(notes, fmt.Sprintf("line %d: %s: the entry is evaluated without it", num, strings.Join(unknown, "; ")))
+			var why []string
+			if !all {
+				if some {
+					why = append(why, fmt.Sprintf("the phones' source port must be one the entry names (it matches only some of %d-%d)", q.sport.lo, q.sport.hi))
+				}
+				why = append(why, a.svc.unknown...)
 			}
-			if !fixedHit || len(hit) == 0 {
+			if !q.hasFixed(fixed) {
+				if len(fixed.unknown) == 0 {
+					continue
+				}
+				why = append(why, fixed.unknown...)
+			}
+			exact, partial := q.varying(vary)
+			hit := rest.intersect(exact)
+			if len(hit) == 0 {
+				part := rest.intersect(partial)
+				switch {
+				case len(part) > 0:
+					hit = part
+					why = append(why, "the entry names only some of the IPv6 addresses of "+q.str(part))
+				case len(vary.unknown) == 0:
+					continue
+				default:
+					hit = rest
+					why = append(why, vary.unknown...)
+				}
+			}
+			if a.timeRange != "" {
+				why = append(why, fmt.Sprintf("it is active only during time-range %s", a.timeRange))
+			}
+			if len(why) > 0 {
+				hits = append(hits, ACLHit{ACL: acl, Line: a.index, Permit: a.permit, Addrs: hit, Cond: strings.Join(why, "; ")})
 				continue
 			}
 			hits = append(hits, ACLHit{ACL: acl, Line: a.index, Permit: a.permit, Addrs: hit})
@@ -363,5 +502,5 @@ func (m *Model) evalChain(chain []*parser.AccessList, q aclQuery) ([]ACLHit, []s
 	if len(rest) > 0 {
 		hits = append(hits, ACLHit{Addrs: rest})
 	}
-	return hits, notes
+	return hits
 }

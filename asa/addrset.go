@@ -2,6 +2,7 @@ package asa
 
 import (
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
@@ -135,16 +136,29 @@ func (ss spans) subtract(other spans) spans {
 	return out
 }
 
-// addrSet is what an address argument matches: IPv4 spans, and the members the audit
-// cannot know (an FQDN, a blanked-out address, an undefined object), named in unknown.
+// addrSet is what an address argument matches: IPv4 spans, IPv6 prefixes, and the
+// members the audit cannot know (an FQDN, a blanked-out address, an undefined object),
+// named in unknown.
 type addrSet struct {
 	spans   spans
+	v6      []netip.Prefix
 	unknown []string
 }
 
 func (s *addrSet) add(o *addrSet) {
 	s.spans = s.spans.union(o.spans)
+	s.v6 = append(s.v6, o.v6...)
 	s.unknown = append(s.unknown, o.unknown...)
+}
+
+// has6 reports whether the IPv6 address a is in s.
+func (s *addrSet) has6(a netip.Addr) bool {
+	for _, p := range s.v6 {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // objectSet resolves a network object.
@@ -167,6 +181,8 @@ func (m *Model) objectSet(name string) *addrSet {
 		s.spans = spans{{u32(o.Range.From.IP), u32(o.Range.To.IP)}}
 	case o.Range != nil && (o.Range.From.Masked || o.Range.To.Masked):
 		s.unknown = append(s.unknown, fmt.Sprintf("object %s has a blanked-out address", name))
+	case o.Range != nil:
+		s.unknown = append(s.unknown, fmt.Sprintf("object %s is a range of IPv6 addresses, which the audit does not evaluate", name))
 	case o.FQDN != nil:
 		s.unknown = append(s.unknown, fmt.Sprintf("object %s is the FQDN %s, resolved only at run time", name, o.FQDN.Name))
 	}
@@ -174,14 +190,19 @@ func (m *Model) objectSet(name string) *addrSet {
 	return s
 }
 
-// addAddress adds "A" (a host, mask nil), "A M" or an IPv6 prefix; IPv6 matches no IPv4
-// flow and is left out.
+// addAddress adds "A" (a host, mask nil), "A M" or an IPv6 prefix (mask nil).
 func (s *addrSet) addAddress(a, mask *parser.Address, what string) {
 	switch {
 	case a.Masked || mask != nil && mask.Masked:
 		s.unknown = append(s.unknown, what+" has a blanked-out address")
 	case mask == nil && a.IP.Is4():
 		s.spans = s.spans.union(spans{hostSpan(a.IP)})
+	case mask == nil && a.IP.Is6():
+		s.v6 = append(s.v6, netip.PrefixFrom(a.IP, 128))
+	case mask == nil:
+		if p, err := netip.ParsePrefix(a.Raw); err == nil && p.Addr().Is6() {
+			s.v6 = append(s.v6, p.Masked())
+		}
 	case mask != nil && a.IP.Is4():
 		if p, ok := parser.NetPrefix(a, mask); ok {
 			s.spans = s.spans.union(spans{prefixSpan(p)})
@@ -223,10 +244,13 @@ func (m *Model) groupSet(name string) *addrSet {
 	return s
 }
 
-// anySet and noneSet are shared by every entry that names any (any4) or any6.
+// anySet, any4Set and any6Set are shared by every entry that names any (both families
+// since ASA 9.0), any4 or any6.
 var (
-	anySet  = &addrSet{spans: spans{allV4}}
-	noneSet = &addrSet{}
+	allV6   = netip.MustParsePrefix("::/0")
+	anySet  = &addrSet{spans: spans{allV4}, v6: []netip.Prefix{allV6}}
+	any4Set = &addrSet{spans: spans{allV4}}
+	any6Set = &addrSet{v6: []netip.Prefix{allV6}}
 )
 
 // operandSet resolves the address argument of an access-list entry. Sets of one span are
@@ -244,10 +268,12 @@ func (m *Model) operandSet(o *parser.Operand) *addrSet {
 
 func (m *Model) resolveOperand(o *parser.Operand) *addrSet {
 	switch {
-	case o.Any == "any" || o.Any == "any4":
+	case o.Any == "any":
 		return anySet
+	case o.Any == "any4":
+		return any4Set
 	case o.Any == "any6":
-		return noneSet
+		return any6Set
 	case o.Host != nil:
 		s := &addrSet{}
 		s.addAddress(o.Host, nil, "host "+o.Host.Raw)
@@ -264,8 +290,81 @@ func (m *Model) resolveOperand(o *parser.Operand) *addrSet {
 		return s
 	}
 	s := &addrSet{}
-	if o.Mask != nil {
+	if o.Net != nil {
 		s.addAddress(o.Net, o.Mask, o.Net.Raw)
 	}
 	return s
+}
+
+// v6view projects IPv6 addresses onto the span space of an IPv6 flow's clients, so that
+// the evaluation of IPv4 serves IPv6 too: a span is a range of cells, each cell the
+// 2^shift addresses that share the first bits+32 bits (one address for a /96 or longer).
+// A prefix longer than a cell inside the clients is only part of its cell: partial.
+type v6view struct {
+	base  netip.Prefix
+	width int // the bits of the clients' host part the cells resolve: min(32, 128-bits)
+}
+
+func newV6View(clients netip.Prefix) *v6view {
+	return &v6view{base: clients.Masked(), width: min(32, 128-clients.Bits())}
+}
+
+// all is the span of every client.
+func (v *v6view) all() span { return span{0, uint32(uint64(1)<<v.width - 1)} }
+
+// project returns the cells of ps among the clients, and the cells only part of which
+// ps holds.
+func (v *v6view) project(ps []netip.Prefix) (exact, partial spans) {
+	for _, p := range ps {
+		switch {
+		case p.Bits() <= v.base.Bits():
+			if p.Contains(v.base.Addr()) {
+				exact = exact.union(spans{v.all()})
+			}
+		case !v.base.Contains(p.Addr()):
+		case p.Bits() > v.base.Bits()+v.width:
+			c := v.cell(p.Addr())
+			partial = partial.union(spans{{c, c}})
+		default:
+			lo := v.cell(p.Addr())
+			n := uint64(1) << (v.width - (p.Bits() - v.base.Bits()))
+			exact = exact.union(spans{{lo, uint32(uint64(lo) + n - 1)}})
+		}
+	}
+	return exact, partial
+}
+
+// cell is the bits of a just after the clients' prefix.
+func (v *v6view) cell(a netip.Addr) uint32 {
+	b := a.As16()
+	var c uint32
+	for i := v.base.Bits(); i < v.base.Bits()+v.width; i++ {
+		c = c<<1 | uint32(b[i/8]>>(7-i%8)&1)
+	}
+	return c
+}
+
+// addr is the first address of cell c.
+func (v *v6view) addr(c uint32) netip.Addr {
+	b := v.base.Addr().As16()
+	for k := 0; k < v.width; k++ {
+		i := v.base.Bits() + v.width - 1 - k
+		if c>>k&1 == 1 {
+			b[i/8] |= 1 << (7 - i%8)
+		}
+	}
+	return netip.AddrFrom16(b)
+}
+
+// String writes cells as IPv6 prefixes or ranges.
+func (v *v6view) String(ss spans) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = v.addr(s.lo).String() + "-" + v.addr(s.hi).String()
+		n := uint64(s.hi-s.lo) + 1
+		if k := bits.TrailingZeros64(n); n == 1<<k && uint64(s.lo)%n == 0 {
+			parts[i] = clientsString(netip.PrefixFrom(v.addr(s.lo), v.base.Bits()+v.width-k))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -167,21 +167,27 @@ func (m *Model) legacyNAT() bool {
 
 // translate finds the NAT rule that applies to the clients leaving ingress through
 // egress towards the provider; nil when none does (the source leaves untranslated).
-func (m *Model) translate(f Flow, ingress, egress string) *Translation {
+// A bridge-group member is named by its own name or its BVI's (the factory default of
+// the 5506-X names the members: "nat (inside_1,outside)").
+func (m *Model) translate(f Flow, in, out *ifaceInfo) *Translation {
+	ingress, egress := in.name, out.name
+	if f.Clients.Addr().Is6() {
+		return nil // NAT66 and NAT64 are not evaluated: IPv6 leaves with its own address
+	}
 	if m.legacyNAT() {
 		return m.translateLegacy(f, ingress, egress)
 	}
 	clients := spans{prefixSpan(f.Clients)}
 	for _, r := range m.natRules() {
-		if r.realIf != "any" && r.realIf != ingress || r.mappedIf != "any" && r.mappedIf != egress {
+		if r.realIf != "any" && !in.named(r.realIf) || r.mappedIf != "any" && !out.named(r.mappedIf) {
 			continue
 		}
 		hit := clients.intersect(r.real.spans)
 		if len(hit) == 0 || r.dest != nil && !r.dest.spans.contains(u32(f.Provider)) {
 			continue
 		}
-		if s := r.service; r.kind == "static" && s != nil && (s.Protocol != "" && s.Protocol != f.Port.Proto || s.RealPort != nil && s.RealPort.Number != f.Port.Number) {
-			continue // a static of another port
+		if s := r.service; r.kind == "static" && s != nil && (s.Protocol != "" && s.Protocol != f.Port.Proto || s.RealPort != nil && (f.Ephemeral || s.RealPort.Number != f.Port.Number)) {
+			continue // a static of another port, or of the SIP port for phones that send from another
 		}
 		t := m.ruleTranslation(r, egress)
 		t.Partial = !hit.covers(prefixSpan(f.Clients))
@@ -237,16 +243,15 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 			nats = append(nats, n)
 		}
 	}
-	q := aclQuery{vary: clients, fixed: u32(f.Provider), port: f.Port, sport: f.Port.Number, dport: f.Port.Number}
+	q := aclQuery{vary: clients, fixed: u32(f.Provider), port: f.Port, sport: f.sourcePorts(), dport: f.Port.Number}
 	policyHolds := func(name string) (bool, bool) {
 		acl := ps.AccessList(name)
 		if acl == nil {
 			return false, false
 		}
-		hits, _ := m.evalChain([]*parser.AccessList{acl}, q)
 		var permitted spans
-		for _, h := range hits {
-			if h.Permit {
+		for _, h := range m.evalChain([]*parser.AccessList{acl}, q) {
+			if h.Permit && h.Cond == "" {
 				permitted = permitted.union(h.Addrs)
 			}
 		}
@@ -278,7 +283,7 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 		}
 		switch {
 		case s.Port != nil:
-			if s.Port.Protocol != f.Port.Proto || s.Port.RealPort.Number != f.Port.Number || !s.Port.Real.IP.Is4() || !clients.contains(u32(s.Port.Real.IP)) {
+			if s.Port.Protocol != f.Port.Proto || f.Ephemeral || s.Port.RealPort.Number != f.Port.Number || !s.Port.Real.IP.Is4() || !clients.contains(u32(s.Port.Real.IP)) {
 				continue
 			}
 			t.Mapped, t.Port = mappedWord(s.Port.MappedIf, s.Port.Mapped, m.ifaceAddr(egress)), s.Port.RealPort.Number
@@ -379,6 +384,8 @@ func staticSpan(a, mask *parser.Address) span {
 // translation exists: nothing reaches the clients but replies on existing connections.
 func inboundTarget(f Flow, out *Translation) (spans, bool) {
 	switch {
+	case f.Clients.Addr().Is6():
+		return nil, true // the clients' own addresses (admitBack projects them)
 	case out == nil || out.Kind == "identity":
 		return spans{prefixSpan(f.Clients)}, true
 	case out.Kind != "static":
@@ -388,3 +395,7 @@ func inboundTarget(f Flow, out *Translation) (spans, bool) {
 	}
 	return spans{prefixSpan(f.Clients)}, true
 }
+
+// LegacyNAT reports whether the configuration uses the NAT commands of ASA 8.2 and
+// earlier (nat/global/static), whose fixes are written differently.
+func (m *Model) LegacyNAT() bool { return m.legacyNAT() }

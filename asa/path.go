@@ -10,32 +10,53 @@ import (
 )
 
 // Flow is SIP from the clients (the phones, a subnet or one address) to the provider on
-// an audited port. The clients send from the port they listen on, as SIP user agents do
-// (symmetric signalling), so the source port is the audited port too.
+// an audited port. By default the clients send from the port they listen on, as SIP user
+// agents usually do (symmetric signalling), so the source port is the audited port too;
+// with Ephemeral they send from a port the operating system hands out (1024-65535).
 type Flow struct {
 	Clients  netip.Prefix
 	Provider netip.Addr
 	Port     Port
+	// Input is the interface the flow enters by when the clients' subnet is a bridge
+	// group's: which member port the phones are behind is not in the configuration, so
+	// each member is a flow of its own (Inputs). "" otherwise.
+	Input     string
+	Ephemeral bool
 }
 
 func (f Flow) String() string {
-	return fmt.Sprintf("%s %s -> %s", f.Port, clientsString(f.Clients), f.Provider)
+	s := fmt.Sprintf("%s %s -> %s", f.Port, clientsString(f.Clients), f.Provider)
+	if f.Ephemeral {
+		s += " from an ephemeral port"
+	}
+	if f.Input != "" {
+		s += " via " + f.Input
+	}
+	return s
 }
 
-// ParseClients reads the clients as --clients and .asaaudit.yaml give them: an IPv4
-// subnet (10.200.41.0/24) or one address.
+// sourcePorts is the ports the clients send from.
+func (f Flow) sourcePorts() portSpan {
+	if f.Ephemeral {
+		return Ephemeral
+	}
+	return portSpan{f.Port.Number, f.Port.Number}
+}
+
+// ParseClients reads the clients as --clients and .asaaudit.yaml give them: a subnet
+// (10.200.41.0/24, 2001:db8::/64) or one address.
 func ParseClients(s string) (netip.Prefix, error) {
 	s = strings.TrimSpace(s)
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
 		a, aerr := netip.ParseAddr(s)
-		if aerr != nil {
-			return netip.Prefix{}, fmt.Errorf("invalid clients %q: want an IPv4 subnet such as 10.200.41.0/24, or an address", s)
+		if aerr != nil || a.Zone() != "" {
+			return netip.Prefix{}, fmt.Errorf("invalid clients %q: want a subnet such as 10.200.41.0/24 or 2001:db8::/64, or an address", s)
 		}
 		p = netip.PrefixFrom(a, a.BitLen())
 	}
-	if !p.Addr().Is4() {
-		return netip.Prefix{}, fmt.Errorf("invalid clients %q: only IPv4 is evaluated", s)
+	if p.Addr().Is4In6() {
+		return netip.Prefix{}, fmt.Errorf("invalid clients %q: write an IPv4-mapped subnet in IPv4 form", s)
 	}
 	return p.Masked(), nil
 }
@@ -43,13 +64,10 @@ func ParseClients(s string) (netip.Prefix, error) {
 // ParseProvider reads a provider address as --provider and .asaaudit.yaml give it.
 func ParseProvider(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(strings.TrimSpace(s))
-	switch {
-	case err != nil:
-		return netip.Addr{}, fmt.Errorf("invalid provider %q: want an IPv4 address such as 204.11.192.22", s)
-	case !a.Is4():
-		return netip.Addr{}, fmt.Errorf("invalid provider %q: only IPv4 is evaluated", s)
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}, fmt.Errorf("invalid provider %q: want an address such as 204.11.192.22 or 2001:db8:1::10", s)
 	}
-	return a, nil
+	return a.Unmap(), nil
 }
 
 func clientsString(p netip.Prefix) string {
@@ -96,6 +114,10 @@ type Denial struct {
 	// At is the configuration line the denial points at: the deny entry, the
 	// access-group of an implicit deny, or the security-level line.
 	At ConfigLine
+	// Depends is set when the drop depends on what the configuration cannot tell: "if
+	// ..." for an entry that drops the flow only if it applies (a time-range, an FQDN),
+	// "unless ..." for a drop that an entry above would prevent if it applied.
+	Depends string
 }
 
 // Return is whether the provider's requests (an INVITE to a phone) reach the clients.
@@ -112,6 +134,10 @@ type Return struct {
 	Interface string
 	ACL       string
 	To        netip.Prefix
+	// Pinholes is set when SIP is inspected on the path: each REGISTER opens a pinhole
+	// through which the provider's requests reach the phone (and keeps its translation)
+	// for as long as the registration lasts.
+	Pinholes bool
 }
 
 // Path is what the configuration does to a flow and to the replies and requests coming
@@ -127,7 +153,8 @@ type Path struct {
 	Denied []Denial
 	// Notes are assumptions about entries the audit could not fully evaluate.
 	Notes []string
-	// Translation is the NAT of the source on the way out; nil when untranslated.
+	// Translation is the NAT of the source on the way out; nil when untranslated. It and
+	// SIP are set for a dropped flow too: what it meets once the drop is fixed.
 	Translation *Translation
 	// SIP is issue 2's verdict for the port, from the policies applied globally and on the
 	// ingress and egress interfaces.
@@ -135,10 +162,46 @@ type Path struct {
 	Return  Return
 	passed  spans
 	dropped int // assumptions not listed in Notes
+	// sportSeen is set when an entry or a translation that names source ports was
+	// consulted: only then can phones that send from another port fare differently.
+	sportSeen bool
 }
 
 // Allowed reports whether some of the clients get through.
 func (p *Path) Allowed() bool { return len(p.passed) > 0 }
+
+// Inputs returns the interfaces flow f may enter by when the clients are in a bridge
+// group's subnet: its named members (nil otherwise).
+func (m *Model) Inputs(f Flow) []string {
+	if m.Config.Paths == nil {
+		return nil
+	}
+	m.initPath()
+	in, ok := m.lookup(f.Clients.Addr())
+	if !ok {
+		return nil
+	}
+	var names []string
+	if i := m.iface(in.Interface); i != nil {
+		for _, mb := range i.members {
+			names = append(names, mb.name)
+		}
+	}
+	return names
+}
+
+// Variants evaluates f with the phones sending from the SIP port and, when the source
+// port can change the verdict (an entry or a translation names source ports), from an
+// ephemeral port; eph is nil when it cannot.
+func (m *Model) Variants(f Flow) (sym, eph *Path) {
+	f.Ephemeral = false
+	sym = m.Path(f)
+	if !sym.sportSeen {
+		return sym, nil
+	}
+	f.Ephemeral = true
+	return sym, m.Path(f)
+}
 
 // pathState holds what the path evaluation compiled from the configuration.
 type pathState struct {
@@ -225,6 +288,11 @@ func (p *Path) note(notes ...string) {
 func (m *Model) evaluate(p *Path) {
 	f := p.Flow
 	clients := clientsString(f.Clients)
+	if f.Clients.Addr().Is6() != f.Provider.Is6() {
+		p.Unresolved = fmt.Sprintf("the clients %s and the provider %s are of different address families", clients, f.Provider)
+		p.step(Step{Phase: "INPUT", Result: Drop, Detail: p.Unresolved})
+		return
+	}
 	in, ok := m.lookup(f.Clients.Addr())
 	if !ok {
 		p.Unresolved = fmt.Sprintf("no interface's subnet and no route holds the clients %s", clients)
@@ -236,7 +304,36 @@ func (m *Model) evaluate(p *Path) {
 		detail += fmt.Sprintf(" (only part of %s is; the rest was taken to be there too)", clients)
 	}
 	p.Ingress = in.Interface
-	p.step(Step{Phase: "INPUT", Result: Allow, Config: []ConfigLine{in.Config}, Detail: "input interface " + in.Interface + ": " + detail})
+	cfg := []ConfigLine{in.Config}
+	if b := m.iface(in.Interface); b != nil && len(b.members) > 0 {
+		// The phones are behind one of the bridge group's member ports; the configuration
+		// does not say which, so the flow names it (the first when it does not).
+		mb := b.members[0]
+		for _, x := range b.members {
+			if x.name == f.Input {
+				mb = x
+			}
+		}
+		if f.Input != "" && mb.name != f.Input {
+			p.Unresolved = fmt.Sprintf("%s is not a member of bridge group %s, which holds the clients %s", f.Input, b.decl.Hardware, clients)
+			p.step(Step{Phase: "INPUT", Result: Drop, Config: cfg, Detail: p.Unresolved})
+			return
+		}
+		p.Ingress = mb.name
+		cfg = append(cfg, mb.group)
+		detail += fmt.Sprintf(", %s of bridge group %s; the phones are taken to be behind its member %s", in.Interface, b.decl.Hardware, mb.name)
+		if len(b.members) > 1 {
+			detail += fmt.Sprintf(" (each of its %d members is evaluated)", len(b.members))
+		}
+	} else if f.Input != "" && f.Input != in.Interface {
+		p.Unresolved = fmt.Sprintf("the clients %s are on interface %s, not %s", clients, in.Interface, f.Input)
+		p.step(Step{Phase: "INPUT", Result: Drop, Config: cfg, Detail: p.Unresolved})
+		return
+	}
+	if f.Ephemeral {
+		detail += fmt.Sprintf("; the phones send from an ephemeral port (%d-%d), not %d", Ephemeral.lo, Ephemeral.hi, f.Port.Number)
+	}
+	p.step(Step{Phase: "INPUT", Result: Allow, Config: cfg, Detail: "input interface " + p.Ingress + ": " + detail})
 
 	out, ok := m.lookup(f.Provider)
 	if !ok {
@@ -253,17 +350,18 @@ func (m *Model) evaluate(p *Path) {
 		return
 	}
 
-	all := spans{prefixSpan(f.Clients)}
-	q := aclQuery{vary: all, fixed: u32(f.Provider), port: f.Port, sport: f.Port.Number, dport: f.Port.Number}
+	q := query(f, f.sourcePorts())
+	q.sportSeen = &p.sportSeen
 	p.passed = m.admit(p, ing, eg, q, true)
+	// The translation and inspection are worked out for a dropped flow too (without
+	// steps): what SIP will meet once the drop is fixed is worth saying at once.
+	p.Translation = m.translate(f, ing, eg)
+	p.sportSeen = p.sportSeen || p.Translation != nil && p.Translation.Port > 0
+	p.SIP = m.SIPOn(f.Port, p.Ingress, p.Egress)
 	if len(p.passed) == 0 {
 		return
 	}
-
-	p.Translation = m.translate(f, p.Ingress, p.Egress)
 	p.step(natStep(p.Translation, clients))
-
-	p.SIP = m.SIPOn(f.Port, p.Ingress, p.Egress)
 	p.step(inspectStep(p.SIP))
 	p.step(idleStep(p.SIP.Idle))
 
@@ -279,8 +377,9 @@ func cmpIface(ing *ifaceInfo, in, out string) string {
 
 // admit runs the checks a new connection from interface from to interface to passes
 // (same-security, then the inbound access-lists or the security levels, then the
-// outbound access-list) and returns the part of q.vary that passes. With record, the
-// steps and denials are added to p; without, only the steps.
+// outbound access-lists) and returns the part of q.vary that passes. With record, the
+// denials and notes are added to p; without, only the steps. A bridge-group member
+// counts with its BVI's security level for routed traffic.
 func (m *Model) admit(p *Path, from, to *ifaceInfo, q aclQuery, record bool) spans {
 	deny := func(d Denial, s Step) spans {
 		p.step(s)
@@ -290,14 +389,15 @@ func (m *Model) admit(p *Path, from, to *ifaceInfo, q aclQuery, record bool) spa
 		return nil
 	}
 	who := clientsString(p.Clients)
-	if from.name == to.name {
+	rf, rt := from.routed(), to.routed()
+	if rf.name == rt.name {
 		if line, ok := m.sameSecurity("intra-interface"); ok {
-			p.step(Step{Phase: "SAME-SECURITY", Result: Allow, Config: []ConfigLine{line}, Detail: fmt.Sprintf("the flow enters and leaves by %s, which same-security-traffic permit intra-interface allows", from.name)})
+			p.step(Step{Phase: "SAME-SECURITY", Result: Allow, Config: []ConfigLine{line}, Detail: fmt.Sprintf("the flow enters and leaves by %s, which same-security-traffic permit intra-interface allows", rf.name)})
 		} else {
-			reason := fmt.Sprintf("the flow enters and leaves by interface %s, and without \"same-security-traffic permit intra-interface\" the ASA drops it", from.name)
+			reason := fmt.Sprintf("the flow enters and leaves by interface %s, and without \"same-security-traffic permit intra-interface\" the ASA drops it", rf.name)
 			return deny(Denial{Clients: who, Phase: "SAME-SECURITY", Reason: reason, At: from.levelLine()[0]}, Step{Phase: "SAME-SECURITY", Result: Drop, Config: from.levelLine(), Detail: reason})
 		}
-	} else if from.level == to.level {
+	} else if rf.level == rt.level {
 		if line, ok := m.sameSecurity("inter-interface"); ok {
 			p.step(Step{Phase: "SAME-SECURITY", Result: Allow, Config: []ConfigLine{line}, Detail: fmt.Sprintf("%s and %s have the same security level, which same-security-traffic permit inter-interface allows", from.describe(), to.describe())})
 		} else {
@@ -307,56 +407,77 @@ func (m *Model) admit(p *Path, from, to *ifaceInfo, q aclQuery, record bool) spa
 	}
 
 	rest := q.vary
-	acls, groups := m.accessGroups(from.name, "in")
-	if len(acls) == 0 {
-		if from.level < to.level {
+	checks := m.inbound(from)
+	if len(checks) == 0 {
+		if rf.level < rt.level {
 			reason := fmt.Sprintf("no access-list is applied to traffic entering %s, and the security levels let traffic only from a higher level to a lower one: %s is lower than %s", from.name, from.describe(), to.describe())
 			return deny(Denial{Clients: who, Phase: "SECURITY-LEVEL", Reason: reason, At: from.levelLine()[0]}, Step{Phase: "SECURITY-LEVEL", Result: Drop, Config: append(from.levelLine(), to.levelLine()...), Detail: reason})
 		}
 		p.step(Step{Phase: "SECURITY-LEVEL", Result: Allow, Config: append(from.levelLine(), to.levelLine()...),
 			Detail: fmt.Sprintf("no access-list is applied to traffic entering %s; the security levels permit %s to %s", from.name, from.describe(), to.describe())})
-	} else {
-		rest = m.aclSteps(p, acls, groups, q, "in", from.name, record)
 	}
-	if len(rest) == 0 {
-		return nil
-	}
-	outACLs, outGroups := m.accessGroups(to.name, "out")
-	if len(outACLs) > 0 {
+	for _, c := range checks {
 		q.vary = rest
-		rest = m.aclSteps(p, outACLs, outGroups, q, "out", to.name, record)
+		if rest = m.aclSteps(p, c, q, "in", record); len(rest) == 0 {
+			return nil
+		}
+	}
+	for _, c := range m.outbound(to) {
+		q.vary = rest
+		if rest = m.aclSteps(p, c, q, "out", record); len(rest) == 0 {
+			return nil
+		}
 	}
 	return rest
 }
 
-// aclSteps evaluates the access-lists applied in direction dir of interface iface and
-// adds a step (and a denial) for each decision.
-func (m *Model) aclSteps(p *Path, acls []*parser.AccessList, groups []ConfigLine, q aclQuery, dir, iface string, record bool) spans {
-	hits, notes := m.evalChain(acls, q)
-	if record {
-		p.note(notes...)
-	}
+// aclSteps evaluates one check of access-lists applied in direction dir and adds a step
+// (and a denial) for each decision. An entry that decides only under a condition the
+// configuration cannot tell (ACLHit.Cond) is a step of its own, and the decisions it
+// could change say they depend on it.
+func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record bool) spans {
+	acls, groups := c.acls, c.groups
+	hits := m.evalChain(acls, q)
 	var passed spans
+	var conds []ACLHit
+	where := func(h ACLHit) (ConfigLine, string) {
+		for i, a := range acls {
+			if a == h.ACL {
+				return groups[i], fmt.Sprintf("access-list %s (%s)", a.Name, groupWhere(groups[i].Text, dir))
+			}
+		}
+		return groups[len(groups)-1], ""
+	}
 	for _, h := range hits {
 		part := ""
 		if !h.Addrs.covers(q.vary[0]) || len(q.vary) > 1 {
-			part = " (for " + h.Addrs.String() + ")"
+			part = " (for " + q.str(h.Addrs) + ")"
 		}
-		last := acls[len(acls)-1]
-		group := groups[len(groups)-1]
-		for i, a := range acls {
-			if a == h.ACL {
-				group = groups[i]
+		group, named := where(h)
+		if h.Cond != "" {
+			num, text := h.Source()
+			verb := map[bool]string{true: "permits", false: "denies"}[h.Permit]
+			p.step(Step{Phase: "ACCESS-LIST", Result: Info, Config: []ConfigLine{group, {num, text}},
+				Detail: fmt.Sprintf("the entry on line %d of %s %s it%s only if what the configuration cannot tell holds: %s; the evaluation goes on as if it did not", num, named, verb, part, h.Cond)})
+			if record {
+				p.note(fmt.Sprintf("line %d %s it only under a condition the configuration cannot tell: %s", num, verb, h.Cond))
 			}
+			conds = append(conds, h)
+			continue
 		}
+		unless := dependsOn(conds, h.Addrs, !h.Permit)
 		if h.ACL == nil {
+			last := acls[len(acls)-1]
 			reason := fmt.Sprintf("no entry of access-list %s matches, so the implicit deny at its end drops it%s", last.Name, part)
 			if len(acls) > 1 {
 				reason = fmt.Sprintf("no entry of the access-lists %s matches, so the implicit deny after the global one drops it%s", aclNames(acls), part)
 			}
+			if unless != "" {
+				reason += ", unless " + unless
+			}
 			p.step(Step{Phase: "ACCESS-LIST", Result: Drop, Config: groups, Detail: reason})
 			if record {
-				p.Denied = append(p.Denied, Denial{Clients: h.Addrs.String(), Phase: "ACCESS-LIST", ACL: last.Name, Implicit: true, Reason: reason, At: group})
+				p.Denied = append(p.Denied, Denial{Clients: q.str(h.Addrs), Phase: "ACCESS-LIST", ACL: last.Name, Implicit: true, Reason: reason, At: group, Depends: prefixed("unless ", unless)})
 			}
 			continue
 		}
@@ -364,16 +485,63 @@ func (m *Model) aclSteps(p *Path, acls []*parser.AccessList, groups []ConfigLine
 		entry := ConfigLine{num, text}
 		if h.Permit {
 			passed = passed.union(h.Addrs)
-			p.step(Step{Phase: "ACCESS-LIST", Result: Allow, Config: []ConfigLine{group, entry}, Detail: fmt.Sprintf("permitted by the entry on line %d of access-list %s (applied %s on %s)%s", num, h.ACL.Name, dir, iface, part)})
+			p.step(Step{Phase: "ACCESS-LIST", Result: Allow, Config: []ConfigLine{group, entry}, Detail: fmt.Sprintf("permitted by the entry on line %d of %s%s", num, named, part)})
 			continue
 		}
-		reason := fmt.Sprintf("denied by the entry on line %d of access-list %s (applied %s on %s)%s", num, h.ACL.Name, dir, iface, part)
+		reason := fmt.Sprintf("denied by the entry on line %d of %s%s", num, named, part)
+		if unless != "" {
+			reason += ", unless " + unless
+		}
 		p.step(Step{Phase: "ACCESS-LIST", Result: Drop, Config: []ConfigLine{group, entry}, Detail: reason})
 		if record {
-			p.Denied = append(p.Denied, Denial{Clients: h.Addrs.String(), Phase: "ACCESS-LIST", ACL: h.ACL.Name, Entry: h.Line + 1, Reason: reason, At: entry})
+			p.Denied = append(p.Denied, Denial{Clients: q.str(h.Addrs), Phase: "ACCESS-LIST", ACL: h.ACL.Name, Entry: h.Line + 1, Reason: reason, At: entry, Depends: prefixed("unless ", unless)})
+		}
+	}
+	if record {
+		// A conditional deny above a permit drops what the permit lets through whenever
+		// its condition holds.
+		for _, h := range conds {
+			hit := h.Addrs.intersect(passed)
+			if h.Permit || len(hit) == 0 {
+				continue
+			}
+			num, text := h.Source()
+			_, named := where(h)
+			reason := fmt.Sprintf("denied by the entry on line %d of %s whenever it applies (%s)", num, named, h.Cond)
+			p.Denied = append(p.Denied, Denial{Clients: q.str(hit), Phase: "ACCESS-LIST", ACL: h.ACL.Name, Entry: h.Line + 1, Reason: reason, At: ConfigLine{num, text}, Depends: fmt.Sprintf("if line %d applies (%s)", num, h.Cond)})
 		}
 	}
 	return passed
+}
+
+// groupWhere says where an access-group line applies its list: "applied in on inside",
+// "applied globally".
+func groupWhere(group, dir string) string {
+	f := strings.Fields(group)
+	if len(f) >= 5 && f[3] == "interface" {
+		return fmt.Sprintf("applied %s on %s", dir, f[4])
+	}
+	return "applied globally"
+}
+
+// dependsOn describes the conditional entries above a decision that would have taken
+// part of addrs first: permits above a deny (deny true), denies above a permit.
+func dependsOn(conds []ACLHit, addrs spans, deny bool) string {
+	var parts []string
+	for _, c := range conds {
+		if c.Permit == deny && len(c.Addrs.intersect(addrs)) > 0 {
+			num, _ := c.Source()
+			parts = append(parts, fmt.Sprintf("line %d applies (%s)", num, c.Cond))
+		}
+	}
+	return strings.Join(parts, ", or ")
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
 }
 
 func aclNames(acls []*parser.AccessList) string {
@@ -451,29 +619,36 @@ func idleStep(idle Idle) Step {
 
 // evalReturn decides whether requests from the provider reach the clients by the
 // configuration alone (a static translation, or none, and an access-list permit), or
-// only through the state of connections the clients opened.
+// only through the pinholes inspect sip opens or the state of connections the clients
+// opened.
 func (m *Model) evalReturn(p *Path, ing, eg *ifaceInfo) {
 	f := p.Flow
 	clients := clientsString(f.Clients)
 	target, reachable := inboundTarget(f, p.Translation)
-	p.Return = Return{Interface: eg.name, To: f.Clients}
-	if acls, _ := m.accessGroups(eg.name, "in"); len(acls) > 0 {
-		p.Return.ACL = acls[0].Name
+	p.Return = Return{Interface: eg.name, To: f.Clients, Pinholes: p.SIP.Best != nil && p.SIP.Best.Inspected()}
+	if checks := m.inbound(eg); len(checks) > 0 {
+		p.Return.ACL = checks[0].acls[0].Name
+	}
+	through := "a request from " + f.Provider.String() + " reaches the phones only through an existing connection"
+	result := Drop
+	if p.Return.Pinholes {
+		through = "a request from " + f.Provider.String() + " reaches the phones only through the pinholes inspect sip opens for their registrations"
+		result = Info
+	}
+	if !reachable {
+		// The access checks are not run here: behind a dynamic translation they decide
+		// nothing, and ReturnAccess runs them when a fix needs to know.
+		p.Return.Config = p.Translation.Config
+		p.Return.Detail = fmt.Sprintf("%s leaves through %s, which maps it to %s only while a connection uses the translation: %s", clients, p.Translation.Kind, p.Translation.Mapped, through)
+		p.step(Step{Phase: "RETURN", Result: result, Config: p.Return.Config, Detail: p.Return.Detail})
+		return
 	}
 	if len(target) == 1 {
 		if pf, ok := target[0].prefix(); ok {
 			p.Return.To = pf
 		}
 	}
-	if !reachable {
-		p.Return.Detail = fmt.Sprintf("%s leaves through %s, which maps it to %s only while a connection uses the translation: a request from %s reaches the phones only through an existing connection", clients, p.Translation.Kind, p.Translation.Mapped, f.Provider)
-		p.Return.Config = p.Translation.Config
-		p.step(Step{Phase: "RETURN", Result: Drop, Config: p.Return.Config, Detail: p.Return.Detail})
-		return
-	}
-	back := &Path{Flow: p.Flow}
-	q := aclQuery{vary: target, fixed: u32(f.Provider), varyDst: true, port: f.Port, sport: f.Port.Number, dport: f.Port.Number}
-	passed := m.admit(back, eg, ing, q, false)
+	back, ok := m.admitBack(p, ing, eg, target, p.Translation == nil || p.Translation.inbound == nil)
 	var cfg []ConfigLine
 	for _, s := range back.Steps {
 		cfg = append(cfg, s.Config...)
@@ -481,7 +656,7 @@ func (m *Model) evalReturn(p *Path, ing, eg *ifaceInfo) {
 	if p.Translation.Translates() {
 		cfg = append(p.Translation.Config, cfg...)
 	}
-	if len(target) > 0 && len(target.subtract(passed)) == 0 {
+	if ok {
 		how := "they are not translated"
 		if p.Translation.Translates() {
 			how = "the static translation maps them to " + p.Translation.Mapped
@@ -492,8 +667,39 @@ func (m *Model) evalReturn(p *Path, ing, eg *ifaceInfo) {
 		return
 	}
 	p.Return.Config = cfg
-	p.Return.Detail = fmt.Sprintf("a request from %s to %s on %s is not admitted by the configuration (%s): it reaches the phones only through an existing connection", f.Provider, clients, f.Port, lastDetail(back))
-	p.step(Step{Phase: "RETURN", Result: Drop, Config: cfg, Detail: p.Return.Detail})
+	p.Return.Detail = fmt.Sprintf("a request from %s to %s on %s is not admitted by the configuration (%s): %s", f.Provider, clients, f.Port, lastDetail(back), through)
+	p.step(Step{Phase: "RETURN", Result: result, Config: cfg, Detail: p.Return.Detail})
+}
+
+// admitBack runs the checks a request from the provider passes on its way to the
+// clients (real: their real addresses; else target, the mapped ones of an 8.2 static),
+// and reports whether all of them pass.
+func (m *Model) admitBack(p *Path, ing, eg *ifaceInfo, target spans, real bool) (*Path, bool) {
+	f := p.Flow
+	back := &Path{Flow: f}
+	n := f.Port.Number
+	q := query(f, portSpan{n, n})
+	q.varyDst = true
+	if !real {
+		q.vary = target
+	}
+	passed := m.admit(back, eg, ing, q, false)
+	return back, len(q.vary) > 0 && len(q.vary.subtract(passed)) == 0
+}
+
+// ReturnAccess reports whether the access checks (access-lists, or the security levels)
+// admit the provider's requests to the clients' real addresses: behind a dynamic
+// translation, whether a static translation alone would let them in. ASA 8.2 names
+// mapped addresses in access-lists, which a new static would choose: false there.
+func (m *Model) ReturnAccess(p *Path) bool {
+	if p.Return.Admitted {
+		return true
+	}
+	if !p.Allowed() || m.legacyNAT() {
+		return false
+	}
+	_, ok := m.admitBack(p, m.iface(p.Ingress), m.iface(p.Egress), nil, true)
+	return ok
 }
 
 // lastDetail is the detail of the decisive step of a return evaluation.

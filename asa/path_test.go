@@ -48,7 +48,8 @@ func flow(clients, provider, port string) Flow {
 	}
 	c, err := netip.ParsePrefix(clients)
 	if err != nil {
-		c = netip.PrefixFrom(netip.MustParseAddr(clients), 32)
+		a := netip.MustParseAddr(clients)
+		c = netip.PrefixFrom(a, a.BitLen())
 	}
 	return Flow{Clients: c, Provider: netip.MustParseAddr(provider), Port: ps[0]}
 }
@@ -352,5 +353,202 @@ func TestSpans(t *testing.T) {
 	}
 	if !all.covers(s("10.0.0.5", "10.0.0.9")) || all.covers(s("10.0.0.5", "10.0.1.9")) {
 		t.Error("covers")
+	}
+}
+
+// outcomeDepends is outcome with the condition of each denial.
+func outcomeDepends(p *Path) string {
+	s := outcome(p)
+	for _, d := range p.Denied {
+		if d.Depends != "" {
+			s += " {" + d.Depends + "}"
+		}
+	}
+	return s
+}
+
+// Entries whose effect the configuration cannot tell (a time-range, an FQDN) do not
+// decide the verdict: it goes on past them and says it depends on them.
+func TestConditionalEntries(t *testing.T) {
+	fqdn := "object network prov\n fqdn sip.example.net\n"
+	for _, tc := range []struct {
+		name, cfg, want string
+	}{
+		{"permit during a time-range only", `time-range office
+ periodic weekdays 8:00 to 18:00
+access-list in extended permit udp any any eq 5060 time-range office
+access-group in in interface inside`, "implicit deny in line 22 {unless line 21 applies (it is active only during time-range office)}"},
+		{"deny during a time-range, permit below", `access-list in extended deny udp any any eq 5060 time-range office
+access-list in extended permit ip any any
+access-group in in interface inside`, "allow rest; ACCESS-LIST line 19 {if line 19 applies (it is active only during time-range office)}"},
+		{"permit to an FQDN", fqdn + `access-list in extended permit udp any object prov eq 5060
+access-group in in interface inside`, "implicit deny in line 22 {unless line 21 applies (object prov is the FQDN sip.example.net, resolved only at run time)}"},
+		{"FQDN in a group beside the provider's address: decided", fqdn + `object-group network provs
+ network-object object prov
+ network-object host 204.11.192.22
+access-list in extended permit udp any object-group provs eq 5060
+access-group in in interface inside`, "allow"},
+		{"deny to an FQDN above a permit", fqdn + `access-list in extended deny udp any object prov
+access-list in extended permit udp any any eq 5060
+access-group in in interface inside`, "allow rest; ACCESS-LIST line 21 {if line 21 applies (object prov is the FQDN sip.example.net, resolved only at run time)}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := model(t, base+tc.cfg+"\n").Path(flow("10.200.41.0/24", "204.11.192.22", "udp/5060"))
+			if got := outcomeDepends(p); got != tc.want {
+				t.Errorf("got  %q\nwant %q\nsteps: %+v", got, tc.want, p.Steps)
+			}
+		})
+	}
+}
+
+// Phones that send from an ephemeral port meet the entries that name source ports
+// differently; Variants evaluates them only when such an entry is consulted.
+func TestEphemeralSourcePort(t *testing.T) {
+	for _, tc := range []struct {
+		name, cfg, sym, eph string
+	}{
+		{"no source port named: one evaluation", `access-list in extended permit udp any any eq 5060
+access-group in in interface inside`, "allow", ""},
+		{"source port eq sip", `access-list in extended permit udp any eq 5060 any eq 5060
+access-group in in interface inside`, "allow", "implicit deny in line 20"},
+		{"source port range covering the ephemeral ports", `access-list in extended permit udp any range 1024 65535 any eq 5060
+access-group in in interface inside`, "allow", "allow"},
+		{"source port gt 30000: only some ephemeral ports", `access-list in extended permit udp any gt 30000 any eq 5060
+access-group in in interface inside`, "implicit deny in line 20", "implicit deny in line 20 {unless line 19 applies (the phones' source port must be one the entry names (it matches only some of 1024-65535))}"},
+		{"deny from the SIP port only", `access-list in extended deny udp any eq 5060 any
+access-list in extended permit ip any any
+access-group in in interface inside`, "ACCESS-LIST line 19", "allow"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := model(t, base+tc.cfg+"\n")
+			sym, eph := m.Variants(flow("10.200.41.0/24", "204.11.192.22", "udp/5060"))
+			if got := outcome(sym); got != tc.sym {
+				t.Errorf("symmetric: got %q, want %q", got, tc.sym)
+			}
+			got := ""
+			if eph != nil {
+				got = outcomeDepends(eph)
+			}
+			if got != tc.eph {
+				t.Errorf("ephemeral: got %q, want %q", got, tc.eph)
+			}
+		})
+	}
+	// A static translation of the SIP port does not hold phones that send from another.
+	m := model(t, base+"object network pbx\n host 10.200.41.10\n nat (inside,outside) static 198.51.100.10 service udp 5060 5060\n")
+	sym, eph := m.Variants(flow("10.200.41.10", "204.11.192.22", "udp/5060"))
+	if eph == nil || sym.Translation == nil || eph.Translation != nil {
+		t.Errorf("port static: symmetric %+v, ephemeral %+v", sym.Translation, eph)
+	}
+}
+
+// bvi is the 5506-X factory default shape: the inside ports in bridge group 1, the
+// subnet on BVI1, NAT per member.
+const bvi = `ASA Version 9.8(4)
+interface GigabitEthernet1/1
+ nameif outside
+ security-level 0
+ ip address 198.51.100.2 255.255.255.0
+interface GigabitEthernet1/2
+ bridge-group 1
+ nameif inside_1
+ security-level 100
+interface GigabitEthernet1/3
+ bridge-group 1
+ nameif inside_2
+ security-level 100
+interface BVI1
+ nameif inside
+ security-level 100
+ ip address 192.168.1.1 255.255.255.0
+object network obj_any1
+ subnet 0.0.0.0 0.0.0.0
+ nat (inside_1,outside) dynamic interface
+object network obj_any2
+ subnet 0.0.0.0 0.0.0.0
+ nat (inside_2,outside) dynamic interface
+route outside 0.0.0.0 0.0.0.0 198.51.100.1 1
+`
+
+func TestBridgeGroup(t *testing.T) {
+	f := flow("192.168.1.0/24", "204.11.192.22", "udp/5060")
+	m := model(t, bvi+`access-list inside_2_in extended deny udp any any eq 5060
+access-list inside_2_in extended permit ip any any
+access-group inside_2_in in interface inside_2
+`)
+	if got := m.Inputs(f); strings.Join(got, " ") != "inside_1 inside_2" {
+		t.Fatalf("Inputs: %v", got)
+	}
+	f.Input = "inside_1"
+	p := m.Path(f)
+	if got := outcome(p); got != "allow" || p.Ingress != "inside_1" || p.Translation == nil || p.Translation.Config[0].Line != 20 {
+		t.Errorf("inside_1: %s via %s, NAT %+v", got, p.Ingress, p.Translation)
+	}
+	f.Input = "inside_2"
+	if got := outcome(m.Path(f)); got != "ACCESS-LIST line 25" {
+		t.Errorf("inside_2: %s, want its own access-list's deny", got)
+	}
+	f.Input = "outside"
+	if p := m.Path(f); p.Unresolved == "" {
+		t.Error("a non-member input should not resolve")
+	}
+
+	// The BVI's access-list comes after the member's; the security levels that count
+	// are the BVI's (a member at 0 still passes to outside at 0 without same-security).
+	m = model(t, strings.Replace(bvi, "nameif inside_1\n security-level 100", "nameif inside_1\n security-level 0", 1)+`access-list bvi_in extended permit tcp any any
+access-group bvi_in in interface inside
+`)
+	f.Input = "inside_1"
+	if got := outcome(m.Path(f)); got != "implicit deny bvi_in line 26" {
+		t.Errorf("BVI access-list: %s", got)
+	}
+}
+
+// IPv6 clients and providers are evaluated like IPv4: connected "ipv6 address" subnets,
+// "ipv6 route", and IPv6 entries of the unified access-lists (any matches both families,
+// any4 and any6 one each).
+func TestIPv6(t *testing.T) {
+	src := strings.Replace(base, " ip address 10.200.41.1 255.255.255.0\n", " ip address 10.200.41.1 255.255.255.0\n ipv6 address 2001:db8:41::1/64\n", 1) +
+		"ipv6 route outside ::/0 2001:db8:ffff::1\n"
+	for _, tc := range []struct {
+		name, acl, clients, want string
+	}{
+		{"no access-list: the security levels", ``, "2001:db8:41::/64", "allow"},
+		{"any4 does not match IPv6", "access-list in extended permit udp any4 any4 eq 5060\n", "2001:db8:41::/64", "implicit deny in line 22"},
+		{"any matches IPv6", "access-list in extended permit udp any any eq 5060\n", "2001:db8:41::/64", "allow"},
+		{"IPv6 prefixes, source and destination", "access-list in extended permit udp 2001:db8:41::/64 2001:db8:1::/48 eq 5060\n", "2001:db8:41::/64", "allow"},
+		{"deny part of the clients", "access-list in extended deny udp 2001:db8:41::/80 any6\naccess-list in extended permit udp any6 any6\n", "2001:db8:41::/64", "allow rest; ACCESS-LIST line 21 [2001:db8:41::/80]"},
+		{"a host inside a /64 is known only in part", "access-list in extended permit udp host 2001:db8:41::89 any6\n", "2001:db8:41::/64", "implicit deny in line 22"},
+		{"the host itself", "access-list in extended permit udp host 2001:db8:41::89 any6\n", "2001:db8:41::89", "allow"},
+		{"an IPv4 entry does not match", "access-list in extended permit udp 10.200.41.0 255.255.255.0 any eq 5060\n", "2001:db8:41::89", "implicit deny in line 22"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := src
+			if tc.acl != "" {
+				cfg += tc.acl + "access-group in in interface inside\n"
+			}
+			m := model(t, cfg)
+			p := m.Path(flow(tc.clients, "2001:db8:1::10", "udp/5060"))
+			if got := outcome(p); got != tc.want || p.Ingress != "inside" || p.Egress != "outside" {
+				t.Errorf("got %q via %s -> %s, want %q\nsteps: %+v", got, p.Ingress, p.Egress, tc.want, p.Steps)
+			}
+			if len(m.Config.Diagnostics) > 0 {
+				t.Errorf("diagnostics: %v", m.Config.Diagnostics)
+			}
+		})
+	}
+	if p := model(t, src).Path(flow("10.200.41.0/24", "2001:db8:1::10", "udp/5060")); p.Unresolved == "" {
+		t.Error("IPv4 clients to an IPv6 provider should not resolve")
+	}
+}
+
+func TestV6View(t *testing.T) {
+	v := newV6View(netip.MustParsePrefix("2001:db8:41::/64"))
+	exact, partial := v.project([]netip.Prefix{netip.MustParsePrefix("2001:db8:41:0:8000::/65"), netip.MustParsePrefix("2001:db8:41::89/128"), netip.MustParsePrefix("2001:db8:42::/64")})
+	if got := v.String(exact) + " | " + v.String(partial); got != "2001:db8:41:0:8000::/65 | 2001:db8:41::/96" {
+		t.Errorf("got %q", got)
+	}
+	if all, _ := v.project([]netip.Prefix{netip.MustParsePrefix("2001:db8::/32")}); v.String(all) != "2001:db8:41::/64" {
+		t.Errorf("a containing prefix: %q", v.String(all))
 	}
 }

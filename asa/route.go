@@ -21,6 +21,29 @@ type ifaceInfo struct {
 	// learned is set for "ip address dhcp setroute" (or pppoe): a default route is
 	// learned at run time through this interface.
 	learned bool
+	// bvi is, for a member of a bridge group, the group's BVI: it holds the subnet, and
+	// its security level is the one that counts for routed traffic. members are a BVI's
+	// named members, in file order.
+	bvi     *ifaceInfo
+	group   ConfigLine // the member's bridge-group line
+	members []*ifaceInfo
+	// prefix6 is the IPv6 subnet ("ipv6 address A/LEN"), line6 that line.
+	prefix6 netip.Prefix
+	line6   ConfigLine
+}
+
+// named reports whether a NAT rule's interface name stands for i: its own name, or its
+// BVI's for a bridge-group member.
+func (i *ifaceInfo) named(name string) bool {
+	return name == i.name || i.bvi != nil && name == i.bvi.name
+}
+
+// routed is the interface that takes part in routing: a member's BVI, else itself.
+func (i *ifaceInfo) routed() *ifaceInfo {
+	if i.bvi != nil {
+		return i.bvi
+	}
+	return i
 }
 
 func (m *Model) interfaces() map[string]*ifaceInfo {
@@ -44,15 +67,35 @@ func (m *Model) interfaces() map[string]*ifaceInfo {
 			}
 			i.learned = len(a.Learned) > 1 && a.Learned[1] == "setroute"
 		}
+		if p, line, ok := d.IPv6Address(); ok {
+			i.prefix6, i.line6 = p.Masked(), ConfigLine{line.Pos.Line, " " + strings.Join(line.Words, " ")}
+		}
 		m.path.ifaces[d.Name] = i
+	}
+	// Bridge groups: "bridge-group N" on a member, "interface BVIN" for the group.
+	bvis := map[int]*ifaceInfo{}
+	for _, d := range m.Config.Interfaces {
+		if n, ok := d.BVI(); ok {
+			bvis[n] = m.path.ifaces[d.Name]
+		}
+	}
+	for _, d := range m.Config.Interfaces {
+		n, line, ok := d.BridgeGroup()
+		if b := bvis[n]; ok && b != nil && b.name != d.Name {
+			i := m.path.ifaces[d.Name]
+			i.bvi, i.group = b, ConfigLine{line.Pos.Line, " " + strings.Join(line.Words, " ")}
+			b.members = append(b.members, i)
+		}
 	}
 	return m.path.ifaces
 }
 
 func (m *Model) iface(name string) *ifaceInfo { return m.interfaces()[name] }
 
-// levelLine is the configuration line that gives the interface its security level.
+// levelLine is the configuration line that gives the interface the security level that
+// counts for routed traffic (a member's BVI's).
 func (i *ifaceInfo) levelLine() []ConfigLine {
+	i = i.routed()
 	if l := i.decl.SecurityLevel; l != nil {
 		return []ConfigLine{{l.Pos.Line, l.Source}}
 	}
@@ -60,6 +103,9 @@ func (i *ifaceInfo) levelLine() []ConfigLine {
 }
 
 func (i *ifaceInfo) describe() string {
+	if b := i.bvi; b != nil {
+		return fmt.Sprintf("%s (a member of bridge group %s; for routed traffic its BVI counts: %s)", i.name, b.decl.Hardware, b.describe())
+	}
 	s := fmt.Sprintf("%s (security-level %d", i.name, i.level)
 	if i.levelDefault {
 		s += ", the default: the block has no security-level line"
@@ -81,6 +127,14 @@ func (m *Model) routes() []route {
 		return m.path.routes
 	}
 	m.path.routes = []route{}
+	r6 := m.Config.Paths.Routes6
+	for i := range r6.Len() {
+		if r := r6.At(i); r != nil {
+			if p, ok := r.Prefix(); ok {
+				m.path.routes = append(m.path.routes, route{prefix: p, iface: strings.Clone(r.Interface), gateway: strings.Clone(r.Gateway.Raw), distance: max(r.Distance, 1), index: -1 - i})
+			}
+		}
+	}
 	rs := m.Config.Paths.Routes
 	for i := range rs.Len() {
 		r := rs.At(i)
@@ -96,6 +150,14 @@ func (m *Model) routes() []route {
 		}
 	}
 	return m.path.routes
+}
+
+// routeLine returns the line of route index i (ipv6 routes have negative indexes).
+func (m *Model) routeLine(i int) (int, string) {
+	if i < 0 {
+		return m.Config.Paths.Routes6.Line(-1 - i)
+	}
+	return m.Config.Paths.Routes.Line(i)
 }
 
 // RouteHit is how the ASA reaches an address: the interface and the configuration line
@@ -123,16 +185,20 @@ func (m *Model) lookup(a netip.Addr) (RouteHit, bool) {
 			best = RouteHit{Interface: i.name, Prefix: i.prefix, Connected: true, Config: ConfigLine{d.Address.Pos.Line, d.Address.Source}}
 			bestBits, bestDist, found = i.prefix.Bits(), 0, true
 		}
+		if i.prefix6.IsValid() && i.prefix6.Contains(a) && i.prefix6.Bits() > bestBits {
+			best = RouteHit{Interface: i.name, Prefix: i.prefix6, Connected: true, Config: i.line6}
+			bestBits, bestDist, found = i.prefix6.Bits(), 0, true
+		}
 	}
 	for _, r := range m.routes() {
 		if !r.prefix.Contains(a) || r.prefix.Bits() < bestBits || r.prefix.Bits() == bestBits && r.distance >= bestDist && found {
 			continue
 		}
-		num, text := m.Config.Paths.Routes.Line(r.index)
+		num, text := m.routeLine(r.index)
 		best = RouteHit{Interface: r.iface, Prefix: r.prefix, Gateway: r.gateway, Config: ConfigLine{num, text}}
 		bestBits, bestDist, found = r.prefix.Bits(), r.distance, true
 	}
-	if !found {
+	if !found && a.Is4() {
 		for _, d := range m.Config.Interfaces {
 			if i := m.iface(d.Name); i.learned {
 				return RouteHit{Interface: i.name, Learned: true, Config: ConfigLine{d.Address.Pos.Line, d.Address.Source}}, true
@@ -164,31 +230,76 @@ func (m *Model) sameSecurity(kind string) (ConfigLine, bool) {
 	return ConfigLine{}, false
 }
 
-// accessGroups returns the access-lists applied to traffic entering (in) or leaving
-// (out) interface name, then the global one for in; and their access-group lines.
-func (m *Model) accessGroups(name, dir string) ([]*parser.AccessList, []ConfigLine) {
-	var acls []*parser.AccessList
-	var lines []ConfigLine
+// aclCheck is access-lists consulted together, first match wins, with the implicit deny
+// after the last, and their access-group lines.
+type aclCheck struct {
+	acls   []*parser.AccessList
+	groups []ConfigLine
+}
+
+func (c *aclCheck) add(o aclCheck) {
+	c.acls = append(c.acls, o.acls...)
+	c.groups = append(c.groups, o.groups...)
+}
+
+// groupsOn returns the access-lists applied in direction dir (in, out) of interface
+// name, or the global one with global.
+func (m *Model) groupsOn(name, dir string, global bool) aclCheck {
+	var c aclCheck
 	ps := m.Config.Paths
-	add := func(g *parser.AccessGroup) {
-		if acl := ps.AccessList(g.ACL); acl != nil && extended(acl) {
-			acls = append(acls, acl)
-			lines = append(lines, ConfigLine{g.Pos.Line, g.Source})
-		}
-	}
 	for _, g := range ps.AccessGroups {
-		if !g.Global && g.Interface == name && g.Direction == dir && g.Option != "control-plane" {
-			add(g)
+		if g.Global != global || !global && (g.Interface != name || g.Direction != dir || g.Option == "control-plane") {
+			continue
+		}
+		if acl := ps.AccessList(g.ACL); acl != nil && extended(acl) {
+			c.acls = append(c.acls, acl)
+			c.groups = append(c.groups, ConfigLine{g.Pos.Line, g.Source})
 		}
 	}
-	if dir == "in" {
-		for _, g := range ps.AccessGroups {
-			if g.Global {
-				add(g)
-			}
+	return c
+}
+
+// inbound returns the checks traffic entering interface i passes, in order: its own
+// access-list then the global one. For a bridge-group member, the member's access-list
+// comes first, then the BVI's (the Cisco firewall guide, "Access Rules": inbound, the
+// member rules are evaluated first, then the BVI rules); when both have one, each is a
+// check of its own with its implicit deny. Empty when none applies: then the security
+// levels decide.
+func (m *Model) inbound(i *ifaceInfo) []aclCheck {
+	own, glob := m.groupsOn(i.name, "in", false), m.groupsOn("", "", true)
+	var bvi aclCheck
+	if i.bvi != nil {
+		bvi = m.groupsOn(i.bvi.name, "in", false)
+	}
+	switch {
+	case len(own.acls) > 0 && len(bvi.acls) > 0:
+		bvi.add(glob)
+		return []aclCheck{own, bvi}
+	case len(bvi.acls) > 0:
+		bvi.add(glob)
+		return []aclCheck{bvi}
+	}
+	own.add(glob)
+	if len(own.acls) == 0 {
+		return nil
+	}
+	return []aclCheck{own}
+}
+
+// outbound returns the checks traffic leaving interface i passes: for a bridge-group
+// member the BVI's out access-list, then the member's (outbound, the BVI rules come
+// first).
+func (m *Model) outbound(i *ifaceInfo) []aclCheck {
+	var out []aclCheck
+	if i.bvi != nil {
+		if c := m.groupsOn(i.bvi.name, "out", false); len(c.acls) > 0 {
+			out = append(out, c)
 		}
 	}
-	return acls, lines
+	if c := m.groupsOn(i.name, "out", false); len(c.acls) > 0 {
+		out = append(out, c)
+	}
+	return out
 }
 
 // extended reports whether an access-list is an extended one: an interface may also

@@ -46,6 +46,10 @@ type Match struct {
 	// protocol ("permit ip ..."): inspect sip in such a class would treat all its traffic
 	// as SIP.
 	AllPortsACL string
+	// ACL names the access-list of a "match access-list" that decided the verdict
+	// ("" for other matches); MissingACL is set when no such access-list exists.
+	ACL        string
+	MissingACL bool
 }
 
 // ClassMatches decides whether a class of a policy-map matches port p. class-default
@@ -74,6 +78,9 @@ func (m *Model) ClassMatches(c *parser.PolicyClass, p Port) Match {
 		if r.AllPortsACL != "" {
 			out.AllPortsACL = r.AllPortsACL
 		}
+		if r.ACL != "" {
+			out.ACL = r.ACL
+		}
 	}
 	return out
 }
@@ -98,9 +105,27 @@ func (m *Model) matchOne(mt *parser.Match, c *parser.PolicyClass, p Port) Match 
 // addresses, or only some of the other side's ports, or members the audit cannot know,
 // decides for part of the traffic: a permit then counts as a match, with a note.
 func (m *Model) matchACL(name string, c *parser.PolicyClass, p Port) Match {
+	r := m.matchACLEntries(name, c, p)
+	r.ACL = name
+	if defined, known := m.ACLDefined(name); known && !defined {
+		r.MissingACL = true
+	}
+	return r
+}
+
+// ACLDefined reports whether access-list name exists; known is false when the input does
+// not show the access-lists (a partial configuration), so that its absence proves nothing.
+func (m *Model) ACLDefined(name string) (defined, known bool) {
+	if ps := m.Config.Paths; ps != nil && ps.AccessList(name) != nil {
+		return true, true
+	}
+	return m.Config.ACLNames[name], m.Config.Shows("access-list")
+}
+
+func (m *Model) matchACLEntries(name string, c *parser.PolicyClass, p Port) Match {
 	ps := m.aclPaths()
 	if ps == nil {
-		if m.Config.ACLNames != nil && !m.Config.ACLNames[name] {
+		if defined, known := m.ACLDefined(name); known && !defined {
 			return Match{} // no such access-list: the class matches nothing
 		}
 		// The access-list was not read (standard input cannot be read a second time):
@@ -305,24 +330,151 @@ func actionSource(c *parser.PolicyClass, t *parser.ConnTimeout) string {
 type Verdict struct {
 	Port      Port
 	Coverages []Coverage // one per applied policy; empty when no service-policy applies
-	Best      *Coverage  // the coverage that inspects SIP, else the global one, else nil
-	Idle      Idle
+	// Best is the coverage that inspects SIP, else the global one, else nil; for SIPOn,
+	// the coverage that decides the flow's inspection, else the first that acts on it.
+	Best *Coverage
+	Idle Idle
 }
 
-// SIP evaluates port p. Inspection on any interface a SIP flow crosses applies to it in
-// both directions, so one applied policy that inspects the port is enough.
+// SIP evaluates port p as if the flow crossed every interface: the policy that inspects it
+// anywhere, else the global one. It is the answer for the idle timeout and the run-time
+// evidence, which do not know the path; which interfaces inspect the port is
+// InterfacesSIP's, and a known path's is SIPOn's.
 func (m *Model) SIP(p Port) Verdict { return m.verdict(p, m.Cover(p)) }
 
-// SIPOn is SIP for a flow that crosses the interfaces ifaces: only the global policy and
-// the policies applied to those interfaces act on it.
-func (m *Model) SIPOn(p Port, ifaces ...string) Verdict {
+// SIPOn is SIP for a flow that enters by interface in and leaves by interface out. On each
+// interface the interface's own policy takes precedence over the global one for the
+// inspection feature (InterfaceSIP.Decides), and a flow that matches an inspection on its
+// input interface is not matched again on its output interface (Cisco ASA configuration
+// guide, "Feature Matching for Multiple Service Policies"): the input interface decides
+// first, then the output interface. Best is the coverage that decides, else the first
+// policy that acts on the flow.
+func (m *Model) SIPOn(p Port, in, out string) Verdict {
 	var covs []Coverage
 	for _, a := range m.Applied() {
-		if a.Scope == "global" || slices.Contains(ifaces, a.Scope) {
+		if a.Scope == "global" || a.Scope == in || a.Scope == out {
 			covs = append(covs, m.CoverWith(a, p))
 		}
 	}
-	return m.verdict(p, covs)
+	v := Verdict{Port: p, Coverages: covs}
+	for _, iface := range []string{in, out} {
+		s := m.OnInterface(iface, p)
+		if s.Decides == nil {
+			continue
+		}
+		for i := range v.Coverages {
+			if v.Coverages[i].Applied.Line == s.Decides.Applied.Line {
+				v.Best = &v.Coverages[i]
+			}
+		}
+		break
+	}
+	if v.Best == nil && len(v.Coverages) > 0 {
+		v.Best = &v.Coverages[0]
+	}
+	v.Idle = m.idleOf(v)
+	return v
+}
+
+// InterfaceSIP is what decides SIP inspection of port p for traffic on one interface.
+type InterfaceSIP struct {
+	// Interface is the nameif; "" stands for the interfaces the input does not show (a
+	// partial configuration), which only the global policy governs.
+	Interface string
+	// Own is the interface's own policy, Global the global one; nil when not applied.
+	Own, Global *Coverage
+	// Decides is the policy whose class takes the port for inspection on this interface:
+	// the interface's own when one of its classes with an inspect action matches the port,
+	// else the global one's; nil when neither has such a class.
+	Decides *Coverage
+}
+
+// Inspected reports whether SIP on the port is inspected on this interface.
+func (s InterfaceSIP) Inspected() bool { return s.Decides != nil && s.Decides.Inspected() }
+
+// Overrides reports whether the interface's own policy takes the port with another
+// inspection where the global policy would have inspected SIP.
+func (s InterfaceSIP) Overrides() bool {
+	return s.Decides != nil && s.Decides == s.Own && !s.Own.Inspected() && s.Global != nil && s.Global.Inspected()
+}
+
+// OnInterface evaluates port p for traffic entering or leaving interface iface. An
+// interface service-policy takes precedence over the global one feature by feature (Cisco
+// ASA configuration guide, "Service Policy Guidelines"): a class of the interface's
+// policy that matches the port with an inspect action takes it from the global policy,
+// whatever it inspects; a port that no such class matches is left to the global policy.
+func (m *Model) OnInterface(iface string, p Port) InterfaceSIP {
+	s := InterfaceSIP{Interface: iface}
+	if sp := m.PerInterface[iface]; sp != nil && iface != "" {
+		c := m.CoverWith(Applied{Scope: iface, Line: sp, PolicyMap: m.policyMaps[sp.Name]}, p)
+		s.Own = &c
+	}
+	if m.Global != nil {
+		c := m.CoverWith(Applied{Scope: "global", Line: m.Global, PolicyMap: m.policyMaps[m.Global.Name]}, p)
+		s.Global = &c
+	}
+	for _, c := range []*Coverage{s.Own, s.Global} {
+		if c != nil && m.decides(c) {
+			s.Decides = c
+			break
+		}
+	}
+	return s
+}
+
+// decides reports whether the class of c takes the port for inspection. A class that
+// matches "default-inspection-traffic" applies each of its inspections to that
+// protocol's own default ports only (Cisco ASA configuration guide, "Incompatibility of
+// Certain Feature Actions"), so without "inspect sip" it does not take SIP on 5060.
+func (m *Model) decides(c *Coverage) bool {
+	if c.Class == nil {
+		return false
+	}
+	if c.Inspected() {
+		return true
+	}
+	cm := m.classMaps[c.Class.Name]
+	return cm == nil || !slices.ContainsFunc(cm.Matches, func(mt *parser.Match) bool { return mt.DefaultInspection })
+}
+
+// Interfaces returns the interfaces SIP may cross: the nameif names in file order, then
+// the interfaces a service-policy names that the input does not show.
+func (m *Model) Interfaces() []string {
+	var out []string
+	for _, i := range m.Config.Interfaces {
+		if i.Name != "" && !slices.Contains(out, i.Name) {
+			out = append(out, i.Name)
+		}
+	}
+	for _, sp := range m.Config.ServicePolicies {
+		if !sp.Global && m.PerInterface[sp.Interface] == sp && !slices.Contains(out, sp.Interface) {
+			out = append(out, sp.Interface)
+		}
+	}
+	return out
+}
+
+// InterfacesSIP evaluates port p on every interface of Interfaces. When the input shows
+// no interface block (a partial configuration), a last entry with Interface "" stands for
+// the interfaces it does not show, which only the global policy governs.
+func (m *Model) InterfacesSIP(p Port) []InterfaceSIP {
+	var out []InterfaceSIP
+	for _, iface := range m.Interfaces() {
+		out = append(out, m.OnInterface(iface, p))
+	}
+	if len(m.Config.Interfaces) == 0 {
+		out = append(out, m.OnInterface("", p))
+	}
+	return out
+}
+
+// FlowInspected reports whether SIP on port p that enters by in and leaves by out is
+// inspected: the input interface decides first, then the output interface (SIPOn).
+func FlowInspected(in, out InterfaceSIP) bool {
+	if in.Decides != nil {
+		return in.Inspected()
+	}
+	return out.Inspected()
 }
 
 func (m *Model) verdict(p Port, covs []Coverage) Verdict {
@@ -336,12 +488,16 @@ func (m *Model) verdict(p Port, covs []Coverage) Verdict {
 	if v.Best == nil && len(v.Coverages) > 0 {
 		v.Best = &v.Coverages[0]
 	}
-	if v.Best != nil {
-		v.Idle = m.IdleFor(v.Best.Applied, p, v.Best.Inspected())
-	} else {
-		v.Idle = m.IdleFor(Applied{}, p, false)
-	}
+	v.Idle = m.idleOf(v)
 	return v
+}
+
+// idleOf is the idle timeout under the policy that governs v.
+func (m *Model) idleOf(v Verdict) Idle {
+	if v.Best != nil {
+		return m.IdleFor(v.Best.Applied, v.Port, v.Best.Inspected())
+	}
+	return m.IdleFor(Applied{}, v.Port, false)
 }
 
 // CoverWith evaluates one policy as if it were applied as a.

@@ -1,6 +1,7 @@
 package asa
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,5 +105,114 @@ func TestMatchAccessListObjects(t *testing.T) {
 	}
 	if len(cfg.Diagnostics) > 0 {
 		t.Errorf("diagnostics: %v", cfg.Diagnostics)
+	}
+}
+
+// TestInterfaceInspection decides, per interface, which policy takes SIP for inspection:
+// the interface's own policy when one of its classes with an inspect action matches the
+// port (whatever it inspects), else the global one; a flow is decided on its input
+// interface first, then on its output interface.
+func TestInterfaceInspection(t *testing.T) {
+	const head = "ASA Version 9.8(4)\nhostname fw\n" +
+		"interface g0\n nameif outside\ninterface g1\n nameif inside\ninterface g2\n nameif guest\n" +
+		"class-map inspection_default\n match default-inspection-traffic\n" +
+		"class-map sip\n match port udp eq 5060\nclass-map all\n match any\n"
+	const globalNoSIP = "policy-map global_policy\n class inspection_default\n  inspect dns\n  inspect ftp\n"
+	const globalSIP = "policy-map global_policy\n class inspection_default\n  inspect dns\n  inspect sip\n"
+	udp := Port{"udp", 5060}
+	for _, tc := range []struct {
+		name, policies string
+		inspected      map[string]bool // per interface
+		overrides      []string        // interfaces whose own policy overrides the global inspect sip
+		flows          map[[2]string]bool
+	}{
+		{
+			name:      "guest only",
+			policies:  globalNoSIP + "policy-map guest_policy\n class sip\n  inspect sip\nservice-policy global_policy global\nservice-policy guest_policy interface guest\n",
+			inspected: map[string]bool{"outside": false, "inside": false, "guest": true},
+			flows:     map[[2]string]bool{{"inside", "outside"}: false, {"guest", "outside"}: true, {"outside", "guest"}: true},
+		},
+		{
+			name:      "global inspects, interface policy without an inspection for the port",
+			policies:  globalSIP + "policy-map out_policy\n class all\n  set connection timeout idle 0:10:00\nservice-policy global_policy global\nservice-policy out_policy interface outside\n",
+			inspected: map[string]bool{"outside": true, "inside": true, "guest": true},
+			flows:     map[[2]string]bool{{"inside", "outside"}: true, {"outside", "inside"}: true},
+		},
+		{
+			name:      "interface class with another inspection overrides the global inspect sip",
+			policies:  globalSIP + "policy-map out_policy\n class all\n  inspect icmp\nservice-policy global_policy global\nservice-policy out_policy interface outside\n",
+			inspected: map[string]bool{"outside": false, "inside": true, "guest": true},
+			overrides: []string{"outside"},
+			// Entering by outside, the flow matches inspect icmp there and is not matched again.
+			flows: map[[2]string]bool{{"inside", "outside"}: true, {"outside", "inside"}: false},
+		},
+		{
+			name:      "no global policy",
+			policies:  "policy-map in_policy\n class sip\n  inspect sip\nservice-policy in_policy interface inside\n",
+			inspected: map[string]bool{"outside": false, "inside": true, "guest": false},
+			flows:     map[[2]string]bool{{"guest", "outside"}: false, {"inside", "outside"}: true, {"outside", "inside"}: true},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := parser.Parse(strings.NewReader(head+tc.policies), "t.cfg")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := New(cfg)
+			if got := m.Interfaces(); strings.Join(got, " ") != "outside inside guest" {
+				t.Errorf("Interfaces() = %v", got)
+			}
+			for iface, want := range tc.inspected {
+				s := m.OnInterface(iface, udp)
+				if s.Inspected() != want {
+					t.Errorf("%s: inspected %v, want %v", iface, s.Inspected(), want)
+				}
+				if s.Overrides() != slices.Contains(tc.overrides, iface) {
+					t.Errorf("%s: overrides %v", iface, s.Overrides())
+				}
+			}
+			for fl, want := range tc.flows {
+				in, out := m.OnInterface(fl[0], udp), m.OnInterface(fl[1], udp)
+				if got := FlowInspected(in, out); got != want {
+					t.Errorf("%s -> %s: inspected %v, want %v", fl[0], fl[1], got, want)
+				}
+				v := m.SIPOn(udp, fl[0], fl[1])
+				if got := v.Best != nil && v.Best.Inspected(); got != want {
+					t.Errorf("SIPOn %s -> %s: inspected %v, want %v (best %+v)", fl[0], fl[1], got, want, v.Best)
+				}
+			}
+		})
+	}
+}
+
+// TestMissingAccessList: a "match access-list" naming no access-list matches nothing and
+// says so (MissingACL), with or without the path sections; a partial input that does not
+// show the access-lists proves nothing about them.
+func TestMissingAccessList(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		missing   bool
+	}{
+		{"whole configuration without access-lists", "ASA Version 9.8(4)\nhostname fw\n", true},
+		{"whole configuration with other access-lists", "ASA Version 9.8(4)\nhostname fw\naccess-list B extended permit udp any any eq 5060\n", true},
+		{"partial input without the access-lists", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := tc.src + "class-map C\n match access-list A\npolicy-map P\n class C\n  inspect sip\nservice-policy P global\n"
+			for _, paths := range []bool{false, true} {
+				cfg, err := parser.ParseWith(strings.NewReader(src), "t.cfg", parser.Options{Paths: paths})
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := New(cfg)
+				r := m.ClassMatches(m.Applied()[0].PolicyMap.Classes[0], Port{"udp", 5060})
+				if r.MissingACL != tc.missing || r.ACL != "A" {
+					t.Errorf("paths %v: got %+v, want MissingACL %v", paths, r, tc.missing)
+				}
+				if tc.missing && r.Matches {
+					t.Errorf("paths %v: a missing access-list matched: %+v", paths, r)
+				}
+			}
+		})
 	}
 }

@@ -30,9 +30,11 @@ type Result struct {
 	Target   string // file name, or host (and context) for live mode
 	Hostname string
 	Version  string
-	Lines    int
-	Findings []rules.Finding
-	Model    *asa.Model
+	// VersionMarker is "context" or "system" in multiple-context mode (parser.Config).
+	VersionMarker string
+	Lines         int
+	Findings      []rules.Finding
+	Model         *asa.Model
 	// Scope is "partial" or "system" when the input is not a whole configuration, and
 	// NotEvaluated the rules that did not run on it for that reason.
 	Scope        string
@@ -106,6 +108,6 @@ func Config(cfg *parser.Config, o Options) *Result {
 			findings[i].Severity = o.Severity(rules.ByID(findings[i].Rule))
 		}
 	}
-	return &Result{Target: cfg.File, Hostname: cfg.Hostname, Version: cfg.Version, Lines: cfg.Lines, Findings: findings, Model: m,
+	return &Result{Target: cfg.File, Hostname: cfg.Hostname, Version: cfg.Version, VersionMarker: cfg.VersionMarker, Lines: cfg.Lines, Findings: findings, Model: m,
 		Scope: cfg.Scope.Kind(), NotEvaluated: rules.NotEvaluated(m, o.Rules, selected)}
 }

@@ -417,6 +417,10 @@ func (g *gen) mpf(extra int) {
 	g.line("threat-detection statistics access-list")
 	g.line("ssl cipher tlsv1.2 high")
 	g.line("!")
+	for i := 0; i < extra; i += 3 {
+		// The access-lists the voice-N classes below match (REF004 holds a class to one).
+		g.line("access-list voice_acl_", i, " extended permit udp any any range 16384 32767")
+	}
 	g.line("class-map inspection_default")
 	g.line(" match default-inspection-traffic")
 	g.line("class-map sip-trunk")

@@ -27,6 +27,18 @@ type Result struct {
 	Skipped []Skipped
 	// trace holds "LINE MODE" after each command, for the tests of the mode rules.
 	trace []string
+	// added holds the lines the script added to the path sections (access-lists, objects,
+	// NAT...), by script line, as they are kept.
+	added map[int]string
+}
+
+// Added reports whether the script's line added text (an access-list entry, an object's
+// line, a NAT rule...) to the path sections. These lines are kept with the configuration's
+// own, so that the audit's findings on them name the configuration's file and the
+// script's line: Added tells those findings apart.
+func (r *Result) Added(line int, text string) bool {
+	t, ok := r.added[line]
+	return ok && t == strings.TrimSpace(text)
 }
 
 // mode is a CLI mode of the session the script is typed into.
@@ -39,11 +51,12 @@ const (
 	policyMapMode              // config-pmap
 	classMode                  // config-pmap-c, in a layer 3/4 policy-map
 	inspectSubMode             // below parameters, match or class of an inspect policy-map
-	otherMode                  // below a command the simulation does not model (interface, object...)
+	blockMode                  // config-network-object, config-network-object-group...: an object or object-group
+	otherMode                  // below a command the simulation does not model (interface, crypto...)
 )
 
 func (m mode) String() string {
-	return [...]string{"exec", "config", "config-cmap", "config-pmap", "config-pmap-c", "config-pmap-inspect", "config-other"}[m]
+	return [...]string{"exec", "config", "config-cmap", "config-pmap", "config-pmap-c", "config-pmap-inspect", "config-object", "config-other"}[m]
 }
 
 // parent is the mode "exit" returns to, and where the ASA looks for a command its
@@ -71,14 +84,30 @@ type applier struct {
 	settings *[]*parser.Setting // what inspectSubMode adds to
 	opener   Command            // the command that entered otherMode
 	left     Command            // the "exit" or "end" that left configuration mode
+
+	// The path sections: ps is the store the audit reads (Config.Paths, or Config.ACLs
+	// when only the access-lists of class-maps are read; full is false then).
+	ps            *parser.Paths
+	full          bool
+	block         *parser.Block // the object or object-group of blockMode
+	blockGroup    bool
+	blockKind     string
+	blockProtocol string
+	blockName     string
 }
 
 // Apply applies the script's commands to cfg in order, as the ASA would, starting in
 // global configuration mode. cfg is changed in place (parse the configuration again to keep
 // the original). New nodes are positioned in the script, so that findings about them name
-// the script's lines; nodes the script changes keep their own positions.
+// the script's lines; nodes the script changes keep their own positions. The path
+// sections' commands change cfg.Paths, or cfg.ACLs without it (After reads them), and
+// are not simulated when cfg has neither.
 func (s *Script) Apply(cfg *parser.Config) *Result {
-	a := &applier{cfg: cfg, file: s.File, res: &Result{Skipped: []Skipped{}}, mode: globalMode}
+	a := &applier{cfg: cfg, file: s.File, res: &Result{Skipped: []Skipped{}, added: map[int]string{}}, mode: globalMode,
+		ps: cfg.Paths, full: cfg.Paths != nil}
+	if a.ps == nil {
+		a.ps = cfg.ACLs
+	}
 	for _, c := range s.Commands {
 		a.run(c)
 		a.res.trace = append(a.res.trace, fmt.Sprintf("%d %s", c.Line, a.mode))
@@ -170,6 +199,8 @@ func (a *applier) has(m mode, c Command, args []string) bool {
 		// The settings of inspect policy-maps are protocol-specific and kept as text: any
 		// command that no enclosing mode has is one.
 		return !modelled[word] && !globalCommands[word] && !policyMapCommands[word] && !inspectPolicyMapCommands[word]
+	case blockMode:
+		return parser.BlockHas(a.blockGroup, a.blockKind, args)
 	case otherMode:
 		return !modelled[word] && !globalCommands[word] || c.Indent > a.opener.Indent
 	}
@@ -181,7 +212,7 @@ func (a *applier) enter(m mode) {
 	a.mode = m
 	switch m {
 	case globalMode, otherMode:
-		a.cm, a.pm, a.class, a.settings = nil, nil, nil, nil
+		a.cm, a.pm, a.class, a.settings, a.block = nil, nil, nil, nil, nil
 	case classMapMode:
 		a.pm, a.class, a.settings = nil, nil, nil
 	case policyMapMode:
@@ -204,9 +235,18 @@ func (a *applier) do(c Command, word string) {
 		globalMode: parser.GlobalMode, classMapMode: parser.ClassMapMode, policyMapMode: parser.PolicyMapMode,
 		classMode: parser.ClassMode, inspectSubMode: parser.InspectSubMode,
 	}
+	no, args := c.Words[0] == "no", c.Words
+	if no {
+		args = args[1:]
+	}
 	switch {
 	case a.mode == otherMode:
 		a.skip(c, fmt.Sprintf("in the sub-mode of %q (line %d), outside the sections the audit reads", strings.Join(a.opener.Words, " "), a.opener.Line))
+		return
+	case a.mode == blockMode:
+		a.blockLine(c, args, no)
+		return
+	case a.mode == globalMode && pathCommand(args) && a.path(c, args):
 		return
 	case a.mode == globalMode && !modelled[word]:
 		a.skip(c, "outside the sections the audit reads (class-map, policy-map, service-policy, timeout)")
@@ -533,15 +573,20 @@ func (a *applier) action(c Command, l *parser.Line) {
 	switch {
 	case act.Inspect != nil:
 		in := act.Inspect
-		old := cl.Inspect(in.Protocol)
+		var old *parser.Inspect
+		for _, x := range cl.Actions {
+			if x.Inspect != nil && inspection(x.Inspect) == inspection(in) {
+				old = x.Inspect
+			}
+		}
 		switch {
 		case l.No && old == nil:
-			a.skip(c, fmt.Sprintf("class %s has no inspect %s: nothing to remove", cl.Name, in.Protocol))
+			a.skip(c, fmt.Sprintf("class %s has no inspect %s: nothing to remove", cl.Name, inspection(in)))
 			return
 		case l.No:
 			cl.Actions = slices.DeleteFunc(cl.Actions, func(x *parser.Action) bool { return x.Inspect == old })
 		case old != nil && old.String() != in.String():
-			a.skip(c, fmt.Sprintf("the ASA refuses a second inspect %s in class %s (it has %q): enter \"no %s\" first", in.Protocol, cl.Name, old.String(), old.String()))
+			a.skip(c, fmt.Sprintf("the ASA refuses a second inspect %s in class %s (it has %q): enter \"no %s\" first", inspection(in), cl.Name, old.String(), old.String()))
 			return
 		case old == nil:
 			a.addAction(act)
@@ -575,6 +620,16 @@ func (a *applier) action(c Command, l *parser.Line) {
 		}
 	}
 	a.done()
+}
+
+// inspection names what an inspect action inspects: its protocol, and for the protocols
+// the ASA inspects in parts the part ("h323 h225" and "h323 ras", "icmp" and "icmp
+// error"), which a class may hold side by side.
+func inspection(in *parser.Inspect) string {
+	if len(in.Args) > 0 && (in.Protocol == "h323" && (in.Args[0] == "h225" || in.Args[0] == "ras") || in.Protocol == "icmp" && in.Args[0] == "error") {
+		return in.Protocol + " " + in.Args[0]
+	}
+	return in.Protocol
 }
 
 func (a *applier) addAction(act *parser.Action) {

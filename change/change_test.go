@@ -2,6 +2,7 @@ package change
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,6 +130,12 @@ func TestApply(t *testing.T) {
 			script:  "policy-map global_policy\n class inspection_default\n  inspect sip sip-map\n  inspect sip\n",
 			has:     []string{"  inspect dns preset_dns_map\n  inspect sip\n class class-default"},
 			skipped: []string{`the ASA refuses a second inspect sip in class inspection_default (it has "inspect sip"): enter "no inspect sip" first`},
+		},
+		{
+			name:    "the parts of h323 are inspections of their own",
+			script:  "policy-map global_policy\n class inspection_default\n  inspect h323 h225\n  inspect h323 ras\n  inspect h323 ras\n  inspect h323 h225 h323-map\n",
+			has:     []string{"  inspect sip\n  inspect h323 h225\n  inspect h323 ras\n class class-default"},
+			skipped: []string{`the ASA refuses a second inspect h323 h225 in class inspection_default (it has "inspect h323 h225"): enter "no inspect h323 h225" first`},
 		},
 		{
 			name:   "re-entering a policy-map appends, before class-default",
@@ -348,5 +355,262 @@ func TestReadAcceptsConfigText(t *testing.T) {
 	}
 	if strings.Join(got, "|") != "configure terminal|policy-map global_policy|class inspection_default|end" || s.Commands[1].Line != 3 || s.Commands[2].Indent != 2 {
 		t.Errorf("commands %q %+v", got, s.Commands)
+	}
+}
+
+const pathsRunning = `ASA Version 9.8(4)
+hostname fw1
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 198.51.100.2 255.255.255.0
+interface GigabitEthernet0/1
+ nameif phones
+ security-level 50
+ ip address 10.200.41.1 255.255.255.0
+access-list phones_in remark web
+access-list phones_in extended permit tcp any any eq www
+access-list phones_in extended deny udp any any eq 5080
+access-list outside_in extended permit icmp any any
+access-group phones_in in interface phones
+access-group outside_in in interface outside
+object network phones
+ subnet 10.200.41.0 255.255.255.0
+object network pbx
+ host 10.200.41.5
+ nat (phones,outside) static 198.51.100.5
+object-group network providers
+ network-object host 204.11.192.22
+nat (phones,outside) source static phones phones destination static providers providers
+nat (phones,outside) after-auto source dynamic any interface
+route outside 0.0.0.0 0.0.0.0 198.51.100.1 1
+class-map inspection_default
+ match default-inspection-traffic
+`
+
+// pathState writes the path sections of cfg as the tests compare them.
+func pathState(ps *parser.Paths) string {
+	var b strings.Builder
+	for _, name := range []string{"phones_in", "outside_in", "voice"} {
+		if acl := ps.AccessList(name); acl != nil {
+			for i := range acl.Len() {
+				_, t := acl.Line(i)
+				b.WriteString(t + "\n")
+			}
+		}
+	}
+	for _, g := range ps.AccessGroups {
+		b.WriteString(g.Source + "\n")
+	}
+	for _, s := range ps.SameSecurity {
+		b.WriteString("same-security-traffic permit " + s.Kind + "\n")
+	}
+	for _, name := range []string{"phones", "pbx", "sip"} {
+		if o := ps.Object(name); o != nil {
+			b.WriteString("object " + o.Kind + " " + name)
+			if o.Host != nil {
+				b.WriteString(" host " + o.Host.Address.Raw)
+			}
+			if o.Subnet != nil {
+				b.WriteString(" subnet " + o.Subnet.Address.Raw)
+			}
+			b.WriteString("\n")
+		}
+	}
+	for i := range ps.ObjectNAT.Len() {
+		_, t := ps.ObjectNAT.Line(i)
+		b.WriteString(ps.ObjectNATOf(i) + ":" + t + "\n")
+	}
+	for _, d := range []lines{ps.NAT, ps.Routes, ps.Statics, ps.Globals} {
+		for i := range d.Len() {
+			_, t := d.Line(i)
+			b.WriteString(t + "\n")
+		}
+	}
+	if g := ps.ObjectGroup("providers"); g != nil {
+		for _, n := range g.Networks {
+			b.WriteString("providers " + n.Host.Raw + "\n")
+		}
+	}
+	return b.String()
+}
+
+func applyPaths(t *testing.T, script string) (*parser.Config, *Result) {
+	t.Helper()
+	s, err := Read(strings.NewReader(script), "change.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, res, err := s.After([]byte(pathsRunning), "running.txt", parser.Options{Paths: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, res
+}
+
+// The path sections' commands, applied as the ASA applies them.
+func TestApplyPaths(t *testing.T) {
+	before, _ := applyPaths(t, "")
+	tests := []struct {
+		name, script string
+		// changes lists the lines of pathState that the script removes ("-") and adds ("+").
+		changes []string
+		skipped []string // reasons, by substring
+	}{
+		{"append", "access-list phones_in extended permit udp any any eq 5060\n",
+			[]string{"+access-list phones_in extended permit udp any any eq 5060"}, nil},
+		{"insert at line N: remarks count", "access-list phones_in line 2 extended permit udp any any eq 5080\n",
+			[]string{"+access-list phones_in extended permit udp any any eq 5080@1"}, nil},
+		{"line past the end appends", "access-list phones_in line 9 remark end\n",
+			[]string{"+access-list phones_in remark end"}, nil},
+		{"remove an entry", "no access-list phones_in line 3 extended deny udp any any eq 5080\n",
+			[]string{"-access-list phones_in extended deny udp any any eq 5080"}, nil},
+		{"remove an entry that is not there", "no access-list phones_in extended deny udp any any eq 5061\n",
+			nil, []string{"nothing to remove"}},
+		{"remove the list and its access-group", "no access-list phones_in\n",
+			[]string{"-access-list phones_in remark web", "-access-list phones_in extended permit tcp any any eq www",
+				"-access-list phones_in extended deny udp any any eq 5080", "-access-group phones_in in interface phones"}, nil},
+		{"clear configure access-list", "clear configure access-list outside_in\n",
+			[]string{"-access-list outside_in extended permit icmp any any", "-access-group outside_in in interface outside"}, nil},
+		{"a new list", "access-list voice extended permit udp any any eq sip\n",
+			[]string{"+access-list voice extended permit udp any any eq sip"}, nil},
+		{"a duplicate entry changes nothing", "access-list outside_in extended permit icmp any any\n", nil, nil},
+		{"an entry of another kind is refused", "access-list outside_in standard permit any4\n", nil, []string{"holds extended entries"}},
+		{"an unknown object is refused", "access-list outside_in extended permit udp any object nothere eq sip\n", nil, []string{"object nothere does not exist"}},
+		{"an unreadable entry", "access-list outside_in extended permit udp any\n", nil, []string{"cannot read it"}},
+		{"replace an access-group", "access-list voice extended permit ip any any\naccess-group voice in interface phones\n",
+			[]string{"+access-list voice extended permit ip any any", "-access-group phones_in in interface phones", "+access-group voice in interface phones"}, nil},
+		{"access-group global", "access-group outside_in global\n", []string{"+access-group outside_in global"}, nil},
+		{"no access-group", "no access-group outside_in in interface outside\n", []string{"-access-group outside_in in interface outside"}, nil},
+		{"access-group of a missing list", "access-group nothere in interface phones\n", nil, []string{"access-list nothere does not exist"}},
+		{"access-group of a missing interface", "access-group outside_in in interface dmz\n", nil, []string{"no interface is named dmz"}},
+		{"same-security-traffic", "same-security-traffic permit inter-interface\n", []string{"+same-security-traffic permit inter-interface"}, nil},
+		{"no same-security-traffic that is not there", "no same-security-traffic permit intra-interface\n", nil, []string{"nothing to remove"}},
+		{"object NAT in the sub-mode replaces the object's", "object network pbx\n nat (phones,outside) static 198.51.100.6\n",
+			[]string{"-pbx: nat (phones,outside) static 198.51.100.5", "+pbx: nat (phones,outside) static 198.51.100.6"}, nil},
+		{"no nat in the sub-mode", "object network pbx\n no nat (phones,outside) static 198.51.100.5\n",
+			[]string{"-pbx: nat (phones,outside) static 198.51.100.5"}, nil},
+		{"a new object with NAT", "object network sip\n host 10.200.41.6\n nat (phones,outside) dynamic interface\n",
+			[]string{"+object network sip host 10.200.41.6", "+sip: nat (phones,outside) dynamic interface"}, nil},
+		{"an object's address is replaced", "object network pbx\n host 10.200.41.7\n",
+			[]string{"-object network pbx host 10.200.41.5", "+object network pbx host 10.200.41.7"}, nil},
+		{"an object of another kind is refused", "object service pbx\n", nil, []string{"already exists"}},
+		{"no object", "no object network pbx\n",
+			[]string{"-object network pbx host 10.200.41.5", "-pbx: nat (phones,outside) static 198.51.100.5"}, nil},
+		{"object-group lines", "object-group network providers\n network-object host 204.11.192.23\n no network-object host 204.11.192.22\n",
+			[]string{"-providers 204.11.192.22", "+providers 204.11.192.23"}, nil},
+		{"twice NAT at line 1", "nat (phones,outside) 1 source static any any\n",
+			[]string{"+nat (phones,outside) source static any any@nat0"}, nil},
+		{"twice NAT in the sub-mode of an object is global", "object network pbx\n nat (phones,outside) after-auto source dynamic phones interface\n",
+			[]string{"+nat (phones,outside) after-auto source dynamic phones interface"}, nil},
+		{"no twice NAT", "no nat (phones,outside) after-auto source dynamic any interface\n",
+			[]string{"-nat (phones,outside) after-auto source dynamic any interface"}, nil},
+		{"route", "route outside 192.0.2.0 255.255.255.0 198.51.100.1 5\nno route outside 0.0.0.0 0.0.0.0 198.51.100.1 1\n",
+			[]string{"-route outside 0.0.0.0 0.0.0.0 198.51.100.1 1", "+route outside 192.0.2.0 255.255.255.0 198.51.100.1 5"}, nil},
+		{"8.2 static and global", "static (phones,outside) 198.51.100.9 10.200.41.9 netmask 255.255.255.255\nglobal (outside) 1 interface\n",
+			[]string{"+static (phones,outside) 198.51.100.9 10.200.41.9 netmask 255.255.255.255", "+global (outside) 1 interface"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, res := applyPaths(t, tt.script)
+			got := diffLines(pathState(before.Paths), pathState(cfg.Paths))
+			want := map[string]bool{}
+			for _, c := range tt.changes {
+				want[strings.Split(c, "@")[0]] = true
+			}
+			if strings.Join(sorted(got), "\n") != strings.Join(sorted(keys(want)), "\n") {
+				t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(sorted(got), "\n"), strings.Join(sorted(keys(want)), "\n"))
+			}
+			for _, c := range tt.changes {
+				text, at, ok := strings.Cut(c[1:], "@")
+				if !ok {
+					continue
+				}
+				var d interface{ Line(int) (int, string) } = cfg.Paths.AccessList("phones_in")
+				if after, ok := strings.CutPrefix(at, "nat"); ok {
+					d, at = cfg.Paths.NAT, after
+				}
+				i := int(at[0] - '0')
+				if _, l := d.Line(i); l != text {
+					t.Errorf("line %d is %q, want %q", i, l, text)
+				}
+			}
+			if len(res.Skipped) != len(tt.skipped) {
+				t.Fatalf("skipped %v, want %d", res.Skipped, len(tt.skipped))
+			}
+			for i, k := range res.Skipped {
+				if !strings.Contains(k.Reason, tt.skipped[i]) {
+					t.Errorf("skipped for %q, want %q", k.Reason, tt.skipped[i])
+				}
+			}
+		})
+	}
+}
+
+// diffLines returns the lines of a that b lacks ("-") and those of b that a lacks ("+").
+func diffLines(a, b string) []string {
+	count := map[string]int{}
+	for _, l := range strings.Split(a, "\n") {
+		count[l]--
+	}
+	for _, l := range strings.Split(b, "\n") {
+		count[l]++
+	}
+	var out []string
+	for l, n := range count {
+		for ; n < 0; n++ {
+			out = append(out, "-"+l)
+		}
+		for ; n > 0; n-- {
+			out = append(out, "+"+l)
+		}
+	}
+	return out
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func sorted(s []string) []string {
+	slices.Sort(s)
+	return s
+}
+
+// Without the path rules, the access-lists of "match access-list" (and those the script
+// names) are read by a second pass and the script changes them there; the commands of the
+// sections only the path rules read are listed as not simulated.
+func TestApplyPathsWithoutPathRules(t *testing.T) {
+	running := pathsRunning + "class-map voice\n match access-list outside_in\n"
+	s, err := Read(strings.NewReader("access-list outside_in line 1 extended deny udp any any eq 5080\naccess-list phones_in extended permit udp any any eq sip\naccess-group phones_in global\n"), "change.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, res, err := s.After([]byte(running), "running.txt", parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Paths != nil || cfg.ACLs == nil {
+		t.Fatalf("Paths %v, ACLs %v: want the second pass's ACLs only", cfg.Paths, cfg.ACLs)
+	}
+	acl := cfg.ACLs.AccessList("outside_in")
+	if _, text := acl.Line(0); acl.Len() != 2 || text != "access-list outside_in extended deny udp any any eq 5080" {
+		t.Errorf("outside_in has %d lines, the first %q", acl.Len(), text)
+	}
+	if e := acl.At(0); e == nil || e.Pos.Line != 1 {
+		t.Errorf("the added entry reads %+v, want it at line 1", e)
+	}
+	if acl := cfg.ACLs.AccessList("phones_in"); acl == nil || acl.Len() != 4 {
+		t.Errorf("phones_in, named by the script, was not read and changed: %v", acl)
+	}
+	if !res.Added(1, "access-list outside_in extended deny udp any any eq 5080") || res.Added(2, "access-list outside_in extended deny udp any any eq 5080") {
+		t.Error("Added does not tell the script's line")
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Pos.Line != 3 || !strings.Contains(res.Skipped[0].Reason, "--clients and --provider") {
+		t.Errorf("skipped %v, want the access-group", res.Skipped)
 	}
 }

@@ -8,7 +8,7 @@ import "github.com/asaaudit/asaaudit/parser"
 // global configuration, and the first mode that has it runs it.
 var (
 	modelled                 = parser.AuditedGlobalCommands
-	globalCommands           = parser.GlobalCommands
+	globalCommands           = withLegacy(parser.GlobalCommands)
 	openers                  = parser.SubModeOpeners
 	execCommands             = parser.ExecCommands
 	classMapCommands         = parser.ClassMapCommands
@@ -16,3 +16,14 @@ var (
 	inspectPolicyMapCommands = parser.InspectPolicyMapCommands
 	classCommands            = parser.ClassCommands
 )
+
+// withLegacy adds to the global commands the NAT commands of ASA 8.2 and earlier, "static"
+// and "global", which the path sections read and a script for such a firewall may hold.
+func withLegacy(cmds map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(cmds)+2)
+	for c := range cmds {
+		out[c] = true
+	}
+	out["static"], out["global"] = true, true
+	return out
+}

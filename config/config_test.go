@@ -110,7 +110,7 @@ func TestParseErrors(t *testing.T) {
 		{"rule set twice", "rules:\n  SIP001: off\n  sip001: error\n", []string{`c.yaml:3: rules.SIP001: already set at line 2`}},
 		{"several", "fail-on: fatal\nrules:\n  SIP001: loud\n", []string{`c.yaml:1: fail-on`, `c.yaml:3: rules.SIP001`}},
 		{"bad clients", "clients: [10.200.41.0/24, 10.200.41.0/33]\n", []string{`c.yaml:1: clients: invalid clients "10.200.41.0/33"`}},
-		{"IPv6 clients", "clients:\n  - 2001:db8::/32\n", []string{`c.yaml:2: clients: invalid clients "2001:db8::/32": only IPv4 is evaluated`}},
+		{"IPv6 clients with a zone", "clients:\n  - fe80::1%eth0\n", []string{`c.yaml:2: clients: invalid clients "fe80::1%eth0"`}},
 		{"bad provider", "provider: sip.example.net\n", []string{`c.yaml:1: provider: invalid provider "sip.example.net"`}},
 	}
 	for _, tt := range tests {

@@ -69,9 +69,31 @@ type Operand struct {
 	Group     string   `parser:"| 'object-group' @(Word|Number)"`
 	Interface string   `parser:"| 'interface' @(Word|Number)"`
 	Port      *PortOp  `parser:"| @@"`
-	// Net is "ADDRESS MASK", an IPv6 prefix, or (last, for ICMP) a type word.
+	// Net is "ADDRESS MASK", an IPv6 prefix, or (last, for ICMP) a type word. A keyword is
+	// never a mask; an IPv6 prefix takes none, which assignRoles sorts out (the grammar
+	// cannot look inside a word).
 	Net  *Address `parser:"| (?! 'log' | 'time-range' | 'inactive' ) @@"`
-	Mask *Address `parser:"  ( (?! 'log' | 'time-range' | 'inactive' ) @@ )? )"`
+	Mask *Address `parser:"  ( (?! 'log' | 'time-range' | 'inactive' | 'object' | 'object-group' | 'host' | 'any' | 'any4' | 'any6' | 'interface' | 'eq' | 'neq' | 'lt' | 'gt' | 'range' ) @@ )? )"`
+}
+
+// isV6Prefix reports whether a word is an IPv6 prefix ("2001:db8::/64").
+func isV6Prefix(s string) bool {
+	p, err := netip.ParsePrefix(s)
+	return err == nil && p.Addr().Is6()
+}
+
+// splitV6 undoes what the grammar does to an IPv6 prefix followed by another address
+// word: it reads the word as the prefix's mask. The word is an operand of its own.
+func splitV6(ops []*Operand) []*Operand {
+	var out []*Operand
+	for _, o := range ops {
+		out = append(out, o)
+		if o.Net != nil && o.Mask != nil && isV6Prefix(o.Net.Raw) {
+			out = append(out, &Operand{Pos: o.Mask.Pos, Net: o.Mask})
+			o.Mask = nil
+		}
+	}
+	return out
 }
 
 // PortOp is "eq|neq|lt|gt PORT" or "range A B".
@@ -154,6 +176,7 @@ func isAddressOperand(o *Operand) bool { return o.Port == nil }
 // destination port or ICMP type. groupKind returns the type of an object-group ("" when
 // unknown): "object-group G" after the source is the source port when G is a service group.
 func (e *ExtendedACE) assignRoles(groupKind func(string) string) (*Operand, error) {
+	e.Operands = splitV6(e.Operands)
 	ops := e.Operands
 	i := 0
 	next := func() *Operand {

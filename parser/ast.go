@@ -14,6 +14,9 @@ import (
 type Config struct {
 	File    string
 	Version string // from "ASA Version 9.8(4)", "" when the capture has no header
+	// VersionMarker is "context" or "system" when the header ends with "<context>" or
+	// "<system>" (multiple-context mode), "" otherwise; Version holds the version only.
+	VersionMarker string
 	// Platform is "FTD" for Firepower Threat Defense ("NGFW Version 7.x"), whose LINA
 	// configuration is audited like an ASA's but changed from FMC or FDM; "" for an ASA.
 	Platform string

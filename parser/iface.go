@@ -3,6 +3,8 @@ package parser
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
+	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -110,6 +112,46 @@ type Route struct {
 	Source    string
 }
 
+// Route6 is "ipv6 route IF PREFIX GATEWAY [DISTANCE] [tunneled]".
+type Route6 struct {
+	Pos       lexer.Position
+	Interface string   `parser:"'ipv6' 'route' @(Word|Number)"`
+	Network   *Address `parser:"@@"`
+	Gateway   *Address `parser:"@@"`
+	Distance  int      `parser:"@Number?"`
+	Tunneled  bool     `parser:"@'tunneled'?"`
+	Source    string
+}
+
+// Prefix is the route's destination.
+func (r *Route6) Prefix() (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(r.Network.Raw)
+	return p.Masked(), err == nil && p.Addr().Is6()
+}
+
+func checkRoute6(r *Route6) (lexer.Position, error) {
+	if _, ok := r.Prefix(); !ok {
+		return r.Network.Pos, fmt.Errorf("%q is not an IPv6 prefix", r.Network.Raw)
+	}
+	if ip, err := netip.ParseAddr(r.Gateway.Raw); err != nil || !ip.Is6() {
+		return r.Gateway.Pos, fmt.Errorf("%q is not an IPv6 address", r.Gateway.Raw)
+	}
+	return lexer.Position{}, nil
+}
+
+// IPv6Address returns the interface's IPv6 subnet and address ("ipv6 address A/LEN",
+// the first one), and that line.
+func (i *Interface) IPv6Address() (netip.Prefix, *InterfaceSetting, bool) {
+	for _, s := range i.Settings {
+		if len(s.Words) >= 3 && s.Words[0] == "ipv6" && s.Words[1] == "address" {
+			if p, err := netip.ParsePrefix(s.Words[2]); err == nil && p.Addr().Is6() {
+				return p, s, true
+			}
+		}
+	}
+	return netip.Prefix{}, nil, false
+}
+
 // SameSecurity is "same-security-traffic permit inter-interface|intra-interface".
 type SameSecurity struct {
 	Pos  lexer.Position
@@ -214,3 +256,26 @@ func checkRoute(r *Route, names map[string]netip.Addr) (lexer.Position, error) {
 
 // Prefix is the route's destination.
 func (r *Route) Prefix() (netip.Prefix, bool) { return NetPrefix(r.Network, r.Mask) }
+
+// BridgeGroup returns the bridge group the interface is a member of ("bridge-group N"),
+// and that line.
+func (i *Interface) BridgeGroup() (int, *InterfaceSetting, bool) {
+	for _, s := range i.Settings {
+		if len(s.Words) == 2 && s.Words[0] == "bridge-group" {
+			if n, err := strconv.Atoi(s.Words[1]); err == nil {
+				return n, s, true
+			}
+		}
+	}
+	return 0, nil, false
+}
+
+// BVI returns the bridge group of a bridge virtual interface ("interface BVI1").
+func (i *Interface) BVI() (int, bool) {
+	rest, ok := strings.CutPrefix(strings.ToUpper(i.Hardware), "BVI")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil
+}

@@ -239,10 +239,13 @@ func (p *state) line(num int, text []byte, truncated, hash bool) {
 			}
 			p.started = true
 			p.cfg.Version = string(bytes.TrimSpace(text[len(word)+9:]))
+			if v, marker, ok := strings.Cut(p.cfg.Version, "<"); ok {
+				p.cfg.Version, p.cfg.VersionMarker = strings.TrimSpace(v), strings.TrimSuffix(strings.TrimSpace(marker), ">")
+			}
 			if string(word) == "NGFW" {
 				p.cfg.Platform = "FTD"
 			}
-			if strings.Contains(p.cfg.Version, "<system>") {
+			if p.cfg.VersionMarker == "system" {
 				p.system(num)
 			}
 			p.strong++

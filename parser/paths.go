@@ -38,6 +38,8 @@ type Paths struct {
 	Names        []*Name
 
 	Routes *Deferred[Route]
+	// Routes6 holds the "ipv6 route" lines.
+	Routes6 *Deferred[Route6]
 	// ObjectNAT holds the "nat" lines of object network blocks, NAT the top-level nat
 	// lines (twice NAT, or "nat (IF) ID" of 8.2), in file order.
 	ObjectNAT *Deferred[ObjectNAT]
@@ -74,6 +76,7 @@ type PathHint struct {
 type pathGrammars struct {
 	interfaceChild *participle.Parser[interfaceChild]
 	route          *participle.Parser[Route]
+	route6         *participle.Parser[Route6]
 	sameSecurity   *participle.Parser[SameSecurity]
 	accessGroup    *participle.Parser[AccessGroup]
 	namesLine      *participle.Parser[NamesLine]
@@ -97,6 +100,7 @@ var loadPathGrammars = sync.OnceValue(func() *pathGrammars {
 	return &pathGrammars{
 		interfaceChild: participle.MustBuild[interfaceChild](opts...),
 		route:          participle.MustBuild[Route](opts...),
+		route6:         participle.MustBuild[Route6](opts...),
 		sameSecurity:   participle.MustBuild[SameSecurity](opts...),
 		accessGroup:    participle.MustBuild[AccessGroup](opts...),
 		namesLine:      participle.MustBuild[NamesLine](opts...),
@@ -125,6 +129,7 @@ func newPaths(cfg *Config) *Paths {
 		reported: map[int]bool{},
 	}
 	ps.Routes = newDeferred(ps, ps.g.route, "route ", func(r *Route, _ int) (lexer.Position, error) { return checkRoute(r, ps.names) })
+	ps.Routes6 = newDeferred(ps, ps.g.route6, "ipv6 route ", func(r *Route6, _ int) (lexer.Position, error) { return checkRoute6(r) })
 	ps.ObjectNAT = newDeferred(ps, ps.g.objectNAT, "", func(n *ObjectNAT, i int) (lexer.Position, error) {
 		ref := ps.objNAT[i]
 		n.Object, n.Header = ref.name, lexer.Position{Filename: cfg.File, Line: ref.header, Column: 1}
@@ -240,6 +245,8 @@ func (d *Deferred[T]) At(i int) *T {
 func setSource(x any, text string) {
 	switch v := x.(type) {
 	case *Route:
+		v.Source = text
+	case *Route6:
 		v.Source = text
 	case *ObjectNAT:
 		v.Source = text
@@ -429,6 +436,13 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 		}
 	case "route":
 		keep(p, ps.Routes, num, text, truncated)
+	case "ipv6":
+		// Only "ipv6 route" is read; the other global ipv6 commands do not bear on paths.
+		rest := bytes.TrimLeft(text[len(word):], " \t")
+		if string(firstWord(rest)) != "route" {
+			return false
+		}
+		keep(p, ps.Routes6, num, text, truncated)
 	case "nat":
 		keep(p, ps.NAT, num, text, truncated)
 	case "global":
@@ -565,7 +579,7 @@ func (ps *Paths) readAll() []any {
 			out = append(out, x)
 		}
 	}
-	for _, d := range []interface{ readAll(func(any, bool)) }{ps.Routes, ps.ObjectNAT, ps.NAT, ps.Globals, ps.Statics} {
+	for _, d := range []interface{ readAll(func(any, bool)) }{ps.Routes, ps.Routes6, ps.ObjectNAT, ps.NAT, ps.Globals, ps.Statics} {
 		d.readAll(add)
 	}
 	for _, name := range ps.aclNames {

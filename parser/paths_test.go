@@ -275,3 +275,71 @@ func sorted(lines []int) []int {
 	slices.Sort(lines)
 	return lines
 }
+
+// A bridge group's members name it with "bridge-group N" and its BVI is "interface BVIN";
+// the model joins them by N.
+func TestBridgeGroup(t *testing.T) {
+	cfg := parsePaths(t, `ASA Version 9.8(2)
+interface GigabitEthernet1/2
+ bridge-group 1
+ nameif inside_1
+ security-level 100
+interface GigabitEthernet1/3
+ nameif dmz
+ bridge-group x
+interface BVI1
+ nameif inside
+ ip address 192.168.1.1 255.255.255.0
+`)
+	var got []string
+	for _, i := range cfg.Interfaces {
+		n, line, member := i.BridgeGroup()
+		b, bvi := i.BVI()
+		s := fmt.Sprintf("%s member=%v/%d bvi=%v/%d", i.Name, member, n, bvi, b)
+		if member {
+			s += fmt.Sprintf(" at %d", line.Pos.Line)
+		}
+		got = append(got, s)
+	}
+	want := []string{"inside_1 member=true/1 bvi=false/0 at 3", "dmz member=false/0 bvi=false/0", "inside member=false/0 bvi=true/1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// IPv6: "ipv6 address" on an interface, "ipv6 route", and entries of the unified
+// access-lists whose IPv6 prefixes take no mask (the grammar would read the next word as
+// one).
+func TestIPv6Paths(t *testing.T) {
+	cfg := parsePaths(t, `ASA Version 9.8(4)
+interface GigabitEthernet0/1
+ nameif inside
+ ipv6 address 2001:db8:41::1/64
+ ipv6 enable
+ipv6 route outside ::/0 2001:db8:ffff::1 5
+ipv6 route outside 2001:db8::/32 10.0.0.1
+access-list in extended permit udp 2001:db8:41::/64 2001:db8:1::/48 eq sip
+access-list in extended permit udp 2001:db8:41::/64 object prov eq sip
+`)
+	if p, line, ok := cfg.Interfaces[0].IPv6Address(); !ok || p.String() != "2001:db8:41::1/64" || line.Pos.Line != 4 {
+		t.Errorf("ipv6 address: %v %v", p, ok)
+	}
+	r := cfg.Paths.Routes6
+	if r.Len() != 2 {
+		t.Fatalf("%d ipv6 routes", r.Len())
+	}
+	if x := r.At(0); x == nil || x.Interface != "outside" || x.Distance != 5 {
+		t.Errorf("route: %+v", x)
+	}
+	if r.At(1) != nil || !slices.Contains(diagLines(cfg), 7) {
+		t.Errorf("an IPv4 gateway for an IPv6 route should be PARSE001: %v", cfg.Diagnostics)
+	}
+	acl := cfg.Paths.AccessList("in")
+	e := acl.At(0).Extended
+	if e.Src.Net.Raw != "2001:db8:41::/64" || e.Src.Mask != nil || e.Dst.Net.Raw != "2001:db8:1::/48" || e.DstPort == nil || e.DstPort.Port.String() != "eq sip" {
+		t.Errorf("roles: src %+v dst %+v port %+v", e.Src, e.Dst, e.DstPort)
+	}
+	if e := acl.At(1).Extended; e.Dst.Object != "prov" || e.Src.Mask != nil {
+		t.Errorf("object after an IPv6 prefix: src %+v dst %+v", e.Src, e.Dst)
+	}
+}

@@ -157,7 +157,11 @@ func Print(w io.Writer, cfg *Config) error {
 		b.WriteByte('\n')
 	}
 	if cfg.Version != "" {
-		line(0, "ASA Version "+cfg.Version)
+		v := cfg.Version
+		if cfg.VersionMarker != "" {
+			v += " <" + cfg.VersionMarker + ">"
+		}
+		line(0, "ASA Version "+v)
 	}
 	if cfg.Hostname != "" {
 		line(0, "hostname "+cfg.Hostname)

@@ -97,7 +97,7 @@ func NewDiff(before, after *audit.Result, errs []Error, failOn rules.Severity) *
 }
 
 func target(r *audit.Result) *Target {
-	return &Target{Target: r.Target, Hostname: r.Hostname, Version: r.Version, Lines: r.Lines, Findings: len(r.Findings),
+	return &Target{Target: r.Target, Hostname: r.Hostname, Version: r.Version, VersionMarker: r.VersionMarker, Lines: r.Lines, Findings: len(r.Findings),
 		Scope: r.Scope, NotEvaluated: r.NotEvaluated}
 }
 
@@ -122,7 +122,7 @@ func (d *Diff) Report() *Report {
 	var results []*audit.Result
 	byFile := map[string]*audit.Result{}
 	if d.After != nil {
-		res := &audit.Result{Target: d.After.Target, Hostname: d.After.Hostname, Version: d.After.Version, Lines: d.After.Lines, Findings: []rules.Finding{}}
+		res := &audit.Result{Target: d.After.Target, Hostname: d.After.Hostname, Version: d.After.Version, VersionMarker: d.After.VersionMarker, Lines: d.After.Lines, Findings: []rules.Finding{}}
 		results, byFile[res.Target] = append(results, res), res
 	}
 	for _, f := range d.Introduced {

@@ -33,8 +33,10 @@ type Target struct {
 	Target   string `json:"target"`
 	Hostname string `json:"hostname,omitempty"`
 	Version  string `json:"version,omitempty"`
-	Lines    int    `json:"lines"`
-	Findings int    `json:"findings"`
+	// VersionMarker is "context" or "system" when the version header carries that marker.
+	VersionMarker string `json:"versionMarker,omitempty"`
+	Lines         int    `json:"lines"`
+	Findings      int    `json:"findings"`
 	// Scope is "partial" or "system" when the input was not a whole configuration, and
 	// NotEvaluated lists the rules that could not run on it (SCOPE001, SCOPE002).
 	Scope        string   `json:"scope,omitempty"`

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,49 @@ func addSIPClass(m *asa.Model, pm string, p asa.Port) []string {
 	return append(out, "policy-map "+pm, " class "+name, "  inspect sip")
 }
 
+// sipClassBefore returns the lines that put a class matching port p with inspect sip
+// ahead of class c of policy-map pm: c and the classes after it (class-default aside,
+// which is always last) are removed and entered again, with their actions, after it.
+func sipClassBefore(m *asa.Model, pm *parser.PolicyMap, c *parser.PolicyClass, p asa.Port) []string {
+	name := sipClassName(p)
+	var moved []*parser.PolicyClass
+	for _, pc := range pm.Classes {
+		// The SIP class itself, already entered after c, is entered again only once.
+		if pc == c || len(moved) > 0 && pc.Name != "class-default" && pc.Name != name {
+			moved = append(moved, pc)
+		}
+	}
+	var out []string
+	if m.ClassMap(name) == nil {
+		out = append(out, "class-map "+name, fmt.Sprintf(" match port %s eq %d", p.Proto, p.Number))
+	}
+	out = append(out, "policy-map "+pm.Name)
+	actions := []string{"  inspect sip"}
+	if i := slices.IndexFunc(pm.Classes, func(pc *parser.PolicyClass) bool { return pc.Name == name }); i >= 0 {
+		// The SIP class exists after c: it moves ahead with its own actions.
+		out = append(out, " no class "+name)
+		actions = actions[:0]
+		for _, a := range pm.Classes[i].Actions {
+			actions = append(actions, "  "+strings.TrimSpace(a.Source))
+		}
+		if pm.Classes[i].Inspect("sip") == nil {
+			actions = append(actions, "  inspect sip")
+		}
+	}
+	for _, pc := range moved {
+		out = append(out, " no class "+pc.Name)
+	}
+	out = append(out, " class "+name)
+	out = append(out, actions...)
+	for _, pc := range moved {
+		out = append(out, " class "+pc.Name)
+		for _, a := range pc.Actions {
+			out = append(out, "  "+strings.TrimSpace(a.Source))
+		}
+	}
+	return out
+}
+
 // addInspectSIP returns the lines that add inspect sip to class c of policy-map pm.
 func addInspectSIP(pm, class string) []string {
 	return []string{"policy-map " + pm, " class " + class, "  inspect sip"}
@@ -43,6 +87,51 @@ func factoryPolicy(m *asa.Model, p asa.Port) []string {
 	}
 	return append(out, "policy-map global_policy", " class inspection_default", "  inspect sip", "service-policy global_policy global")
 }
+
+// factoryInspections are the inspections of the factory-default class
+// inspection_default (ASA 8.x/9.x; fixtures/factory-default.txt), SIP's included.
+var factoryInspections = []string{"dns preset_dns_map", "ftp", "h323 h225", "h323 ras", "ip-options", "netbios", "rsh", "rtsp", "skinny", "esmtp", "sqlnet", "sunrpc", "tftp", "sip", "xdmcp"}
+
+// missingPolicyFix makes service-policy sp apply a policy again: the existing policy-map
+// whose name is close (a typo), else policy-map sp.Name recreated as the factory
+// global_policy (inspection_default with every factory inspection, SIP's included) plus
+// a SIP class for each audited port that inspection_default does not cover, so that
+// nothing the policy was meant to inspect is lost. SIP over TLS gets no class: plain
+// inspect sip cannot read it (SIP001 says what can).
+func missingPolicyFix(m *asa.Model, sp *parser.ServicePolicy, ports []asa.Port) []string {
+	if near := similar(sp.Name, l34PolicyNames(m)); near != "" {
+		return reapply(sp, near)
+	}
+	var out, classes []string
+	if m.ClassMap("inspection_default") == nil {
+		out = append(out, "class-map inspection_default", " match default-inspection-traffic")
+	}
+	if m.InspectPolicyMap("dns", "preset_dns_map") == nil {
+		out = append(out, "policy-map type inspect dns preset_dns_map", " parameters", "  message-length maximum client auto", "  message-length maximum 512")
+	}
+	for _, p := range ports {
+		if p.Number == 5060 || tlsPort(p) {
+			continue
+		}
+		name := sipClassName(p)
+		if m.ClassMap(name) == nil {
+			out = append(out, "class-map "+name, fmt.Sprintf(" match port %s eq %d", p.Proto, p.Number))
+		}
+		classes = append(classes, " class "+name, "  inspect sip")
+	}
+	out = append(out, "policy-map "+sp.Name, " class inspection_default")
+	for _, in := range factoryInspections {
+		out = append(out, "  inspect "+in)
+	}
+	return append(out, classes...)
+}
+
+// tlsPort reports whether p is SIP over TLS (tcp/5061), which plain inspect sip cannot read.
+func tlsPort(p asa.Port) bool { return p.Proto == "tcp" && p.Number == 5061 }
+
+// tlsProxy reports whether an inspect action names a TLS proxy ("inspect sip [MAP]
+// tls-proxy NAME").
+func tlsProxy(in *parser.Inspect) bool { return slices.Contains(in.Args, "tls-proxy") }
 
 // recommendedIdle is the idle timeout the fixes propose: twice the refresh interval,
 // rounded up to a whole minute and at least the ASA's minimum for the setting.

@@ -50,3 +50,32 @@ service-policy global_policy global
 		t.Errorf("the first parsed block now has %d classes, want 1 (the model changed the AST)", n)
 	}
 }
+
+// REF004 needs the access-lists: on a partial input that does not show them it is not
+// evaluated, and SCOPE001 names it only when a class-map matches an access-list.
+func TestREF004Scope(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		ref004    bool // a REF004 finding
+		named     bool // SCOPE001 names REF004
+	}{
+		{"whole configuration", "ASA Version 9.8(4)\nhostname fw\ntimeout udp 0:02:00\nclass-map C\n match access-list A\n", true, false},
+		{"partial, with match access-list", "class-map C\n match access-list A\npolicy-map P\n class C\n  inspect sip\n", false, true},
+		{"partial, without match access-list", "class-map C\n match port udp eq 5060\npolicy-map P\n class C\n  inspect sip\n", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := parser.Parse(strings.NewReader(tc.src), "t.cfg")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ref004, named bool
+			for _, f := range rules.Run(asa.New(cfg), rules.Options{}, rules.All) {
+				ref004 = ref004 || f.Rule == "REF004"
+				named = named || f.Rule == "SCOPE001" && strings.Contains(f.Message, "REF004")
+			}
+			if ref004 != tc.ref004 || named != tc.named {
+				t.Errorf("REF004 finding %v (want %v), SCOPE001 names REF004 %v (want %v)", ref004, tc.ref004, named, tc.named)
+			}
+		})
+	}
+}

@@ -151,6 +151,9 @@ type Rule struct {
 	// active, when set, says whether the rule evaluates anything with these options (the
 	// path rules need clients and a provider): SCOPE001 names only the rules that would have.
 	active func(Options) bool
+	// relevant, when set, says whether the input holds anything the rule would evaluate
+	// (REF004 needs a "match access-list"): SCOPE001 names only the rules that would.
+	relevant func(*asa.Model) bool
 }
 
 // missing returns the sections of r.Needs that cfg does not show.
@@ -218,7 +221,7 @@ func (p *Pass) Report(f Finding) {
 
 // All is every rule, in the order of the documentation. The path rules come before
 // PARSE001, which reports the lines they read on demand that could not be read.
-var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, SCOPE001, SCOPE002, RUN001, RUN002, RUN003, RUN004, RUN005}
+var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, REF004, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, SCOPE001, SCOPE002, RUN001, RUN002, RUN003, RUN004, RUN005}
 
 // ByID returns the rule with the given ID, or nil.
 func ByID(id string) *Rule {
@@ -293,7 +296,7 @@ func ftdWhere(f Finding) string {
 func NotEvaluated(m *asa.Model, opts Options, selected []*Rule) []string {
 	var out []string
 	for _, r := range selected {
-		if !r.evaluated(m) && (r.active == nil || r.active(opts)) {
+		if !r.evaluated(m) && (r.active == nil || r.active(opts)) && (r.relevant == nil || r.relevant(m)) {
 			out = append(out, r.ID)
 		}
 	}

@@ -45,7 +45,7 @@ func checkPartial(p *Pass) {
 	var order []string
 	needers := map[string][]string{}
 	for _, r := range p.selected {
-		if r.active != nil && !r.active(p.Options) {
+		if r.active != nil && !r.active(p.Options) || r.relevant != nil && !r.relevant(p.Model) {
 			continue
 		}
 		for _, s := range r.missing(p.Model) {

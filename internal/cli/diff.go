@@ -177,11 +177,10 @@ func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []
 		return writeDiff(s, f, d)
 	}
 	// The configuration is parsed again for AFTER, so that BEFORE keeps its own.
-	cfg, err := parser.ParseWith(bytes.NewReader(src), name, opts.ParserOptions())
+	cfg, applied, err := script.After(src, name, opts.ParserOptions())
 	if err != nil {
 		return failed(name, err)
 	}
-	applied := script.Apply(cfg)
 	var skipped []report.Unsimulated
 	for _, k := range applied.Skipped {
 		skipped = append(skipped, report.Unsimulated{File: k.Pos.Filename, Line: k.Pos.Line, Command: k.Text, Reason: k.Reason})
@@ -189,7 +188,16 @@ func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []
 	if a.printConfig {
 		return printConfig(s, f, cfg, script.File, skipped)
 	}
-	d := report.NewDiff(before, audit.Config(cfg, opts), nil, f.failOnLevel)
+	after := audit.Config(cfg, opts)
+	// The lines the script added to the access-lists, objects or NAT are kept with the
+	// configuration's, and the path rules' findings on them name its file: they are the
+	// script's lines.
+	for i, x := range after.Findings {
+		if x.File == cfg.File && applied.Added(x.Line, x.Source) {
+			after.Findings[i].File, after.Findings[i].Column = script.File, 0
+		}
+	}
+	d := report.NewDiff(before, after, nil, f.failOnLevel)
 	d.Change = script.File
 	d.AddNotSimulated(skipped...)
 	return writeDiff(s, f, d)

@@ -18,6 +18,7 @@ import (
 // traceOptions are the trace command's flags.
 type traceOptions struct {
 	from, to, port, format string
+	input, sourcePort      string
 	file                   string
 }
 
@@ -49,6 +50,8 @@ It reads the configuration only: it never runs packet-tracer on a device. The ex
 	fl.StringVar(&o.to, "to", "", "destination `ADDR`: the provider's address")
 	fl.StringVar(&o.port, "port", "udp/5060", "SIP `PORT`: udp/N or tcp/N")
 	fl.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+	fl.StringVar(&o.input, "input", "", "input `INTERFACE` (nameif) when the phones' subnet is a bridge group's: the member port they are behind (default: its first member)")
+	fl.StringVar(&o.sourcePort, "source-port", "sip", "the phones' source `PORT`: sip (the SIP port, symmetric signalling) or ephemeral (1024-65535)")
 	_ = c.MarkFlagRequired("from")
 	_ = c.MarkFlagRequired("to")
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
@@ -70,6 +73,9 @@ func traceRun(s *IOStreams, o traceOptions) error {
 	if err != nil || len(ports) != 1 {
 		return usageError{fmt.Errorf("--port: want udp/N or tcp/N, not %q", o.port)}
 	}
+	if o.sourcePort != "sip" && o.sourcePort != "ephemeral" {
+		return usageError{fmt.Errorf("--source-port: want sip or ephemeral, not %q", o.sourcePort)}
+	}
 	if o.format != "text" && o.format != "json" {
 		return usageError{fmt.Errorf("--format: unknown format %q (want text or json)", o.format)}
 	}
@@ -78,7 +84,7 @@ func traceRun(s *IOStreams, o traceOptions) error {
 		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", err)
 		return exitError{report.ExitError}
 	}
-	path := asa.New(cfg).Path(asa.Flow{Clients: clients, Provider: provider, Port: ports[0]})
+	path := asa.New(cfg).Path(asa.Flow{Clients: clients, Provider: provider, Port: ports[0], Input: o.input, Ephemeral: o.sourcePort == "ephemeral"})
 	t := newTrace(cfg, path)
 	if o.format == "json" {
 		enc := json.NewEncoder(s.Out)
@@ -129,6 +135,8 @@ type traceFlow struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 	Port string `json:"port"`
+	// SourcePort is "ephemeral" for phones that do not send from the SIP port.
+	SourcePort string `json:"sourcePort,omitempty"`
 }
 
 type traceStep struct {
@@ -144,7 +152,9 @@ type traceLine struct {
 }
 
 type traceReturn struct {
-	Admitted bool   `json:"admitted"`
+	Admitted bool `json:"admitted"`
+	// Pinholes is set when the requests come back through the pinholes inspect sip opens.
+	Pinholes bool   `json:"pinholes,omitempty"`
 	Detail   string `json:"detail"`
 }
 
@@ -163,9 +173,12 @@ func newTrace(cfg *parser.Config, p *asa.Path) *trace {
 		Notes:      append([]string{}, p.Notes...),
 		Steps:      []traceStep{},
 	}
+	if p.Ephemeral {
+		t.Flow.SourcePort = "ephemeral"
+	}
 	if p.Allowed() {
 		t.Result = asa.Allow
-		t.Return = &traceReturn{Admitted: p.Return.Admitted, Detail: p.Return.Detail}
+		t.Return = &traceReturn{Admitted: p.Return.Admitted, Pinholes: p.Return.Pinholes && !p.Return.Admitted, Detail: p.Return.Detail}
 	}
 	for _, s := range p.Steps {
 		ts := traceStep{Phase: s.Phase, Result: s.Result, Detail: s.Detail, Config: []traceLine{}}
@@ -196,7 +209,11 @@ func prefixString(p netip.Prefix) string {
 // result, what it found, and the configuration lines it relies on.
 func (t *trace) writeText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "trace %s %s -> %s (%s)\n", t.Flow.Port, t.Flow.From, t.Flow.To, t.File)
+	from := ""
+	if t.Flow.SourcePort != "" {
+		from = " from an " + t.Flow.SourcePort + " port"
+	}
+	fmt.Fprintf(&b, "trace %s %s -> %s%s (%s)\n", t.Flow.Port, t.Flow.From, t.Flow.To, from, t.File)
 	for i, s := range t.Steps {
 		fmt.Fprintf(&b, "\nPhase %d: %s\nResult: %s\n", i+1, s.Phase, s.Result)
 		for _, c := range s.Config {
@@ -205,7 +222,7 @@ func (t *trace) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, "  %s\n", s.Detail)
 	}
 	for _, n := range t.Notes {
-		fmt.Fprintf(&b, "\nAssumed: %s\n", n)
+		fmt.Fprintf(&b, "\nDepends: %s\n", n)
 	}
 	for _, d := range t.Diagnostics {
 		fmt.Fprintf(&b, "\nwarning: %s:%d: PARSE001 %s: %s\n", t.File, d.Line, d.Message, d.Source)
@@ -216,8 +233,11 @@ func (t *trace) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, " (not evaluated: %s)", t.Unresolved)
 	case t.Result == asa.Allow:
 		back := "only through the connection the phones opened"
-		if t.Return.Admitted {
+		switch {
+		case t.Return.Admitted:
 			back = "admitted by the configuration"
+		case t.Return.Pinholes:
+			back = "through the pinholes inspect sip opens"
 		}
 		fmt.Fprintf(&b, " (input interface %s, output interface %s; the provider's requests back: %s)", t.Input, t.Output, back)
 	default:

@@ -31,6 +31,11 @@ func TestTraceExitCodes(t *testing.T) {
 		{"bad format", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--format", "sarif", pathFixture}, 2, "--format: unknown format", ""},
 		{"missing file", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "nope.txt"}, 2, "nope.txt: no such file or directory", ""},
 		{"two files", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", pathFixture, pathFixture}, 2, "accepts 1 arg", ""},
+		{"bridge group, first member by default", []string{"trace", "--from", "192.168.1.20", "--to", "204.11.192.22", fixtures + "paths/bridge-group.txt"}, 0, "", "input interface inside_1:"},
+		{"bridge group, member given", []string{"trace", "--from", "192.168.1.20", "--to", "204.11.192.22", "--input", "inside_3", fixtures + "paths/bridge-group.txt"}, 0, "", "input interface inside_3:"},
+		{"not a member", []string{"trace", "--from", "192.168.1.20", "--to", "204.11.192.22", "--input", "outside", fixtures + "paths/bridge-group.txt"}, 1, "", "not evaluated: outside is not a member of bridge group BVI1"},
+		{"symmetric source port passes", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", fixtures + "paths/ephemeral-source-port.txt"}, 0, "", "Result: ALLOW"},
+		{"bad --source-port", []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--source-port", "5060", pathFixture}, 2, "--source-port: want sip or ephemeral", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
