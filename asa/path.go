@@ -517,9 +517,9 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 // groupWhere says where an access-group line applies its list: "applied in on inside",
 // "applied globally".
 func groupWhere(group, dir string) string {
-	f := strings.Fields(group)
-	if len(f) >= 5 && f[3] == "interface" {
-		return fmt.Sprintf("applied %s on %s", dir, f[4])
+	if _, iface, ok := strings.Cut(group, " interface "); ok {
+		iface, _, _ = strings.Cut(strings.TrimSpace(iface), " ")
+		return "applied " + dir + " on " + iface
 	}
 	return "applied globally"
 }

@@ -3,6 +3,8 @@ package parser
 import (
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -78,6 +80,9 @@ type Operand struct {
 
 // isV6Prefix reports whether a word is an IPv6 prefix ("2001:db8::/64").
 func isV6Prefix(s string) bool {
+	if !strings.Contains(s, ":") {
+		return false // IPv4 "A M" words: no parse, whose error would allocate
+	}
 	p, err := netip.ParsePrefix(s)
 	return err == nil && p.Addr().Is6()
 }
@@ -85,6 +90,10 @@ func isV6Prefix(s string) bool {
 // splitV6 undoes what the grammar does to an IPv6 prefix followed by another address
 // word: it reads the word as the prefix's mask. The word is an operand of its own.
 func splitV6(ops []*Operand) []*Operand {
+	// Nearly every entry has no such operand: it is returned as it is, without a copy.
+	if !slices.ContainsFunc(ops, func(o *Operand) bool { return o.Net != nil && o.Mask != nil && isV6Prefix(o.Net.Raw) }) {
+		return ops
+	}
 	var out []*Operand
 	for _, o := range ops {
 		out = append(out, o)

@@ -221,6 +221,19 @@ func (d *Deferred[T]) Line(i int) (int, string) {
 	return num, text
 }
 
+// Find returns the index of the line whose text is text (trailing blanks aside), or -1.
+// It reads the kept bytes in place: a search of a long access-list allocates nothing.
+func (d *Deferred[T]) Find(text string) int {
+	rest, cut := strings.CutPrefix(text, d.prefix)
+	for i, r := range d.lines.refs {
+		b := bytes.TrimRight(d.lines.chunks[r.chunk][r.off:r.off+r.len], " \t")
+		if d.full[i] && string(b) == text || !d.full[i] && cut && string(b) == rest {
+			return i
+		}
+	}
+	return -1
+}
+
 // At parses line i; nil when it cannot be read, which is reported (once) as PARSE001.
 func (d *Deferred[T]) At(i int) *T {
 	num, text := d.Line(i)

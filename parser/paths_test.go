@@ -343,3 +343,19 @@ access-list in extended permit udp 2001:db8:41::/64 object prov eq sip
 		t.Errorf("object after an IPv6 prefix: src %+v dst %+v", e.Src, e.Dst)
 	}
 }
+
+// Find looks a line up by its text, with or without the kept prefix, trailing blanks aside.
+func TestDeferredFind(t *testing.T) {
+	cfg := parsePaths(t, "ASA Version 9.8(4)\naccess-list in extended deny udp any any eq 5060\naccess-list in extended permit ip any any   \n")
+	acl := cfg.Paths.AccessList("in")
+	for text, want := range map[string]int{
+		"access-list in extended permit ip any any":        1,
+		"access-list in extended deny udp any any eq 5060": 0,
+		"access-list in extended permit udp any any":       -1,
+		"access-list other extended permit ip any any":     -1,
+	} {
+		if got := acl.Find(text); got != want {
+			t.Errorf("Find(%q) = %d, want %d", text, got, want)
+		}
+	}
+}

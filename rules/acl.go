@@ -293,14 +293,8 @@ func denialFix(m *asa.Model, path *asa.Path, d asa.Denial) []string {
 func addEntry(m *asa.Model, acl string, line int, src, dst netip.Prefix, port asa.Port) []string {
 	entry := permitLine(acl, 0, src, dst, port)
 	var fix []string
-	if list := m.Config.Paths.AccessList(acl); list != nil {
-		want := strings.Join(strings.Fields(entry), " ")
-		for i := range list.Len() {
-			if _, text := list.Line(i); strings.Join(strings.Fields(text), " ") == want {
-				fix = append(fix, "no "+want)
-				break
-			}
-		}
+	if list := m.Config.Paths.AccessList(acl); list != nil && list.Find(entry) >= 0 {
+		fix = append(fix, "no "+entry)
 	}
 	return append(fix, permitLine(acl, line, src, dst, port))
 }
