@@ -369,11 +369,7 @@ func (m *Model) SIPOn(p Port, in, out string) Verdict {
 		}
 		break
 	}
-	if v.Best == nil && len(v.Coverages) > 0 {
-		v.Best = &v.Coverages[0]
-	}
-	v.Idle = m.idleOf(v)
-	return v
+	return m.settle(v)
 }
 
 // InterfaceSIP is what decides SIP inspection of port p for traffic on one interface.
@@ -485,6 +481,12 @@ func (m *Model) verdict(p Port, covs []Coverage) Verdict {
 			break
 		}
 	}
+	return m.settle(v)
+}
+
+// settle completes v: the first coverage governs when none was chosen, and the idle
+// timeout follows from the one that governs.
+func (m *Model) settle(v Verdict) Verdict {
 	if v.Best == nil && len(v.Coverages) > 0 {
 		v.Best = &v.Coverages[0]
 	}
