@@ -58,7 +58,8 @@ type Model struct {
 	// PerInterface maps an interface name to its "service-policy NAME interface IF" line.
 	PerInterface map[string]*parser.ServicePolicy
 	timeouts     map[string]Setting
-	path         *pathState // what Path compiled, on its first use
+	applying     map[string][]*parser.ServicePolicy // the service-policy lines naming each policy-map
+	path         *pathState                         // what Path compiled, on its first use
 }
 
 // New resolves cfg.
@@ -69,6 +70,7 @@ func New(cfg *parser.Config) *Model {
 		policyMaps:   map[string]*parser.PolicyMap{},
 		inspectMaps:  map[string]*parser.PolicyMap{},
 		PerInterface: map[string]*parser.ServicePolicy{},
+		applying:     map[string][]*parser.ServicePolicy{},
 		timeouts:     map[string]Setting{},
 	}
 	for _, cm := range cfg.ClassMaps {
@@ -76,6 +78,8 @@ func New(cfg *parser.Config) *Model {
 			m.classMaps[cm.Name] = cm
 		}
 	}
+	at := map[string]int{}      // a layer 3/4 policy-map's index in l34
+	copied := map[string]bool{} // its entry there is a merged copy
 	for _, pm := range cfg.PolicyMaps {
 		switch {
 		case pm.IsL34():
@@ -83,19 +87,28 @@ func New(cfg *parser.Config) *Model {
 			// shows each policy once, but a hand-edited file may not.
 			// The merged policy is a copy, so that the parsed blocks stay as written.
 			if old := m.policyMaps[pm.Name]; old != nil {
-				merged := *old
-				merged.Classes = append(slices.Clip(old.Classes), pm.Classes...)
-				m.policyMaps[pm.Name] = &merged
-				m.l34[slices.Index(m.l34, old)] = &merged
+				// The first re-entry makes the copy; later ones append to it (the copy is
+				// ours), so many re-entries cost linear time.
+				if !copied[pm.Name] {
+					merged := *old
+					merged.Classes = slices.Clone(old.Classes)
+					old = &merged
+					m.policyMaps[pm.Name] = old
+					m.l34[at[pm.Name]] = old
+					copied[pm.Name] = true
+				}
+				old.Classes = append(old.Classes, pm.Classes...)
 				continue
 			}
 			m.policyMaps[pm.Name] = pm
+			at[pm.Name] = len(m.l34)
 			m.l34 = append(m.l34, pm)
 		case pm.Type == "inspect":
 			m.inspectMaps[pm.Protocol+" "+pm.Name] = pm
 		}
 	}
 	for _, sp := range cfg.ServicePolicies {
+		m.applying[sp.Name] = append(m.applying[sp.Name], sp)
 		if sp.Global {
 			m.Global = sp
 		} else {
@@ -126,15 +139,7 @@ func (m *Model) InspectPolicyMap(proto, name string) *parser.PolicyMap {
 }
 
 // ServicePolicies returns the service-policy lines that apply policy-map name.
-func (m *Model) ServicePolicies(name string) []*parser.ServicePolicy {
-	var out []*parser.ServicePolicy
-	for _, sp := range m.Config.ServicePolicies {
-		if sp.Name == name {
-			out = append(out, sp)
-		}
-	}
-	return out
-}
+func (m *Model) ServicePolicies(name string) []*parser.ServicePolicy { return m.applying[name] }
 
 // Setting is the value of one timeout keyword: configured (Entry set) or the ASA default.
 type Setting struct {

@@ -437,13 +437,16 @@ func (m *Model) decides(c *Coverage) bool {
 // the interfaces a service-policy names that the input does not show.
 func (m *Model) Interfaces() []string {
 	var out []string
+	seen := map[string]bool{} // a set, not a scan: firewalls with thousands of interfaces exist
 	for _, i := range m.Config.Interfaces {
-		if i.Name != "" && !slices.Contains(out, i.Name) {
+		if i.Name != "" && !seen[i.Name] {
+			seen[i.Name] = true
 			out = append(out, i.Name)
 		}
 	}
 	for _, sp := range m.Config.ServicePolicies {
-		if !sp.Global && m.PerInterface[sp.Interface] == sp && !slices.Contains(out, sp.Interface) {
+		if !sp.Global && m.PerInterface[sp.Interface] == sp && !seen[sp.Interface] {
+			seen[sp.Interface] = true
 			out = append(out, sp.Interface)
 		}
 	}

@@ -144,3 +144,43 @@ func BenchmarkCheckSmall(b *testing.B) {
 		}
 	}
 }
+
+// corners are configurations shaped to reach the quadratic corners real ones have hit: a
+// policy-map re-entered block after block (hand-edited or generated files), and thousands of
+// policy-maps each applied to its own interface. Each must audit in time linear in its size.
+var corners = []struct {
+	name  string
+	lines func(i int) []string
+}{
+	{"reentered-policy-map", func(i int) []string {
+		return []string{"policy-map global_policy", " class inspection_default", "  inspect sip"}
+	}},
+	{"interface-policies", func(i int) []string {
+		return []string{fmt.Sprintf("policy-map pm%d", i), " class inspection_default", "  inspect sip",
+			fmt.Sprintf("service-policy pm%d interface if%d", i, i)}
+	}},
+}
+
+func BenchmarkCorner(b *testing.B) {
+	for _, c := range corners {
+		for _, n := range []int{10_000, 40_000} {
+			var sb strings.Builder
+			sb.WriteString("ASA Version 9.8(4)\nhostname fw\nclass-map inspection_default\n match default-inspection-traffic\n")
+			for i := range n {
+				for _, l := range c.lines(i) {
+					sb.WriteString(l + "\n")
+				}
+			}
+			sb.WriteString("service-policy global_policy global\n")
+			text := sb.String()
+			b.Run(fmt.Sprintf("%s/%dk", c.name, n/1000), func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					if _, err := audit.Reader(strings.NewReader(text), "corner.txt", audit.Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

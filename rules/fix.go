@@ -169,9 +169,13 @@ func human(d time.Duration) string {
 // similar returns the name in names closest to want (case, '-' and '_' ignored, or at most
 // two edits apart), or "".
 func similar(want string, candidates []string) string {
-	fold := func(s string) string { return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s)) }
-	return names.Closest(want, candidates, 2, fold)
+	return names.Closest(want, candidates, 2, foldName)
 }
+
+// separators are dropped when names are compared: "global-policy" means "global_policy".
+var separators = strings.NewReplacer("-", "", "_", "")
+
+func foldName(s string) string { return separators.Replace(strings.ToLower(s)) }
 
 // l34PolicyNames lists the layer 3/4 policy-map names.
 func l34PolicyNames(m *asa.Model) []string {

@@ -127,17 +127,38 @@ func partlyInspected(m *asa.Model, port asa.Port, ports []asa.Port, ifs, inspect
 	// bad are the interfaces, not inspecting themselves, of some flow that is not
 	// inspected: the flow's input interface decides first, then its output interface.
 	var bad []asa.InterfaceSIP
+	seen := map[string]bool{}
 	add := func(s asa.InterfaceSIP) {
-		if !s.Inspected() && !slices.ContainsFunc(bad, func(b asa.InterfaceSIP) bool { return b.Interface == s.Interface }) {
+		if !s.Inspected() && !seen[s.Interface] {
+			seen[s.Interface] = true
 			bad = append(bad, s)
 		}
 	}
+	// Every pair of interfaces is a possible flow, but only the uninspected ones can be
+	// added: the pairs are walked over those alone, and the walk ends once all of them
+	// are in, so that a configuration with thousands of interface policies costs linear
+	// time. The order is the one of the pairs, input interface first.
+	var open []int
+	names := map[string]bool{}
+	for i, s := range ifs {
+		if !s.Inspected() {
+			open = append(open, i)
+			names[s.Interface] = true
+		}
+	}
 	for i, a := range ifs {
-		for j, b := range ifs {
+		if len(bad) == len(names) {
+			break
+		}
+		partnered := len(ifs) > 1 || a.Interface == "" // a flow needs another interface, or one the input does not show
+		if a.Decides != nil && !a.Inspected() && partnered {
+			add(a) // it decides every flow entering by it
+		}
+		for _, j := range open {
 			// Two different interfaces, or two that the input does not show.
-			if (i != j || a.Interface == "") && !asa.FlowInspected(a, b) {
+			if (i != j || a.Interface == "") && !asa.FlowInspected(a, ifs[j]) {
 				add(a)
-				add(b)
+				add(ifs[j])
 			}
 		}
 	}

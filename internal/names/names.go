@@ -11,7 +11,11 @@ func Closest(want string, candidates []string, maxEdits int, norm func(string) s
 	best, bestD := "", maxEdits+1
 	w := norm(want)
 	for _, c := range candidates {
-		if d := Distance(w, norm(c)); d < bestD {
+		n := norm(c)
+		if abs(len(n)-len(w)) >= bestD {
+			continue // the distance is at least the difference in length
+		}
+		if d := Distance(w, n); d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -37,4 +41,11 @@ func Distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
