@@ -11,6 +11,7 @@ import (
 
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/bench"
+	"github.com/asaaudit/asaaudit/change"
 	"github.com/asaaudit/asaaudit/internal/cli"
 	"github.com/asaaudit/asaaudit/parser"
 )
@@ -182,5 +183,33 @@ func BenchmarkCorner(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// A change script that creates thousands of class-maps is simulated in linear time.
+func BenchmarkApplyScript(b *testing.B) {
+	base, err := os.ReadFile("../fixtures/factory-default.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{10_000, 40_000} {
+		var sb strings.Builder
+		sb.WriteString("configure terminal\n")
+		for i := range n {
+			fmt.Fprintf(&sb, "class-map c%d\n match port udp eq %d\n", i, 10000+i%50000)
+		}
+		sb.WriteString("end\n")
+		script, err := change.Read(strings.NewReader(sb.String()), "script.txt")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("class-maps/%dk", n/1000), func(b *testing.B) {
+			b.SetBytes(int64(sb.Len()))
+			for b.Loop() {
+				if _, _, err := script.After(base, "fw.txt", parser.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -76,6 +76,10 @@ type applier struct {
 	cfg  *parser.Config
 	file string
 	res  *Result
+	// classMaps and policyMaps index cfg's blocks by name, built on first use, so that a
+	// script creating thousands of them costs linear time.
+	classMaps  map[string]*parser.ClassMap
+	policyMaps map[string]*parser.PolicyMap
 
 	mode     mode
 	cm       *parser.ClassMap
@@ -314,6 +318,7 @@ func (a *applier) classMap(c Command, l *parser.Line) {
 		a.cfg.ClassMaps = slices.DeleteFunc(a.cfg.ClassMaps, func(x *parser.ClassMap) bool {
 			return x.Name == cm.Name && x.Type == cm.Type
 		})
+		a.classMaps = nil // rebuilt on next use
 		if n == len(a.cfg.ClassMaps) {
 			a.skip(c, fmt.Sprintf("class-map %s does not exist: nothing to remove", cm.Name))
 			return
@@ -321,10 +326,7 @@ func (a *applier) classMap(c Command, l *parser.Line) {
 		a.done()
 		return
 	}
-	for _, x := range a.cfg.ClassMaps {
-		if x.Name != cm.Name {
-			continue
-		}
+	if x := a.classMapNamed(cm.Name); x != nil {
 		if x.Type != cm.Type || x.Protocol != cm.Protocol {
 			a.skip(c, fmt.Sprintf("the ASA refuses it: %q already exists (line %d)", x.String(), x.Pos.Line))
 			return
@@ -335,8 +337,36 @@ func (a *applier) classMap(c Command, l *parser.Line) {
 	}
 	cm.Source = cm.String()
 	a.cfg.ClassMaps = append(a.cfg.ClassMaps, cm)
+	a.classMaps[cm.Name] = cm
 	a.cm, a.mode = cm, classMapMode
 	a.done()
+}
+
+// classMapNamed returns the first class-map named name, or nil.
+func (a *applier) classMapNamed(name string) *parser.ClassMap {
+	if a.classMaps == nil {
+		a.classMaps = map[string]*parser.ClassMap{}
+		for _, x := range a.cfg.ClassMaps {
+			if a.classMaps[x.Name] == nil {
+				a.classMaps[x.Name] = x
+			}
+		}
+	}
+	return a.classMaps[name]
+}
+
+// policyMapNamed returns the first policy-map named name (all types share one name
+// space), or nil.
+func (a *applier) policyMapNamed(name string) *parser.PolicyMap {
+	if a.policyMaps == nil {
+		a.policyMaps = map[string]*parser.PolicyMap{}
+		for _, x := range a.cfg.PolicyMaps {
+			if a.policyMaps[x.Name] == nil {
+				a.policyMaps[x.Name] = x
+			}
+		}
+	}
+	return a.policyMaps[name]
 }
 
 func (a *applier) policyMap(c Command, l *parser.Line) {
@@ -346,6 +376,7 @@ func (a *applier) policyMap(c Command, l *parser.Line) {
 		a.cfg.PolicyMaps = slices.DeleteFunc(a.cfg.PolicyMaps, func(x *parser.PolicyMap) bool {
 			return x.Name == pm.Name && x.Type == pm.Type
 		})
+		a.policyMaps = nil // rebuilt on next use
 		if n == len(a.cfg.PolicyMaps) {
 			a.skip(c, fmt.Sprintf("policy-map %s does not exist: nothing to remove", pm.Name))
 			return
@@ -354,10 +385,7 @@ func (a *applier) policyMap(c Command, l *parser.Line) {
 		return
 	}
 	// All types of policy-map share one name space. Re-entering a policy-map adds to it.
-	for _, x := range a.cfg.PolicyMaps {
-		if x.Name != pm.Name {
-			continue
-		}
+	if x := a.policyMapNamed(pm.Name); x != nil {
 		if x.Type != pm.Type || x.Protocol != pm.Protocol {
 			a.skip(c, fmt.Sprintf("the ASA refuses it: %q already exists (line %d)", x.String(), x.Pos.Line))
 			return
@@ -368,6 +396,7 @@ func (a *applier) policyMap(c Command, l *parser.Line) {
 	}
 	pm.Source = pm.String()
 	a.cfg.PolicyMaps = append(a.cfg.PolicyMaps, pm)
+	a.policyMaps[pm.Name] = pm
 	a.pm, a.mode = pm, policyMapMode
 	a.done()
 }
