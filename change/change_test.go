@@ -323,6 +323,7 @@ func TestReadRejectsWhatIsNotAScript(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"json", `  {"policy-map": "global_policy"}`, "change.txt:1: JSON"},
 		{"gzip", "\x1f\x8b\x08\x00rest", "change.txt:1: compressed data"},
+		{"CR-only line ends", "configure terminal\rtimeout sip 0:10:00\rend\r", "change.txt:1: its lines end in carriage returns only"},
 		{"binary", "timeout sip 0:10:00\nti\x00meout\n", "change.txt:2: binary data"},
 		{"saved running-config", "! saved\n: Saved\n:\nASA Version 9.8(4)\n", `change.txt:2: ": Saved" belongs to a saved running-config`},
 		{"running-config without header", "ASA Version 9.8(4)\nhostname fw1\n", `change.txt:1: "ASA Version 9.8(4)" belongs to a saved running-config`},

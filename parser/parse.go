@@ -108,9 +108,23 @@ func sniff(first []byte) error {
 		return fmt.Errorf("zip archive (extract the configuration first): %w", ErrNotASA)
 	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
 		return fmt.Errorf("looks like JSON: %w", ErrNotASA)
+	case CROnly(first):
+		return fmt.Errorf("%s: %w", crOnlyAdvice, ErrNotASA)
 	}
 	return nil
 }
+
+// crOnlyAdvice is what to do with a file whose lines end in carriage returns alone.
+const crOnlyAdvice = `its lines end in carriage returns only (classic Mac): convert them to newlines first (tr '\r' '\n' < IN > OUT)`
+
+// CROnly reports whether first, the start of a file, has lines ended by carriage returns
+// alone: read as one line, such a file would be audited wrongly, so it is refused.
+func CROnly(first []byte) bool {
+	return bytes.IndexByte(first, '\n') < 0 && bytes.Count(first, []byte{'\r'}) >= 2
+}
+
+// CROnlyError is the error for such a file, for the other readers of configuration text.
+func CROnlyError() error { return errors.New(crOnlyAdvice) }
 
 type blockKind uint8
 

@@ -199,6 +199,8 @@ func TestNotASA(t *testing.T) {
 		{"prose", "hello\nworld\n", "no ASA configuration lines"},
 		{"only bangs", "!\n!\n!\n", "no ASA configuration lines"},
 		{"nul bytes", "ASA Version 9.1\nhost\x00name\n", "binary"},
+		// Read as one line, a classic-Mac file would be audited wrongly: it is refused.
+		{"CR-only line ends", "ASA Version 9.8(4)\rhostname fw\rtimeout udp 0:01:00\r", "carriage returns only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
