@@ -85,6 +85,8 @@ func sniff(first []byte) error {
 		return fmt.Errorf("compressed data: %w", ErrNotScript)
 	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
 		return fmt.Errorf("JSON: %w", ErrNotScript)
+	case parser.BinaryStream(first):
+		return fmt.Errorf("binary data (NUL bytes): %w", ErrNotScript)
 	case parser.CROnly(first):
 		return fmt.Errorf("%w: %w", parser.CROnlyError(), ErrNotScript)
 	}

@@ -206,7 +206,16 @@ func ParseFile(path string) (*Evidence, error) {
 func Parse(r io.Reader, name string) (*Evidence, error) {
 	p := newState(name)
 	sc := parser.NewScanner(r)
+	binary := func() (*Evidence, error) {
+		return nil, fmt.Errorf("%s: binary data, not a text capture of show commands", name)
+	}
+	if parser.BinaryStream(sc.Head(512)) {
+		return binary()
+	}
 	for sc.Scan() {
+		if sc.Binary() {
+			return binary() // at once: an endless binary stream must not be read on
+		}
 		num, text := sc.Line()
 		p.line(num, string(text))
 	}
@@ -214,7 +223,7 @@ func Parse(r io.Reader, name string) (*Evidence, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if sc.Binary() {
-		return nil, fmt.Errorf("%s: binary data, not a text capture of show commands", name)
+		return binary()
 	}
 	return p.finish(), nil
 }

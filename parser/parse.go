@@ -108,10 +108,19 @@ func sniff(first []byte) error {
 		return fmt.Errorf("zip archive (extract the configuration first): %w", ErrNotASA)
 	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
 		return fmt.Errorf("looks like JSON: %w", ErrNotASA)
+	case BinaryStream(first):
+		return fmt.Errorf("line 1: binary data (NUL bytes): %w", ErrNotASA)
 	case CROnly(first):
 		return fmt.Errorf("%s: %w", crOnlyAdvice, ErrNotASA)
 	}
 	return nil
+}
+
+// BinaryStream reports whether first, the start of an input, is binary data with no line
+// structure (/dev/zero, an image): refused at once, since reading on for a newline could
+// take forever. Binary data with newlines is refused at its first NUL by the line reader.
+func BinaryStream(first []byte) bool {
+	return bytes.IndexByte(first, 0) >= 0 && bytes.IndexByte(first, '\n') < 0
 }
 
 // crOnlyAdvice is what to do with a file whose lines end in carriage returns alone.
@@ -120,7 +129,16 @@ const crOnlyAdvice = `its lines end in carriage returns only (classic Mac): conv
 // CROnly reports whether first, the start of a file, has lines ended by carriage returns
 // alone: read as one line, such a file would be audited wrongly, so it is refused.
 func CROnly(first []byte) bool {
-	return bytes.IndexByte(first, '\n') < 0 && bytes.Count(first, []byte{'\r'}) >= 2
+	if bytes.IndexByte(first, '\n') >= 0 || bytes.Count(first, []byte{'\r'}) < 2 {
+		return false
+	}
+	// Text, not random bytes that happen to hold carriage returns.
+	for _, c := range first {
+		if c < 0x20 && c != '\r' && c != '\t' && c != 0x1b && c != '\b' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // CROnlyError is the error for such a file, for the other readers of configuration text.

@@ -199,6 +199,7 @@ func TestNotASA(t *testing.T) {
 		{"prose", "hello\nworld\n", "no ASA configuration lines"},
 		{"only bangs", "!\n!\n!\n", "no ASA configuration lines"},
 		{"nul bytes", "ASA Version 9.1\nhost\x00name\n", "binary"},
+		{"NULs without a newline", strings.Repeat("\x00", 600), "binary"},
 		// Read as one line, a classic-Mac file would be audited wrongly: it is refused.
 		{"CR-only line ends", "ASA Version 9.8(4)\rhostname fw\rtimeout udp 0:01:00\r", "carriage returns only"},
 	}
@@ -267,5 +268,31 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("got %+v, want %+v; diagnostics %v", got, w, cfg.Diagnostics)
 			}
 		})
+	}
+}
+
+// endless is /dev/zero, or /dev/urandom when it holds newlines: a stream that never ends.
+type endless struct{ chunk []byte }
+
+func (e endless) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		n += copy(p[n:], e.chunk)
+	}
+	return n, nil
+}
+
+// An endless binary stream is refused at once, with or without newlines, instead of being
+// read for ever (check /dev/zero, check /dev/urandom).
+func TestEndlessBinaryInput(t *testing.T) {
+	for name, chunk := range map[string][]byte{
+		"NULs, no newline":   make([]byte, 64),
+		"NULs and newlines":  []byte("\x00\x01binary\n\x00"),
+		"text, then NUL gap": []byte("timeout sip 0:30:00\n\x00\n"),
+	} {
+		_, err := parser.Parse(endless{chunk}, "in.bin")
+		if err == nil || !strings.Contains(err.Error(), "binary data") || !strings.HasPrefix(err.Error(), "in.bin") {
+			t.Errorf("%s: error %v, want binary data naming in.bin", name, err)
+		}
 	}
 }
