@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -77,28 +78,125 @@ func (e Errors) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
-// Find looks for FileName in dir and then in each parent directory, and returns the
-// first one found, or "" when there is none.
+// Find returns the configuration file Discover finds from dir, or "" when there is none.
+// Files Discover skips are not reported: callers that talk to a user use Discover.
 func Find(dir string) (string, error) {
+	d, err := Discover(dir)
+	return d.Path, err
+}
+
+// Discovery is the outcome of a search for FileName.
+type Discovery struct {
+	// Path is the file to read, "" when there is none.
+	Path string
+	// Skipped are files the search met and refused to read, nearest first.
+	Skipped []Skipped
+}
+
+// Skipped is a configuration file the search would have read but did not trust.
+type Skipped struct {
+	Path   string
+	Reason string // e.g. "owned by uid 1001, not by you (uid 1000) or root"
+}
+
+func (s Skipped) String() string { return fmt.Sprintf("ignoring %s: %s", s.Path, s.Reason) }
+
+// Search says where the upward search for FileName stops and whose files it trusts.
+// DefaultSearch is the process's; tests build their own to play another user.
+type Search struct {
+	// Home is the user's home directory: the search goes no higher ("" for none).
+	Home string
+	// UID is the user's id; files owned by it or by root are trusted. Negative (Windows)
+	// turns the ownership and permission checks off: the file system does not have them.
+	UID int
+	// Owner returns the uid owning the file fi describes, ok false when the platform does not
+	// say.
+	Owner func(fi fs.FileInfo) (uid int, ok bool)
+}
+
+// DefaultSearch is the search for the user running the process.
+func DefaultSearch() Search {
+	home, _ := os.UserHomeDir()
+	return Search{Home: home, UID: os.Getuid(), Owner: fileOwner}
+}
+
+// Discover finds the configuration file with DefaultSearch.
+func Discover(dir string) (Discovery, error) { return DefaultSearch().Find(dir) }
+
+// Find looks for FileName in dir and then in each parent directory, up to the first of: the
+// root of the repository (a directory holding .git), the home directory, the file system
+// root. A file found there that another user could have written (owned by someone other than
+// the user or root, or writable by every user) is skipped: a .asaaudit.yaml dropped in
+// a shared directory such as /tmp would otherwise set fail-on: never for everyone below it.
+func (s Search) Find(dir string) (Discovery, error) {
+	var d Discovery
 	dir, err := filepath.Abs(dir)
 	if err != nil {
-		return "", err
+		return d, err
+	}
+	home := ""
+	if s.Home != "" {
+		if h, err := filepath.Abs(s.Home); err == nil {
+			home = h
+		}
 	}
 	for {
 		path := filepath.Join(dir, FileName)
 		st, err := os.Stat(path)
 		switch {
 		case err == nil && !st.IsDir():
-			return path, nil
+			if reason := s.distrust(st); reason != "" {
+				d.Skipped = append(d.Skipped, Skipped{Path: path, Reason: reason})
+				break
+			}
+			d.Path = path
+			return d, nil
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
-			return "", fmt.Errorf("config %s: %w", path, err)
+			return d, fmt.Errorf("config %s: %w", path, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil || dir == home {
+			return d, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", nil
+			return d, nil
 		}
 		dir = parent
 	}
+}
+
+// distrust says why the file st describes may not be read, "" when it may.
+func (s Search) distrust(st fs.FileInfo) string {
+	if s.UID < 0 {
+		return ""
+	}
+	if uid, ok := s.Owner(st); ok && uid != s.UID && uid != 0 {
+		return fmt.Sprintf("owned by uid %d, not by you (uid %d) or root", uid, s.UID)
+	}
+	// Group write is not checked: with user private groups and umask 002 (Debian, Ubuntu)
+	// every file a user creates is group-writable by a group of one.
+	if perm := st.Mode().Perm(); perm&0o002 != 0 {
+		return fmt.Sprintf("writable by every user (mode %04o)", perm)
+	}
+	return ""
+}
+
+// fileOwner reads the owner from the platform's stat structure. It goes through reflection
+// so that one file builds everywhere: Unix stat structures have a Uid field, Windows' has none
+// (ok false, and Windows has UID -1, which turns the check off anyway).
+func fileOwner(fi fs.FileInfo) (int, bool) {
+	v := reflect.ValueOf(fi.Sys())
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return 0, false
+	}
+	f := v.FieldByName("Uid")
+	if !f.IsValid() || !f.CanUint() {
+		return 0, false
+	}
+	return int(f.Uint()), true
 }
 
 // Load reads and checks the file at path.

@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -158,6 +159,163 @@ func TestFind(t *testing.T) {
 	}
 	if got, err := config.Find(deep); err != nil || got != near {
 		t.Errorf("Find = %q, %v; want %q past the directory", got, err, near)
+	}
+}
+
+// tree makes root/a/b/c and returns root and the deepest directory.
+func tree(t *testing.T) (root, deep string) {
+	t.Helper()
+	root = t.TempDir()
+	deep = filepath.Join(root, "a", "b", "c")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return root, deep
+}
+
+// writeConfig writes a configuration file in dir with mode perm (chmod, so that the umask
+// does not decide) and returns its path.
+func writeConfig(t *testing.T, dir string, perm os.FileMode) string {
+	t.Helper()
+	p := filepath.Join(dir, config.FileName)
+	if err := os.WriteFile(p, []byte("fail-on: never\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, perm); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// owner is a Search.Owner that says every file belongs to uid.
+func owner(uid int) func(fs.FileInfo) (int, bool) {
+	return func(fs.FileInfo) (int, bool) { return uid, true }
+}
+
+// The search does not leave the repository or the home directory: a file above them is
+// someone else's (the shared /tmp of the issue), not this project's.
+func TestSearchStops(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		stop func(t *testing.T, root string) config.Search // makes root/a the boundary
+	}{
+		{"repository root (.git directory)", func(t *testing.T, root string) config.Search {
+			if err := os.Mkdir(filepath.Join(root, "a", ".git"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return config.Search{UID: 1000, Owner: owner(1000)}
+		}},
+		{"repository root (.git file of a worktree)", func(t *testing.T, root string) config.Search {
+			if err := os.WriteFile(filepath.Join(root, "a", ".git"), []byte("gitdir: /elsewhere\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return config.Search{UID: 1000, Owner: owner(1000)}
+		}},
+		{"home directory", func(t *testing.T, root string) config.Search {
+			return config.Search{Home: filepath.Join(root, "a"), UID: 1000, Owner: owner(1000)}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root, deep := tree(t)
+			s := tt.stop(t, root)
+			writeConfig(t, root, 0o644)
+			if d, err := s.Find(deep); err != nil || d.Path != "" || len(d.Skipped) != 0 {
+				t.Errorf("Find = %+v, %v; want nothing: the file is above the boundary", d, err)
+			}
+			// The boundary directory itself is searched.
+			at := writeConfig(t, filepath.Join(root, "a"), 0o644)
+			if d, err := s.Find(deep); err != nil || d.Path != at {
+				t.Errorf("Find = %+v, %v; want %s", d, err, at)
+			}
+		})
+	}
+}
+
+// A file another user could have written is skipped, with the reason, and the search goes
+// on to the next trusted file above it.
+func TestSearchSkipsUntrusted(t *testing.T) {
+	const me = 1000
+	for _, tt := range []struct {
+		name   string
+		perm   os.FileMode
+		owner  int
+		reason string // "" when the file is used
+	}{
+		{"mine", 0o644, me, ""},
+		{"root's", 0o644, 0, ""},
+		{"group-writable (umask 002) is still mine", 0o664, me, ""},
+		{"another user's", 0o644, 1001, "owned by uid 1001, not by you (uid 1000) or root"},
+		{"world-writable", 0o666, me, "writable by every user (mode 0666)"},
+		{"world-writable root's", 0o666, 0, "writable by every user (mode 0666)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root, deep := tree(t)
+			far := writeConfig(t, root, 0o644)
+			near := writeConfig(t, filepath.Join(root, "a", "b"), tt.perm)
+			// Only the near file is the one under test: the far one belongs to the user.
+			s := config.Search{UID: me, Owner: func(fi fs.FileInfo) (int, bool) {
+				if os.SameFile(fi, stat(t, near)) {
+					return tt.owner, true
+				}
+				return me, true
+			}}
+			d, err := s.Find(deep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.reason == "" {
+				if d.Path != near || len(d.Skipped) != 0 {
+					t.Errorf("Find = %+v; want %s", d, near)
+				}
+				return
+			}
+			want := []config.Skipped{{Path: near, Reason: tt.reason}}
+			if d.Path != far || !reflect.DeepEqual(d.Skipped, want) {
+				t.Errorf("Find = %+v; want %s after skipping %+v", d, far, want)
+			}
+			if got, w := d.Skipped[0].String(), "ignoring "+near+": "+tt.reason; got != w {
+				t.Errorf("String() = %q, want %q", got, w)
+			}
+		})
+	}
+}
+
+func stat(t *testing.T, path string) os.FileInfo {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// The real owner lookup, not the seam: a file owned by someone else is refused. As root the
+// file is given away with chown; as another user, the search plays a different user instead,
+// since only root may chown.
+func TestSearchRealOwner(t *testing.T) {
+	root, deep := tree(t)
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := writeConfig(t, root, 0o644)
+	s := config.DefaultSearch()
+	if uid, ok := s.Owner(stat(t, path)); !ok || uid != os.Getuid() {
+		t.Fatalf("Owner of a file just written = %d, %v; want %d", uid, ok, os.Getuid())
+	}
+	if d, err := s.Find(deep); err != nil || d.Path != path {
+		t.Fatalf("own file: Find = %+v, %v", d, err)
+	}
+	const other = 4242
+	if os.Getuid() == 0 {
+		if err := os.Chown(path, other, other); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		s.UID = os.Getuid() + 1
+	}
+	d, err := s.Find(deep)
+	if err != nil || d.Path != "" || len(d.Skipped) != 1 || !strings.Contains(d.Skipped[0].Reason, "owned by uid") {
+		t.Errorf("another user's file: Find = %+v, %v; want it skipped", d, err)
 	}
 }
 
