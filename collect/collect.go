@@ -12,6 +12,7 @@ package collect
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -77,7 +78,14 @@ type Options struct {
 	// (ContextResult.Evidence).
 	Evidence bool
 	SIPPorts []Port
+	// MaxOutput bounds what one command may return, well above the largest real
+	// running-config (default DefaultMaxOutput); past it the host fails with
+	// ErrTooMuchOutput.
+	MaxOutput int64
 }
+
+// DefaultMaxOutput is Options.MaxOutput when it is not set.
+const DefaultMaxOutput = 256 << 20
 
 // Result is what was collected from one target.
 type Result struct {
@@ -195,8 +203,9 @@ func (s *session) run(ctx context.Context) error {
 			HostKeyAlgorithms: algos,
 			Timeout:           s.timeout,
 		},
-		termW: termWidth,
-		termH: termHeight,
+		termW:     termWidth,
+		termH:     termHeight,
+		maxOutput: cmp.Or(s.o.MaxOutput, DefaultMaxOutput),
 	}
 	// A deadline or cancellation closes the connection, which unblocks any read or write.
 	stop := context.AfterFunc(hctx, func() { _ = s.tr.Close() })
@@ -683,6 +692,9 @@ func (s *session) ctxErr(step string) error {
 
 // ioErr turns a read/write failure during step into a timeout/cancel or "connection closed".
 func (s *session) ioErr(step string, err error) error {
+	if s.tr != nil && s.tr.tooMuch.Load() {
+		return s.errorf(ErrTooMuchOutput, "more than %d MiB of output while running %s: stopped (a device that floods output, or raise the bound)", s.tr.maxOutput>>20, step)
+	}
 	if s.ctx.Err() != nil {
 		return s.ctxErr(step)
 	}

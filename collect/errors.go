@@ -17,6 +17,9 @@ var (
 	ErrCanceled       = errors.New("canceled")
 	ErrCommand        = errors.New("command failed on the device")
 	ErrUnexpected     = errors.New("unexpected device behaviour")
+	// ErrTooMuchOutput is one command's output past Options.MaxOutput: a device that
+	// floods output fails alone instead of growing the process without bound.
+	ErrTooMuchOutput = errors.New("too much output")
 )
 
 // Error is the error type of Result.Err: one line, "TARGET: what happened; what to do". It never

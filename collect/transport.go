@@ -43,6 +43,11 @@ type sshTransport struct {
 	stdin   io.WriteCloser
 	stdout  io.Reader
 	closed  atomic.Bool
+	// maxOutput bounds what one command may return (bytes read since the last write);
+	// 0 is no bound. read counts them; tooMuch is set when the bound was passed.
+	maxOutput int64
+	read      atomic.Int64
+	tooMuch   atomic.Bool
 }
 
 var _ transport.Implementation = (*sshTransport)(nil)
@@ -137,6 +142,12 @@ func (t *sshTransport) Read(n int) ([]byte, error) {
 	}
 	b := make([]byte, n)
 	n, err := t.stdout.Read(b)
+	if t.maxOutput > 0 && t.read.Add(int64(n)) > t.maxOutput {
+		// The device floods: stop here, before scrapligo's buffer holds it all.
+		t.tooMuch.Store(true)
+		_ = t.Close()
+		return nil, io.EOF
+	}
 	if n > 0 {
 		// Hand over the data now; a following error is reported by the next Read.
 		return b[:n], nil
@@ -154,6 +165,7 @@ func (t *sshTransport) Write(b []byte) error {
 	if t.stdin == nil || t.closed.Load() {
 		return net.ErrClosed
 	}
+	t.read.Store(0) // a new command: its output is counted afresh
 	_, err := t.stdin.Write(b)
 	return err
 }

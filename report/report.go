@@ -17,6 +17,9 @@ const (
 	ExitClean    = 0 // no finding at or above --fail-on
 	ExitFindings = 1 // findings at or above --fail-on
 	ExitError    = 2 // an input could not be audited, or a usage error
+	// ExitInterrupted: live was interrupted (SIGINT, SIGTERM); the report covers the hosts
+	// collected before. 128+SIGINT, what a shell reports for a command stopped by Ctrl-C.
+	ExitInterrupted = 130
 )
 
 // Never is the --fail-on level that never fails on findings.
@@ -59,6 +62,9 @@ type Summary struct {
 	// evidence.
 	EvidenceUnread    *int `json:"evidenceUnread,omitempty"`
 	EvidenceUnmatched *int `json:"evidenceUnmatched,omitempty"`
+	// Interrupted is true when the run was interrupted before every target was collected
+	// (live): the report is incomplete, and the exit code is ExitInterrupted.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Report is everything one run found; its JSON form is the documented contract.
@@ -75,7 +81,14 @@ type Report struct {
 	// Rules are the rules that ran; nil means all of them. JUnit lists the others as skipped.
 	Rules []*rules.Rule `json:"-"`
 
-	failOn rules.Severity
+	failOn      rules.Severity
+	interrupted bool
+}
+
+// MarkInterrupted records that the run stopped before every target was collected.
+func (r *Report) MarkInterrupted() {
+	r.interrupted = true
+	r.count()
 }
 
 // New assembles a report from results and input errors and decides its exit code.
@@ -114,6 +127,9 @@ func (r *Report) count() {
 	s.Errors, s.Warnings, s.Infos = bySeverity(r.Findings)
 	s.FailOn = FailOnName(r.failOn)
 	s.ExitCode = ExitCode(r.Findings, len(r.Errors) > 0, r.failOn)
+	if r.interrupted {
+		s.Interrupted, s.ExitCode = true, ExitInterrupted
+	}
 	if r.Evidence != nil {
 		unread, unmatched := r.Evidence.unreadLines(), len(r.Evidence.Unmatched)
 		s.EvidenceUnread, s.EvidenceUnmatched = &unread, &unmatched

@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +21,12 @@ import (
 // auditFlags are the flags check and live share. A zero auditFlags (not registered on a
 // command) reads no configuration file: only the fields it was given count.
 type auditFlags struct {
+	// errOut is the command's standard error (set by register).
+	errOut func() io.Writer
+	// configResolved is set once the configuration file was looked for; configUsed is the
+	// one used ("" for none).
+	configResolved bool
+	configUsed     string
 	// format is the --format values joined by commas: FORMAT or FORMAT=FILE each.
 	format           string
 	keepalive        time.Duration
@@ -45,9 +49,16 @@ type auditFlags struct {
 	ran         []*rules.Rule
 	accepted    *report.Baseline
 	evidence    *evidence.Evidence // --evidence, for the report to count what was lost
+	// read are the configuration and baseline files options read, for checkClobber.
+	read []namedPath
+	// interrupted is set by live when a signal stopped the collection.
+	interrupted bool
+	// outputFailed is set when an output file could not be written: the exit code is then 2.
+	outputFailed bool
 }
 
 func (f *auditFlags) register(c *cobra.Command) {
+	f.errOut = c.ErrOrStderr
 	fl := c.Flags()
 	f.flags = fl
 	f.format = "text"
@@ -100,6 +111,7 @@ func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 	if _, err := parseOutputs(f.format, f.output); err != nil {
 		return o, 0, usageError{err}
 	}
+	f.read = nil
 	cfg, err := f.loadConfig()
 	if err != nil {
 		return o, 0, usageError{err}
@@ -158,6 +170,7 @@ func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 		if f.accepted, err = report.ReadBaseline(baseline); err != nil {
 			return o, 0, usageError{err}
 		}
+		f.read = append(f.read, namedPath{"--baseline", baseline})
 	}
 	f.failOnLevel = failOn
 	return o, failOn, nil
@@ -195,20 +208,58 @@ func (f *auditFlags) loadConfig() (*config.File, error) {
 	if f.flags == nil {
 		return &config.File{}, nil
 	}
-	path := f.configPath
-	if path == "" {
-		found, err := config.Find(".")
-		if err != nil || found == "" {
+	if !f.configResolved {
+		// Once per run: live reads the options twice, and the notice is said once.
+		path, err := configPath(f.errOut(), f.configPath, f.quiet, config.DefaultSearch())
+		if err != nil {
 			return &config.File{}, err
 		}
-		path = found
-		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, found); err == nil {
-				path = rel
-			}
+		f.configResolved, f.configUsed = true, path
+		if path != "" {
+			f.read = append(f.read, namedPath{"--config", path})
 		}
 	}
+	path := f.configUsed
+	if path == "" {
+		return &config.File{}, nil
+	}
 	return config.Load(path)
+}
+
+// outputFiles are the files the run writes: each --format's and --write-baseline.
+func (f *auditFlags) outputFiles() []namedPath {
+	var files []namedPath
+	outs, _ := parseOutputs(f.format, f.output) // options has checked them
+	for _, o := range outs {
+		switch {
+		case o.file == "":
+		case o.file == f.output:
+			files = append(files, namedPath{"--output", o.file})
+		default:
+			files = append(files, namedPath{"--format " + o.format + "=", o.file})
+		}
+	}
+	if f.writeBaseline != "" {
+		files = append(files, namedPath{"--write-baseline", f.writeBaseline})
+	}
+	return files
+}
+
+// guard refuses a run whose outputs would overwrite one of its inputs (the files options
+// read, and inputs) or one another. Call it after options.
+func (f *auditFlags) guard(inputs ...namedPath) error {
+	return checkClobber(append(slices.Clone(f.read), inputs...), f.outputFiles())
+}
+
+// probeOutputs checks that every output file can be written, for the commands that log in
+// to a firewall: they check before touching it.
+func (f *auditFlags) probeOutputs() error {
+	for _, o := range f.outputFiles() {
+		if err := probeWritable(o.path); err != nil {
+			return usageError{fmt.Errorf("%s: %w", o.what, err)}
+		}
+	}
+	return nil
 }
 
 // selectRules applies the file's rule settings and --disable to o.
@@ -284,6 +335,16 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 				return err
 			}
 			f.evidence = opts.Rules.Evidence
+			inputs := evidenceInputs(c)
+			for _, path := range args {
+				inputs = append(inputs, namedPath{"", path})
+			}
+			if a.change != "" {
+				inputs = append(inputs, namedPath{"--apply", a.change})
+			}
+			if err := f.guard(inputs...); err != nil {
+				return err
+			}
 			if a.active() {
 				return a.run(s, &f, args, opts)
 			}
@@ -311,25 +372,32 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 func (f *auditFlags) finish(s *IOStreams, results []*audit.Result, errs []report.Error) error {
 	r := report.New(results, errs, f.failOnLevel)
 	r.Rules = f.ran
+	if f.interrupted {
+		r.MarkInterrupted()
+	}
 	reportEvidence(s, r, f.evidence, f.quiet)
 	if f.accepted != nil {
 		r.ApplyBaseline(f.accepted)
 	}
 	if f.writeBaseline != "" {
+		// A baseline that cannot be written accepts nothing; the reports are still written,
+		// and the exit code is 2.
 		b := report.NewBaseline(append(slices.Clone(r.Findings), r.Baselined...))
-		if err := writeFile(f.writeBaseline, b.Write); err != nil {
-			return fmt.Errorf("--write-baseline: %w", err)
-		}
-		r.ApplyBaseline(b)
-		if !f.quiet {
-			fmt.Fprintf(s.ErrOut, "asaaudit: wrote %d finding(s) to baseline %s\n", len(b.Findings), f.writeBaseline)
+		if err := writeFileAtomic(f.writeBaseline, permReport, b.Write); err != nil {
+			fmt.Fprintf(s.ErrOut, "asaaudit: --write-baseline: %v\n", err)
+			f.outputFailed = true
+		} else {
+			r.ApplyBaseline(b)
+			if !f.quiet {
+				fmt.Fprintf(s.ErrOut, "asaaudit: wrote %d finding(s) to baseline %s\n", len(b.Findings), f.writeBaseline)
+			}
 		}
 	}
 	outs, err := parseOutputs(f.format, f.output)
 	if err != nil {
 		return usageError{err}
 	}
-	return writeReport(s, outs, r, f.quiet)
+	return f.writeReport(s, outs, r)
 }
 
 // output is one format and where it goes ("" is standard output).
@@ -382,8 +450,8 @@ func parseOutputs(spec, outputFile string) ([]output, error) {
 }
 
 // writeReport prints input errors to stderr, writes each output and returns the exit code.
-func writeReport(s *IOStreams, outs []output, r *report.Report, quiet bool) error {
-	return writeOutputs(s, outs, r.Errors, r.Summary.ExitCode, quiet, func(w io.Writer, format string, o report.Options) error {
+func (f *auditFlags) writeReport(s *IOStreams, outs []output, r *report.Report) error {
+	return f.writeOutputs(s, outs, r.Errors, r.Summary.ExitCode, func(w io.Writer, format string, o report.Options) error {
 		return report.Write(w, format, r, o)
 	})
 }
@@ -391,41 +459,37 @@ func writeReport(s *IOStreams, outs []output, r *report.Report, quiet bool) erro
 // writeOutputs is what check, live and diff share: input errors go to stderr, one line
 // each; every output gets its document (coloured only on a terminal); the exit code
 // becomes an exitError. The text format of a run with input errors adds nothing to their
-// lines on stderr when the caller leaves the text output out (diff does).
-func writeOutputs(s *IOStreams, outs []output, errs []report.Error, exitCode int, quiet bool, write func(w io.Writer, format string, o report.Options) error) error {
+// lines on stderr when the caller leaves the text output out (diff does). An output that
+// cannot be written is one line on stderr naming it; the others are still written, and
+// the exit code is 2 (the documents' summary.exitCode says what the findings decided).
+func (f *auditFlags) writeOutputs(s *IOStreams, outs []output, errs []report.Error, exitCode int, write func(w io.Writer, format string, o report.Options) error) error {
 	for _, e := range errs {
 		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", e.Message)
 	}
 	for _, o := range outs {
-		opts := report.Options{Quiet: quiet, ToolVersion: releaseVersion()}
+		opts := report.Options{Quiet: f.quiet, ToolVersion: releaseVersion()}
 		var err error
 		if o.file == "" {
 			opts.Color = s.Color()
 			err = write(s.Out, o.format, opts)
+			if err != nil {
+				err = fmt.Errorf("write standard output: %w", err)
+			}
 		} else {
-			err = writeFile(o.file, func(w io.Writer) error { return write(w, o.format, opts) })
+			err = writeFileAtomic(o.file, permReport, func(w io.Writer) error { return write(w, o.format, opts) })
 		}
 		if err != nil {
-			return fmt.Errorf("%s output: %w", o.format, err)
+			fmt.Fprintf(s.ErrOut, "asaaudit: %s output: %v\n", o.format, err)
+			f.outputFailed = true
 		}
+	}
+	if f.outputFailed && exitCode != report.ExitInterrupted {
+		exitCode = report.ExitError
 	}
 	if exitCode != 0 {
 		return exitError{exitCode}
 	}
 	return nil
-}
-
-// writeFile creates path and fills it with write.
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func fixedCompletion(values ...string) cobra.CompletionFunc {

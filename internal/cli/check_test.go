@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,6 +190,13 @@ func TestConfigPrecedence(t *testing.T) {
 			if r.code != tt.code {
 				t.Errorf("exit %d, want %d; stderr %q", r.code, tt.code, r.err)
 			}
+			// A file found by discovery is always named on stderr (it changes the outcome
+			// without being on the command line); one given with --config is not.
+			notice := "asaaudit: using configuration file " + filepath.Join(map[bool]string{true: "../..", false: "."}[tt.fromSubd], config.FileName) + "\n"
+			if discovered := !slices.Contains(tt.args, "--config"); discovered != strings.Contains(r.err, notice) {
+				t.Errorf("stderr %q: discovered %v, notice %q", r.err, discovered, notice)
+			}
+			r.err = strings.Replace(r.err, notice, "", 1)
 			if !strings.Contains(r.err, tt.stderr) || tt.stderr == "" && r.err != "" {
 				t.Errorf("stderr %q, want %q", r.err, tt.stderr)
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -61,4 +62,33 @@ directory or a parent directory. It does not overwrite an existing file without 
 	initCmd.Flags().BoolVarP(&force, "force", "f", false, "overwrite an existing file")
 	c.AddCommand(initCmd)
 	return c
+}
+
+// configPath is the configuration file check, live and diff read: explicit (--config) when
+// given, else the one search finds from the working directory upward, made relative to the
+// working directory as the user would type it; "" for none. Because a file found this way
+// changes the exit code (fail-on, rules turned off) without being named on the command line,
+// stderr always says which one is used (not with quiet) and which were refused and why (even with quiet: a refused file is
+// someone else's attempt, or a permissions mistake, the user must hear about).
+func configPath(errOut io.Writer, explicit string, quiet bool, search config.Search) (string, error) {
+	if explicit != "" {
+		return explicit, nil // named on the command line: nothing the user does not know
+	}
+	d, err := search.Find(".")
+	for _, sk := range d.Skipped {
+		fmt.Fprintf(errOut, "asaaudit: warning: %s\n", sk)
+	}
+	if err != nil || d.Path == "" {
+		return "", err
+	}
+	path := d.Path
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, path); err == nil {
+			path = rel
+		}
+	}
+	if !quiet {
+		fmt.Fprintf(errOut, "asaaudit: using configuration file %s\n", path)
+	}
+	return path, nil
 }

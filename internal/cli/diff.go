@@ -52,24 +52,41 @@ live --host HOST --apply SCRIPT.`,
 			if args[0] == "-" && args[1] == "-" {
 				return usageError{errors.New("diff: only one of BEFORE and AFTER can be standard input (-)")}
 			}
+			if strings.HasPrefix(args[1], "live:") {
+				return usageError{errors.New("diff: live:HOST can only be BEFORE (AFTER is the proposed configuration)")}
+			}
+			host, live := strings.CutPrefix(args[0], "live:")
+			inputs := []namedPath{{"", args[1]}}
+			if !live {
+				inputs = append(inputs, namedPath{"", args[0]})
+			}
+			if err := f.guard(append(inputs, conn.inputs()...)...); err != nil {
+				return err
+			}
+			// The local files are audited first: a firewall is logged in to only when
+			// everything else of the run is in order.
 			var errs []report.Error
 			res := make([]*audit.Result, 2)
 			for i, path := range args {
-				if host, ok := strings.CutPrefix(path, "live:"); ok {
-					if i == 1 {
-						return usageError{errors.New("diff: live:HOST can only be BEFORE (AFTER is the proposed configuration)")}
-					}
-					var err error
-					if res[i], err = auditLive(c.Context(), s, &conn, host, opts); err != nil {
-						if errors.As(err, new(usageError)) {
-							return err
-						}
-						errs = append(errs, report.Error{Target: path, Message: err.Error()})
-					}
+				if i == 0 && live {
 					continue
 				}
 				if res[i], err = audit.File(path, s.In, opts); err != nil {
 					errs = append(errs, report.Error{Target: path, Message: err.Error()})
+				}
+			}
+			if live && len(errs) == 0 {
+				if err := f.probeOutputs(); err != nil {
+					return err
+				}
+				if err := conn.probeInputs(); err != nil {
+					return err
+				}
+				if res[0], err = auditLive(c.Context(), s, &conn, host, opts); err != nil {
+					if errors.As(err, new(usageError)) {
+						return err
+					}
+					errs = append(errs, report.Error{Target: args[0], Message: err.Error()})
 				}
 			}
 			return writeDiff(s, &f, report.NewDiff(res[0], res[1], errs, failOn))
@@ -100,7 +117,7 @@ func auditLive(ctx context.Context, s *IOStreams, conn *sshFlags, host string, o
 	if r.Err != nil {
 		return nil, r.Err
 	}
-	res, err := audit.Reader(bytes.NewReader(r.Config), "live:"+host, opts)
+	res, err := audit.Reader(bytes.NewReader(collect.MaskSecrets(r.Config)), "live:"+host, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +140,7 @@ func (f *auditFlags) noBaseline(cmd string) error {
 type applyFlags struct {
 	change      string
 	printConfig bool
+	script      *change.Script // read ahead by load (live reads it before logging in)
 }
 
 func (a *applyFlags) register(c *cobra.Command) {
@@ -154,6 +172,20 @@ func (a *applyFlags) run(s *IOStreams, f *auditFlags, args []string, opts audit.
 	return applyChange(s, f, a, name, src, opts)
 }
 
+// load reads the change script once.
+func (a *applyFlags) load(s *IOStreams) (*change.Script, error) {
+	if a.script != nil {
+		return a.script, nil
+	}
+	var err error
+	if a.change == "-" {
+		a.script, err = change.Read(s.In, "<stdin>")
+	} else {
+		a.script, err = change.ReadFile(a.change)
+	}
+	return a.script, err
+}
+
 // applyChange audits the configuration src (named name) before and after the change
 // script a.change, and writes the diff, or with --print-config the resulting configuration.
 // live --apply can call it with a collected configuration.
@@ -165,12 +197,7 @@ func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []
 	if err != nil {
 		return failed(name, err)
 	}
-	var script *change.Script
-	if a.change == "-" {
-		script, err = change.Read(s.In, "<stdin>")
-	} else {
-		script, err = change.ReadFile(a.change)
-	}
+	script, err := a.load(s)
 	if err != nil {
 		d := report.NewDiff(before, nil, []report.Error{{Target: a.change, Message: err.Error()}}, f.failOnLevel)
 		d.Change = a.change
@@ -214,7 +241,7 @@ func printConfig(s *IOStreams, f *auditFlags, cfg *parser.Config, script string,
 		return parser.Print(w, cfg)
 	}
 	if f.output != "" {
-		return writeFile(f.output, write)
+		return writeFileAtomic(f.output, permReport, write)
 	}
 	return write(s.Out)
 }
@@ -252,7 +279,7 @@ func writeDiff(s *IOStreams, f *auditFlags, d *report.Diff) error {
 	if len(d.Errors) > 0 {
 		outs = slices.DeleteFunc(outs, func(o output) bool { return o.format == "text" })
 	}
-	return writeOutputs(s, outs, d.Errors, d.Summary.ExitCode, f.quiet, func(w io.Writer, format string, o report.Options) error {
+	return f.writeOutputs(s, outs, d.Errors, d.Summary.ExitCode, func(w io.Writer, format string, o report.Options) error {
 		return report.WriteDiff(w, format, d, o)
 	})
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"os/signal"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -32,6 +34,7 @@ type liveFlags struct {
 	workers    int
 	save       string
 	noEvidence bool
+	maxOutput  int64 // MiB
 }
 
 func newLiveCmd(s *IOStreams) *cobra.Command {
@@ -52,7 +55,11 @@ execution space ("changeto system", "show context"), and each is collected in it
 
 Host keys are verified against ~/.ssh/known_hosts (or --known-hosts). The password comes from
 ASAAUDIT_PASSWORD, --password-stdin or a prompt; the enable secret from
-ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither is available).`,
+ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither is available).
+
+Local files (inventory, key, change script, outputs, --save directory) are checked before
+any firewall is contacted. Ctrl-C (SIGINT) or SIGTERM stops starting hosts, closes the
+sessions under way, and reports the hosts already collected, marked interrupted (exit 130).`,
 		Example: `  ASAAUDIT_PASSWORD=... asaaudit live --host fw1 --user audit
   asaaudit live --inventory firewalls.yaml --workers 16 --format json --save configs/
   asaaudit check --evidence configs/fw1_voice.show.txt configs/fw1_voice.txt`,
@@ -66,8 +73,9 @@ ASAAUDIT_ENABLE_PASSWORD or a prompt (empty when neither is available).`,
 	fl.StringVar(&f.inventory, "inventory", "", "YAML file listing the firewalls (see README)")
 	fl.IntVar(&f.workers, "workers", collect.DefaultWorkers, "how many firewalls to collect from at once")
 	f.sshFlags.register(c)
-	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to `DIR`/<host>[_<context>].txt and its runtime evidence to DIR/<host>[_<context>].show.txt; findings then name these files")
+	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to `DIR`/<host>[_<context>].txt and its runtime evidence to DIR/<host>[_<context>].show.txt; findings then name these files. DIR is created, not its parents; names that would share a file get -2, -3...")
 	fl.BoolVar(&f.noEvidence, "no-evidence", false, "do not collect runtime evidence (show conn, show service-policy): the RUN rules stay silent")
+	fl.Int64Var(&f.maxOutput, "max-output", collect.DefaultMaxOutput>>20, "most output one command may return, in `MiB`; past it that host fails (a device that floods output)")
 	return c
 }
 
@@ -78,6 +86,7 @@ type inventory struct {
 }
 
 type inventoryHost struct {
+	line int    // in the inventory file; 0 for --host
 	Name string `yaml:"name"`
 	Host string `yaml:"host"`
 	Port int    `yaml:"port"`
@@ -96,17 +105,29 @@ func readInventory(path string) ([]inventoryHost, error) {
 		return nil, fmt.Errorf("inventory %w", err)
 	}
 	defer f.Close()
-	dec := yaml.NewDecoder(f)
+	src, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("inventory %s: %w", path, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	var inv inventory
 	if err := dec.Decode(&inv); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("inventory %s: %s", path, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
+	// The same document again as nodes, for the line of each host: errors name it.
+	var doc struct {
+		Hosts []yaml.Node `yaml:"hosts"`
+	}
+	_ = yaml.Unmarshal(src, &doc)
 	if len(inv.Hosts) == 0 {
 		return nil, fmt.Errorf("inventory %s: no hosts (want a \"hosts:\" list)", path)
 	}
 	for i := range inv.Hosts {
 		h := &inv.Hosts[i]
+		if i < len(doc.Hosts) {
+			h.line = doc.Hosts[i].Line
+		}
 		if h.Host == "" {
 			return nil, fmt.Errorf("inventory %s: hosts[%d] has no host", path, i)
 		}
@@ -123,6 +144,30 @@ func readInventory(path string) ([]inventoryHost, error) {
 	return inv.Hosts, nil
 }
 
+// checkNames refuses two hosts of one run with the same name: their findings, errors and
+// --save files could not be told apart. A host's name is its inventory name, else what
+// --host or the inventory's host gives.
+func checkNames(hosts []inventoryHost, inventory string) error {
+	where := func(h inventoryHost) string {
+		if h.line == 0 {
+			return "--host " + h.Host
+		}
+		return fmt.Sprintf("%s:%d", inventory, h.line)
+	}
+	seen := map[string]inventoryHost{}
+	for _, h := range hosts {
+		name := h.Name
+		if name == "" {
+			name = h.Host
+		}
+		if first, ok := seen[name]; ok {
+			return fmt.Errorf("two hosts named %q, at %s and %s: give each a name of its own (inventory \"name:\")", name, where(first), where(h))
+		}
+		seen[name] = h
+	}
+	return nil
+}
+
 func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -130,6 +175,9 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	opts, _, err := f.options()
 	if err != nil {
 		return err
+	}
+	if f.maxOutput < 1 {
+		return usageError{fmt.Errorf("--max-output %d: want at least 1 (MiB)", f.maxOutput)}
 	}
 	if len(f.hosts) == 0 && f.inventory == "" {
 		return usageError{errors.New("live needs --host HOST or --inventory FILE")}
@@ -146,9 +194,23 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		}
 		hosts = append(hosts, inv...)
 	}
+	if err := checkNames(hosts, f.inventory); err != nil {
+		return usageError{err}
+	}
+	if f.apply.active() && len(hosts) != 1 {
+		return usageError{fmt.Errorf("--apply simulates a change on one firewall, got %d", len(hosts))}
+	}
+	if err := f.local(s); err != nil {
+		return err
+	}
 	password, enable, err := f.secrets(s)
 	if err != nil {
 		return err
+	}
+	if f.apply.change == "-" {
+		if err := f.applyScript(s); err != nil {
+			return err
+		}
 	}
 	// Each host's audit options (an inventory profile may give its own SIP clients) are
 	// known before connecting: they say which ports its evidence lists.
@@ -189,19 +251,44 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	}
 	copts := f.collectOptions(s)
 	copts.Contexts, copts.Evidence, copts.SIPPorts = true, !f.noEvidence, collectPorts(opts.Rules.Ports)
-	if f.apply.active() && len(hosts) != 1 {
-		return usageError{fmt.Errorf("--apply simulates a change on one firewall, got %d", len(hosts))}
+	copts.MaxOutput = f.maxOutput << 20
+	var names *saveNames
+	if f.save != "" {
+		// Hosts get their names first, in the order given, so that a context's file never
+		// takes the name of a host's.
+		names = newSaveNames(f.save, slices.Concat(f.read, f.localInputs(), f.outputFiles()))
+		for _, t := range targets {
+			names.stem(t.Name)
+		}
 	}
 	var bar *progressbar.ProgressBar
 	if s.ErrTTY && len(targets) > 1 {
 		bar = progressbar.NewOptions(len(targets), progressbar.OptionSetWriter(s.ErrOut), progressbar.OptionSetDescription("collecting"),
 			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
+	// SIGINT or SIGTERM stops the collection: no host is started after it, the sessions
+	// under way are closed, and what was collected is saved and reported, marked
+	// interrupted. A second signal stops the process at once, as if none were handled.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
 	collected := collect.Fleet(ctx, targets, copts, f.workers, func(done, total int, r collect.Result) {
 		if bar != nil {
 			_ = bar.Set(done)
 		}
 	})
+	if ctx.Err() != nil {
+		done := 0
+		for _, r := range collected {
+			if r.Err == nil {
+				done++
+			}
+		}
+		// A signal after the last host finished interrupted nothing.
+		if f.interrupted = done < len(collected); f.interrupted {
+			fmt.Fprintf(s.ErrOut, "asaaudit: interrupted: %d of %d host(s) collected; the report covers them only\n", done, len(collected))
+		}
+	}
 	w := &warnings{s: s, quiet: f.quiet}
 	var results []*audit.Result
 	for i, r := range collected {
@@ -212,7 +299,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		configs := liveConfigs(r)
 		if f.save != "" && !f.noEvidence && r.Mode == collect.ModeMultiple {
 			// show mode and show context, from the system execution space.
-			if err := saveFile(collect.ShowPath(f.save, r.Target), collect.Capture(r.Evidence)); err != nil {
+			if err := saveFile(names.show(r.Target), collect.Capture(r.Evidence)); err != nil {
 				errs = append(errs, report.Error{Target: r.Target, Message: err.Error()})
 			}
 		}
@@ -225,7 +312,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 				errs = append(errs, report.Error{Target: c.target, Message: c.err.Error()})
 				continue
 			}
-			name, ev, err := f.prepare(c, w)
+			name, ev, err := f.prepare(c, names, w)
 			if err != nil {
 				errs = append(errs, report.Error{Target: c.target, Message: err.Error()})
 			}
@@ -252,7 +339,11 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	}
 	w.flush()
 	if f.apply.active() && len(errs) > 0 {
-		return writeDiff(s, &f.auditFlags, report.NewDiff(nil, nil, errs, f.failOnLevel))
+		err := writeDiff(s, &f.auditFlags, report.NewDiff(nil, nil, errs, f.failOnLevel))
+		if f.interrupted {
+			return exitError{report.ExitInterrupted}
+		}
+		return err
 	}
 	return f.finish(s, results, errs)
 }
@@ -272,12 +363,14 @@ type liveConfig struct {
 // (the one the session started in is among them), else the firewall's.
 func liveConfigs(r collect.Result) []liveConfig {
 	if r.Mode != collect.ModeMultiple {
-		return []liveConfig{{target: r.Target, hostname: r.Hostname, version: r.Version, config: r.Config, outputs: r.Evidence}}
+		// Masked once here, so that no path (audit, --apply --print-config, --save) ever
+		// holds the device's secrets.
+		return []liveConfig{{target: r.Target, hostname: r.Hostname, version: r.Version, config: collect.MaskSecrets(r.Config), outputs: r.Evidence}}
 	}
 	configs := make([]liveConfig, 0, len(r.Contexts))
 	for _, c := range r.Contexts {
 		configs = append(configs, liveConfig{target: c.Target, hostname: r.Hostname + "/" + c.Name, version: r.Version,
-			config: c.Config, outputs: c.Evidence, err: c.Err})
+			config: collect.MaskSecrets(c.Config), outputs: c.Evidence, err: c.Err})
 	}
 	return configs
 }
@@ -286,18 +379,18 @@ func liveConfigs(r collect.Result) []liveConfig {
 // --no-evidence or when none was collected). name is what findings point at: the saved
 // configuration when there is one, else the target. A save that fails is returned as
 // err, and c is still audited under its target name.
-func (f *liveFlags) prepare(c liveConfig, w *warnings) (name string, ev *evidence.Evidence, err error) {
+func (f *liveFlags) prepare(c liveConfig, names *saveNames, w *warnings) (name string, ev *evidence.Evidence, err error) {
 	name = c.target
 	var capture []byte
 	showPath := ""
-	if f.save != "" {
-		path := collect.SavePath(f.save, c.target)
-		if err = saveFile(path, collect.MaskSecrets(c.config)); err == nil {
+	if names != nil {
+		path := names.config(c.target)
+		if err = saveFile(path, c.config); err == nil { // masked by liveConfigs
 			name = path
 			if !f.noEvidence {
 				capture = collect.Capture(c.outputs)
-				if err = saveFile(collect.ShowPath(f.save, c.target), capture); err == nil {
-					showPath = collect.ShowPath(f.save, c.target)
+				if err = saveFile(names.show(c.target), capture); err == nil {
+					showPath = names.show(c.target)
 				}
 			}
 		}
@@ -401,14 +494,52 @@ func withProfile(o audit.Options, keepalive, register time.Duration, ports []str
 	return o, nil
 }
 
-// saveFile writes a --save file, readable by the user only: configurations hold secrets
-// even masked (hashes) and the evidence holds addresses.
-func saveFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("--save: %w", err)
+// local checks everything of the run that is on this machine, before any firewall is
+// contacted: no output overwrites an input, every output file and the --save directory can
+// be written, the --ssh-key file can be read, and the change script (from a
+// file) reads.
+func (f *liveFlags) local(s *IOStreams) error {
+	if err := f.guard(f.localInputs()...); err != nil {
+		return err
 	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return fmt.Errorf("--save: %w", err)
+	if err := f.probeOutputs(); err != nil {
+		return err
+	}
+	if err := f.probeInputs(); err != nil {
+		return err
+	}
+	if f.apply.printConfig && f.apply.change == "" {
+		return usageError{errors.New("--print-config needs --apply SCRIPT")}
+	}
+	if f.save != "" {
+		if err := prepareSaveDir(f.save); err != nil {
+			return usageError{err}
+		}
+	}
+	if f.apply.change != "" && f.apply.change != "-" {
+		if err := f.applyScript(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// localInputs are the files live reads beside those options reads.
+func (f *liveFlags) localInputs() []namedPath {
+	inputs := append([]namedPath{{"--inventory", f.inventory}}, f.sshFlags.inputs()...)
+	if f.apply.change != "" {
+		inputs = append(inputs, namedPath{"--apply", f.apply.change})
+	}
+	return inputs
+}
+
+// applyScript reads the --apply script. When it cannot be read it writes the diff document
+// with the error, as check --apply does, and returns the exit code (never nil then).
+func (f *liveFlags) applyScript(s *IOStreams) error {
+	if _, err := f.apply.load(s); err != nil {
+		d := report.NewDiff(nil, nil, []report.Error{{Target: f.apply.change, Message: err.Error()}}, f.failOnLevel)
+		d.Change = f.apply.change
+		return writeDiff(s, &f.auditFlags, d)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -49,9 +50,15 @@ func (u usageError) Unwrap() error { return u.err }
 
 // Main runs asaaudit with args and returns the process exit code.
 func Main(args []string, s *IOStreams) int {
+	return mainContext(context.Background(), args, s)
+}
+
+// mainContext is Main with the commands' context: canceling it is what a signal does to
+// live, which tests use to interrupt a run.
+func mainContext(ctx context.Context, args []string, s *IOStreams) int {
 	root := NewRoot(s)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	var ee exitError
 	switch {
 	case err == nil:

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/asaaudit/asaaudit/collect"
+	"github.com/asaaudit/asaaudit/internal/input"
 )
 
 // sshFlags are how live and diff (for live:HOST) reach a firewall.
@@ -36,6 +37,25 @@ func (f *sshFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.knownHosts, "known-hosts", "", "known_hosts file to verify host keys with (default ~/.ssh/known_hosts)")
 	fl.BoolVar(&f.insecure, "insecure-ignore-host-key", false, "DANGEROUS: do not verify host keys (man-in-the-middle goes unnoticed)")
 	fl.DurationVar(&f.timeout, "timeout", collect.DefaultTimeout, "bound on connecting, each command and the whole host")
+}
+
+// inputs are the local files the flags name, for checkClobber.
+func (f *sshFlags) inputs() []namedPath {
+	return []namedPath{{"--ssh-key", f.sshKey}, {"--known-hosts", f.knownHosts}}
+}
+
+// probeInputs checks that the --ssh-key file can be opened, so that a typing mistake fails
+// before any firewall is contacted, not once per host after connecting. (A missing
+// known_hosts file is collect's to explain: it is where host keys are looked up.)
+func (f *sshFlags) probeInputs() error {
+	if f.sshKey == "" {
+		return nil
+	}
+	file, err := input.Open(f.sshKey, "a private key file")
+	if err != nil {
+		return usageError{fmt.Errorf("--ssh-key: %w", err)}
+	}
+	return file.Close()
 }
 
 // username is --user, else $ASAAUDIT_USERNAME.
