@@ -74,13 +74,18 @@ func (s *portSet) add(o portSet) {
 
 func opPorts(o *parser.PortOp) portSet {
 	lo, hi := o.Bounds()
+	return boundPorts(o.Op == "neq", lo, hi, make([]portSpan, 0, 2))
+}
+
+// boundPorts is the ports lo-hi (neq: all but lo) in buf.
+func boundPorts(neq bool, lo, hi int, buf []portSpan) portSet {
 	switch {
-	case o.Op == "neq":
-		return portSet{spans: []portSpan{{0, lo - 1}, {lo + 1, 65535}}}
+	case neq:
+		return portSet{spans: append(buf[:0], portSpan{0, lo - 1}, portSpan{lo + 1, 65535})}
 	case lo > hi:
 		return portSet{}
 	}
-	return portSet{spans: []portSpan{{lo, hi}}}
+	return portSet{spans: append(buf[:0], portSpan{lo, hi})}
 }
 
 // service is one protocol with the source and destination ports it matches.
@@ -274,21 +279,89 @@ func (a *ace) unknown() []string {
 	return append(append(append([]string(nil), a.src.unknown...), a.dst.unknown...), a.svc.unknown...)
 }
 
-// compiledACL holds the entries of an access-list compiled so far: an evaluation reads
-// the lines only until its first match.
+// compiledACL holds the entries of an access-list compiled so far: an evaluation compiles
+// only the entries that may decide its flow (see sketchSkips), up to its first match.
 type compiledACL struct {
-	acl  *parser.AccessList
+	acl *parser.AccessList
+	// lines holds the compiled lines by index, noACE for a line that is not an active
+	// extended entry.
+	lines map[int]*ace
+	// aces are the active extended entries in order up to line next, for entry.
 	aces []*ace
-	next int // the next line to compile
+	next int
 }
+
+// sketching lets the evaluation read lines from their sketches (parser.ACESketch,
+// RouteSketch, NATIfaces) instead of the grammar; the tests turn it off to compare.
+var sketching = true
+
+// noACE marks a line that is no entry: unreadable (PARSE001), a remark, not extended, or
+// inactive.
+var noACE = &ace{}
 
 func (m *Model) compiled(acl *parser.AccessList) *compiledACL {
 	c := m.path.acls[acl.Name]
 	if c == nil {
-		c = &compiledACL{acl: acl}
+		c = &compiledACL{acl: acl, lines: map[int]*ace{}}
 		m.path.acls[acl.Name] = c
 	}
 	return c
+}
+
+// line compiles line i with the grammar, once.
+func (m *Model) line(c *compiledACL, i int) *ace {
+	if a, ok := c.lines[i]; ok {
+		return a
+	}
+	a := noACE
+	sc := &m.path.scratch
+	switch {
+	case sketching && c.acl.Sketch(i, &sc.sketch):
+		// The sketch says what the grammar would: the entry is compiled from it.
+		if sc.sketch.Kind == parser.SketchExtended {
+			a = m.sketchACE(i, &sc.sketch)
+		}
+	default:
+		if e := c.acl.At(i); e != nil && e.Extended != nil && !e.Extended.Inactive {
+			a = m.compileACE(i, e.Extended)
+		}
+	}
+	c.lines[i] = a
+	return a
+}
+
+// sketchKey identifies the services of a sketched entry, shared by the entries that name
+// the same protocol and ports.
+type sketchKey struct {
+	proto        int
+	sport, dport parser.SketchPort
+}
+
+// sketchACE compiles a sketched entry as compileACE compiles the parsed one.
+func (m *Model) sketchACE(i int, s *parser.ACESketch) *ace {
+	a := &ace{index: i, permit: s.Permit, src: m.sketchOperand(&s.Src), dst: m.sketchOperand(&s.Dst)}
+	key := sketchKey{s.Protocol, s.SrcPort, s.DstPort}
+	if a.svc = m.path.sketched[key]; a.svc == nil {
+		a.svc = &services{alts: []service{{proto: protoNames[s.Protocol], sport: sketchPorts(s.SrcPort, nil), dport: sketchPorts(s.DstPort, nil)}}}
+		m.path.sketched[key] = a.svc
+	}
+	return a
+}
+
+// sketchOperand is operandSet for a sketched address argument.
+func (m *Model) sketchOperand(a *parser.SketchAddr) *addrSet {
+	var set addrSet
+	var buf [1]span
+	s := m.sketchSet(a, &set, &buf)
+	if s != &set {
+		return s
+	}
+	if shared, ok := m.path.spanSets[buf[0]]; ok {
+		return shared
+	}
+	s = &addrSet{spans: spans{buf[0]}}
+	m.path.spanSets[buf[0]] = s
+	return s
 }
 
 // entry returns the k-th active extended entry, compiling lines as needed; nil after
@@ -297,16 +370,104 @@ func (m *Model) entry(c *compiledACL, k int) *ace {
 	for len(c.aces) <= k && c.next < c.acl.Len() {
 		i := c.next
 		c.next++
-		e := c.acl.At(i)
-		if e == nil || e.Extended == nil || e.Extended.Inactive {
-			continue // unreadable (PARSE001), a remark, not extended, or inactive
+		if a := m.line(c, i); a != noACE {
+			c.aces = append(c.aces, a)
 		}
-		c.aces = append(c.aces, m.compileACE(i, e.Extended))
 	}
 	if k < len(c.aces) {
 		return c.aces[k]
 	}
 	return nil
+}
+
+// sketchScratch holds the entry sketchSkips builds, reused so that passing over an entry
+// allocates nothing.
+type sketchScratch struct {
+	sketch       parser.ACESketch
+	sport, dport [2]portSpan
+	src, dst     addrSet
+	srcSpan      [1]span
+	dstSpan      [1]span
+	alt          [1]service
+	svc          services
+	ace          ace
+}
+
+// protoNames are protoName of each protocol number.
+var protoNames = func() (names [256]string) {
+	for n := range names {
+		names[n] = protoName(strconv.Itoa(n))
+	}
+	return names
+}()
+
+// sketchSkips reports whether the entry on line i, sketched in sc.sketch, passes over rest
+// in evalChain (no decision, not even a conditional one), so that it need not be
+// compiled. It notes source ports as evalChain does, and resolves the objects the entry
+// names only as far as the decision needs them: the service first, then the provider's
+// side, then the clients'.
+func (m *Model) sketchSkips(acl *parser.AccessList, i int, sc *sketchScratch, q aclQuery, rest spans) bool {
+	s := &sc.sketch
+	sc.alt[0] = service{proto: protoNames[s.Protocol], sport: sketchPorts(s.SrcPort, sc.sport[:]), dport: sketchPorts(s.DstPort, sc.dport[:])}
+	sc.svc = services{alts: sc.alt[:]}
+	if q.sportSeen != nil && !*q.sportSeen && sc.svc.sportRestricted() {
+		*q.sportSeen = true
+	}
+	if _, some := sc.svc.matches(q.port, q.sport, q.dport); !some {
+		return true
+	}
+	fixed, vary := &s.Dst, &s.Src
+	fixedSet, fixedSpan, varySet, varySpan := &sc.dst, &sc.dstSpan, &sc.src, &sc.srcSpan
+	if q.varyDst {
+		fixed, vary = vary, fixed
+		fixedSet, fixedSpan, varySet, varySpan = varySet, varySpan, fixedSet, fixedSpan
+	}
+	f := m.sketchSet(fixed, fixedSet, fixedSpan)
+	if !q.hasFixed(f) && len(f.unknown) == 0 {
+		return true
+	}
+	v := m.sketchSet(vary, varySet, varySpan)
+	src, dst := v, f
+	if q.varyDst {
+		src, dst = f, v
+	}
+	sc.ace = ace{index: i, permit: s.Permit, src: src, dst: dst, svc: &sc.svc}
+	_, decides := m.consider(acl, &sc.ace, q, rest)
+	return !decides
+}
+
+func sketchPorts(p parser.SketchPort, buf []portSpan) portSet {
+	if p.Op == "" {
+		return anyPort
+	}
+	lo, hi := p.Bounds()
+	return boundPorts(p.Op == "neq", lo, hi, buf)
+}
+
+// sketchSet is the address set of a sketched argument, as operandSet resolves it; a
+// literal is written into set and buf.
+func (m *Model) sketchSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) *addrSet {
+	switch {
+	case a.Any == "any":
+		return anySet
+	case a.Any == "any4":
+		return any4Set
+	case a.Any == "any6":
+		return any6Set
+	case a.Object != nil:
+		if s, ok := m.path.objSets[string(a.Object)]; ok {
+			return s
+		}
+		return m.objectSet(string(a.Object))
+	case a.Group != nil:
+		if s, ok := m.path.grpSets[string(a.Group)]; ok && s != nil {
+			return s
+		}
+		return m.groupSet(string(a.Group))
+	}
+	buf[0] = prefixSpan(a.Prefix)
+	*set = addrSet{spans: buf[:]}
+	return set
 }
 
 func (m *Model) compileACE(i int, e *parser.ExtendedACE) *ace {
@@ -442,65 +603,86 @@ func (q *aclQuery) str(ss spans) string {
 func (m *Model) evalChain(chain []*parser.AccessList, q aclQuery) []ACLHit {
 	var hits []ACLHit
 	rest := q.vary
+	sc := &m.path.scratch
 	for _, acl := range chain {
 		c := m.compiled(acl)
-		for k := 0; len(rest) > 0; k++ {
-			a := m.entry(c, k)
+		for i := 0; i < acl.Len() && len(rest) > 0; i++ {
+			a := c.lines[i]
 			if a == nil {
-				break
-			}
-			if q.sportSeen != nil && !*q.sportSeen && a.svc.sportRestricted() {
-				*q.sportSeen = true
-			}
-			all, some := a.svc.matches(q.port, q.sport, q.dport)
-			if !some && len(a.svc.unknown) == 0 {
-				continue
-			}
-			fixed, vary := a.dst, a.src
-			if q.varyDst {
-				fixed, vary = a.src, a.dst
-			}
-			var why []string
-			if !all {
-				if some {
-					why = append(why, fmt.Sprintf("the phones' source port must be one the entry names (it matches only some of %d-%d)", q.sport.lo, q.sport.hi))
-				}
-				why = append(why, a.svc.unknown...)
-			}
-			if !q.hasFixed(fixed) {
-				if len(fixed.unknown) == 0 {
+				// An entry the sketch shows cannot decide the flow is passed over
+				// without the grammar.
+				if sketching && acl.Sketch(i, &sc.sketch) && (sc.sketch.Kind == parser.SketchRemark || m.sketchSkips(acl, i, sc, q, rest)) {
 					continue
 				}
-				why = append(why, fixed.unknown...)
+				a = m.line(c, i)
 			}
-			exact, partial := q.varying(vary)
-			hit := rest.intersect(exact)
-			if len(hit) == 0 {
-				part := rest.intersect(partial)
-				switch {
-				case len(part) > 0:
-					hit = part
-					why = append(why, "the entry names only some of the IPv6 addresses of "+q.str(part))
-				case len(vary.unknown) == 0:
-					continue
-				default:
-					hit = rest
-					why = append(why, vary.unknown...)
-				}
-			}
-			if a.timeRange != "" {
-				why = append(why, fmt.Sprintf("it is active only during time-range %s", a.timeRange))
-			}
-			if len(why) > 0 {
-				hits = append(hits, ACLHit{ACL: acl, Line: a.index, Permit: a.permit, Addrs: hit, Cond: strings.Join(why, "; ")})
+			if a == noACE {
 				continue
 			}
-			hits = append(hits, ACLHit{ACL: acl, Line: a.index, Permit: a.permit, Addrs: hit})
-			rest = rest.subtract(hit)
+			hit, ok := m.consider(acl, a, q, rest)
+			if !ok {
+				continue
+			}
+			hits = append(hits, hit)
+			if hit.Cond == "" {
+				rest = rest.subtract(hit.Addrs)
+			}
 		}
 	}
 	if len(rest) > 0 {
 		hits = append(hits, ACLHit{Addrs: rest})
 	}
 	return hits
+}
+
+// consider returns what entry a of acl decides for rest (the part of q's clients no entry
+// above decided), with Cond when it decides only under a condition; false when it
+// passes over them.
+func (m *Model) consider(acl *parser.AccessList, a *ace, q aclQuery, rest spans) (ACLHit, bool) {
+	if q.sportSeen != nil && !*q.sportSeen && a.svc.sportRestricted() {
+		*q.sportSeen = true
+	}
+	all, some := a.svc.matches(q.port, q.sport, q.dport)
+	if !some && len(a.svc.unknown) == 0 {
+		return ACLHit{}, false
+	}
+	fixed, vary := a.dst, a.src
+	if q.varyDst {
+		fixed, vary = a.src, a.dst
+	}
+	var why []string
+	if !all {
+		if some {
+			why = append(why, fmt.Sprintf("the phones' source port must be one the entry names (it matches only some of %d-%d)", q.sport.lo, q.sport.hi))
+		}
+		why = append(why, a.svc.unknown...)
+	}
+	if !q.hasFixed(fixed) {
+		if len(fixed.unknown) == 0 {
+			return ACLHit{}, false
+		}
+		why = append(why, fixed.unknown...)
+	}
+	exact, partial := q.varying(vary)
+	hit := rest.intersect(exact)
+	if len(hit) == 0 {
+		part := rest.intersect(partial)
+		switch {
+		case len(part) > 0:
+			hit = part
+			why = append(why, "the entry names only some of the IPv6 addresses of "+q.str(part))
+		case len(vary.unknown) == 0:
+			return ACLHit{}, false
+		default:
+			hit = rest
+			why = append(why, vary.unknown...)
+		}
+	}
+	if a.timeRange != "" {
+		why = append(why, fmt.Sprintf("it is active only during time-range %s", a.timeRange))
+	}
+	if len(why) > 0 {
+		return ACLHit{ACL: acl, Line: a.index, Permit: a.permit, Addrs: hit, Cond: strings.Join(why, "; ")}, true
+	}
+	return ACLHit{ACL: acl, Line: a.index, Permit: a.permit, Addrs: hit}, true
 }

@@ -77,16 +77,24 @@ func setSize(s *addrSet) uint64 {
 	return n
 }
 
-// natRules compiles the 8.3+ NAT rules in the order the ASA evaluates them: twice NAT,
-// then object NAT (static before dynamic; fewer addresses first, then lower address, then
-// name), then twice NAT after-auto.
-func (m *Model) natRules() []*natRule {
-	if m.path.nat != nil {
-		return m.path.nat
+// natRules compiles the 8.3+ NAT rules that may apply to traffic from interface in to
+// interface out, in the order the ASA evaluates them: twice NAT, then object NAT (static
+// before dynamic; fewer addresses first, then lower address, then name), then twice NAT
+// after-auto. The rules of other interfaces are passed over from their text, unread.
+func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
+	key := [2]string{in.name, out.name}
+	if rules, ok := m.path.nat[key]; ok {
+		return rules
 	}
 	ps := m.Config.Paths
+	other := func(real, mapped []byte) bool {
+		return real != nil && string(real) != "any" && !in.named(string(real)) || mapped != nil && string(mapped) != "any" && !out.named(string(mapped))
+	}
 	rules := []*natRule{}
 	for i := range ps.ObjectNAT.Len() {
+		if real, mapped, ok := ps.NATIfaces(i); sketching && ok && other(real, mapped) {
+			continue
+		}
 		n := ps.ObjectNAT.At(i)
 		if n == nil {
 			continue
@@ -104,6 +112,9 @@ func (m *Model) natRules() []*natRule {
 		rules = append(rules, r)
 	}
 	for i := range ps.NAT.Len() {
+		if real, mapped, ok := ps.TwiceIfaces(i); sketching && ok && other(real, mapped) {
+			continue
+		}
 		n := ps.NAT.At(i)
 		if n == nil || n.Twice == nil {
 			continue
@@ -142,7 +153,7 @@ func (m *Model) natRules() []*natRule {
 		}
 		return strings.Compare(a.name, b.name)
 	})
-	m.path.nat = rules
+	m.path.nat[key] = rules
 	return rules
 }
 
@@ -178,7 +189,7 @@ func (m *Model) translate(f Flow, in, out *ifaceInfo) *Translation {
 		return m.translateLegacy(f, ingress, egress)
 	}
 	clients := spans{prefixSpan(f.Clients)}
-	for _, r := range m.natRules() {
+	for _, r := range m.natRules(in, out) {
 		if r.realIf != "any" && !in.named(r.realIf) || r.mappedIf != "any" && !out.named(r.mappedIf) {
 			continue
 		}

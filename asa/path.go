@@ -205,12 +205,14 @@ func (m *Model) Variants(f Flow) (sym, eph *Path) {
 
 // pathState holds what the path evaluation compiled from the configuration.
 type pathState struct {
-	ifaces  map[string]*ifaceInfo
-	routes  []route
-	nat     []*natRule
-	acls    map[string]*compiledACL
-	objSets map[string]*addrSet
-	grpSets map[string]*addrSet
+	ifaces map[string]*ifaceInfo
+	routes []route
+	// routeIndex finds the longest prefix among routes.
+	routeIndex *routeIndex
+	nat        map[[2]string][]*natRule
+	acls       map[string]*compiledACL
+	objSets    map[string]*addrSet
+	grpSets    map[string]*addrSet
 	// ports and services cache the service groups used as port arguments and as protocols.
 	ports    map[string]portSet
 	services map[string]*services
@@ -218,7 +220,10 @@ type pathState struct {
 	// one range of addresses.
 	simple   map[string]*services
 	spanSets map[span]*addrSet
+	// sketched shares the services of entries compiled from their sketch.
+	sketched map[sketchKey]*services
 	paths    map[Flow]*Path
+	scratch  sketchScratch
 }
 
 // Path evaluates flow f. It needs a configuration parsed with parser.Options.Paths;
@@ -242,7 +247,7 @@ func (m *Model) Path(f Flow) *Path {
 func (m *Model) initPath() {
 	if m.path == nil {
 		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{},
-			ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, paths: map[Flow]*Path{}}
+			nat: map[[2]string][]*natRule{}, ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, sketched: map[sketchKey]*services{}, paths: map[Flow]*Path{}}
 	}
 }
 

@@ -2,6 +2,7 @@ package asa
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"testing"
@@ -550,5 +551,142 @@ func TestV6View(t *testing.T) {
 	}
 	if all, _ := v.project([]netip.Prefix{netip.MustParsePrefix("2001:db8::/32")}); v.String(all) != "2001:db8:41::/64" {
 		t.Errorf("a containing prefix: %q", v.String(all))
+	}
+}
+
+// randomPathConfig is base with random access-lists on inside and outside, objects and
+// groups, routes and NAT rules: entries of every shape the sketches read and of shapes
+// they leave to the grammar, most of them unable to decide the test flows.
+func randomPathConfig(r *rand.Rand) string {
+	pick := func(s ...string) string { return s[r.IntN(len(s))] }
+	var b strings.Builder
+	b.WriteString(base)
+	b.WriteString("same-security-traffic permit inter-interface\ntime-range TR\n periodic daily 8:00 to 18:00\n")
+	b.WriteString("object network OH\n host 10.200.41.7\nobject network ON\n subnet 10.200.41.0 255.255.255.128\n")
+	b.WriteString("object network OP\n host 204.11.192.22\nobject network OF\n fqdn sip.example.net\nobject service OS\n service udp destination eq 5060\n")
+	b.WriteString("object-group network GC\n network-object 10.200.41.0 255.255.255.192\n network-object object OH\nobject-group network GP\n network-object host 204.11.192.22\n group-object GC\n")
+	b.WriteString("object-group network GX\n network-object 10.9.0.0 255.255.0.0\nobject-group service SVC udp\n port-object eq 5060\nobject-group protocol PR\n protocol-object udp\n")
+	addrs := []string{"any", "any4", "host 10.200.41.7", "10.200.41.0 255.255.255.128", "10.200.0.0 255.255.0.0", "host 204.11.192.22",
+		"204.11.192.0 255.255.255.0", "object OH", "object ON", "object OP", "object OF", "object NOPE", "object-group GC", "object-group GP",
+		"object-group GX", "object-group NOPE", "interface outside", "host 10.1.1.1", "10.1.0.0 255.255.0.0", "host 10.1.1.2", "10.2.0.0 255.255.0.0"}
+	ports := []string{"", "", "", "eq 5060", "eq sip", "range 5000 5100", "gt 1023", "lt 1024", "neq 5060", "eq 5080", "eq 443", "object-group SVC"}
+	for _, acl := range []string{"inside_in", "outside_in"} {
+		for range 60 + r.IntN(200) {
+			switch r.IntN(30) {
+			case 0:
+				fmt.Fprintf(&b, "access-list %s remark %s\n", acl, pick("sip", "web 1:2:3", "x"))
+				continue
+			case 1:
+				fmt.Fprintf(&b, "access-list %s extended permit %s any any %s\n", acl, pick("object-group PR", "object OS", "object-group SVC"), pick("", "eq 5060"))
+				continue
+			case 2:
+				fmt.Fprintf(&b, "access-list %s extended permit udp bogus 1.2.3\n", acl)
+				continue
+			}
+			fmt.Fprintf(&b, "access-list %s extended %s %s %s %s %s %s %s\n", acl, pick("permit", "deny"), pick("udp", "tcp", "ip", "icmp", "17", "6", "gre"),
+				pick(addrs...), pick(ports...), pick(addrs...), pick(ports...), pick("", "", "", "log", "log disable", "time-range TR", "inactive"))
+		}
+		fmt.Fprintf(&b, "access-list %s extended %s ip any any\n", acl, pick("permit", "deny"))
+	}
+	b.WriteString("access-group inside_in in interface inside\naccess-group outside_in in interface outside\n")
+	for k := range 40 + r.IntN(60) {
+		fmt.Fprintf(&b, "route %s %s %s 198.51.100.%d %d\n", pick("outside", "dmz", "voice"), pick("204.11.192.0", "204.11.0.0", "204.0.0.0", "10.200.41.0", "10.200.41.128", "10.9.0.0"),
+			pick("255.255.255.0", "255.255.0.0", "255.0.0.0", "255.255.255.128", "255.255.255.255"), k%250+1, 1+r.IntN(3))
+	}
+	ifaces := []string{"inside", "dmz", "voice", "outside", "any"}
+	for k := range 30 + r.IntN(60) {
+		switch r.IntN(3) {
+		case 0:
+			fmt.Fprintf(&b, "object network N%d\n %s\n nat (%s,%s) %s %s %s\n", k, pick("host 10.200.41.7", "subnet 10.200.41.0 255.255.255.0", "host 10.1.1.1"),
+				pick(ifaces...), pick(ifaces...), pick("static", "dynamic"), pick("interface", "198.51.100.9", "N0", "pat-pool N0"), pick("", "", "dns", "service udp 5060 5060", "service tcp sip 5080"))
+		case 1:
+			fmt.Fprintf(&b, "nat (%s,%s) %s source %s %s %s %s\n", pick(ifaces...), pick(ifaces...), pick("", "", "after-auto"), pick("static", "dynamic"),
+				pick("any", "GC", "ON", "OH", "GX"), pick("interface", "198.51.100.10", "GC"), pick("", "", "destination static GP GP", "no-proxy-arp route-lookup", "inactive", "unidirectional"))
+		default:
+			fmt.Fprintf(&b, "nat %s source static any any\n", pick("(inside)", "(a,b,c)", "bogus"))
+		}
+	}
+	return b.String()
+}
+
+// The sketches only spare the grammar: every path, its steps, denials, notes, translation
+// and way back are what the grammar alone gives.
+func TestSketchesKeepPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	render := func(m *Model, f Flow) string {
+		var out []string
+		sym, eph := m.Variants(f)
+		for _, p := range []*Path{sym, eph} {
+			if p == nil {
+				out = append(out, "nil")
+				continue
+			}
+			tr := "none"
+			if p.Translation != nil {
+				tr = fmt.Sprintf("%+v", *p.Translation)
+			}
+			out = append(out, fmt.Sprintf("%s|%s|%s|%+v|%+v|%q|%s|%+v|%v", p.Unresolved, p.Ingress, p.Egress, p.Steps, p.Denied, p.Notes, tr, p.Return, m.ReturnAccess(p)))
+		}
+		return strings.Join(out, "\n")
+	}
+	decided := 0
+	for range 25 {
+		src := randomPathConfig(r)
+		var flows []Flow
+		for _, c := range []string{"10.200.41.0/24", "10.200.41.7"} {
+			for _, p := range []string{"204.11.192.22", "204.11.192.99", "10.9.1.1"} {
+				for _, port := range []string{"udp/5060", "tcp/5060", "udp/5080"} {
+					flows = append(flows, flow(c, p, port))
+				}
+			}
+		}
+		sketched, parsed := model(t, src), model(t, src)
+		for _, f := range flows {
+			sketching = true
+			got := render(sketched, f)
+			sketching = false
+			want := render(parsed, f)
+			sketching = true
+			if got != want {
+				t.Fatalf("flow %s: with the sketches\n%s\nwith the grammar alone\n%s\nconfiguration:\n%s", f, got, want, src)
+			}
+			if strings.Contains(got, "ACCESS-LIST") {
+				decided++
+			}
+		}
+	}
+	if decided < 100 {
+		t.Fatalf("only %d flows met an access-list: the test checks too little", decided)
+	}
+}
+
+// The route index finds what a scan of every route finds: the longest prefix, then the
+// lowest distance, then the first route.
+func TestRouteIndexLongestPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 200 {
+		var routes []route
+		for k := range 1 + r.IntN(40) {
+			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))})
+			p := netip.PrefixFrom(a, []int{0, 8, 16, 22, 24, 30, 32}[r.IntN(7)]).Masked()
+			routes = append(routes, route{prefix: p, distance: 1 + r.IntN(3), index: k})
+		}
+		x := newRouteIndex(routes)
+		for range 50 {
+			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))})
+			want, found := -1, false
+			for k, rt := range routes {
+				if !rt.prefix.Contains(a) {
+					continue
+				}
+				if w := routes[max(want, 0)]; !found || rt.prefix.Bits() > w.prefix.Bits() || rt.prefix.Bits() == w.prefix.Bits() && rt.distance < w.distance {
+					want, found = k, true
+				}
+			}
+			got, ok := x.lookup(a)
+			if ok != found || found && got != want {
+				t.Fatalf("lookup %s in %v: got %d %v, want %d %v", a, routes, got, ok, want, found)
+			}
+		}
 	}
 }

@@ -3,6 +3,7 @@ package asa
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/asaaudit/asaaudit/parser"
@@ -135,21 +136,77 @@ func (m *Model) routes() []route {
 			}
 		}
 	}
-	rs := m.Config.Paths.Routes
-	for i := range rs.Len() {
-		r := rs.At(i)
+	ps := m.Config.Paths
+	ifaces := map[string]string{} // one copy of each interface name
+	var sk parser.RouteSketch
+	for i := range ps.Routes.Len() {
+		if sketching && ps.RouteSketch(i, &sk) {
+			name, ok := ifaces[string(sk.Interface)]
+			if !ok {
+				name = string(sk.Interface)
+				ifaces[name] = name
+			}
+			m.path.routes = append(m.path.routes, route{prefix: sk.Prefix, iface: name, gateway: string(sk.Gateway), distance: max(sk.Distance, 1), index: i})
+			continue
+		}
+		r := ps.Routes.At(i)
 		if r == nil {
 			continue
 		}
 		if p, ok := r.Prefix(); ok {
-			d := r.Distance
-			if d == 0 {
-				d = 1
-			}
-			m.path.routes = append(m.path.routes, route{prefix: p, iface: strings.Clone(r.Interface), gateway: strings.Clone(r.Gateway.Raw), distance: d, index: i})
+			m.path.routes = append(m.path.routes, route{prefix: p, iface: strings.Clone(r.Interface), gateway: strings.Clone(r.Gateway.Raw), distance: max(r.Distance, 1), index: i})
 		}
 	}
+	m.path.routeIndex = newRouteIndex(m.path.routes)
 	return m.path.routes
+}
+
+// routeIndex finds the longest prefix among the routes: for each prefix length in use,
+// longest first, the route a lookup takes among those of each prefix (the lowest
+// distance, then the first).
+type routeIndex struct {
+	lens [2][]int // the prefix lengths in use, longest first: IPv4, IPv6
+	best map[netip.Prefix]int
+}
+
+func newRouteIndex(routes []route) *routeIndex {
+	x := &routeIndex{best: map[netip.Prefix]int{}}
+	seen := map[[2]int]bool{}
+	for k, r := range routes {
+		if j, ok := x.best[r.prefix]; !ok || r.distance < routes[j].distance {
+			x.best[r.prefix] = k
+		}
+		fam := 0
+		if r.prefix.Addr().Is6() {
+			fam = 1
+		}
+		if key := [2]int{fam, r.prefix.Bits()}; !seen[key] {
+			seen[key] = true
+			x.lens[fam] = append(x.lens[fam], r.prefix.Bits())
+		}
+	}
+	for _, l := range x.lens {
+		slices.SortFunc(l, func(a, b int) int { return b - a })
+	}
+	return x
+}
+
+// lookup returns the route that holds a with the longest prefix, if any.
+func (x *routeIndex) lookup(a netip.Addr) (int, bool) {
+	fam := 0
+	if a.Is6() {
+		fam = 1
+	}
+	for _, bits := range x.lens[fam] {
+		p, err := a.Prefix(bits)
+		if err != nil {
+			continue
+		}
+		if k, ok := x.best[p]; ok {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // routeLine returns the line of route index i (ipv6 routes have negative indexes).
@@ -178,25 +235,26 @@ type RouteHit struct {
 // distance, then the first route).
 func (m *Model) lookup(a netip.Addr) (RouteHit, bool) {
 	var best RouteHit
-	bestBits, bestDist, found := -1, 0, false
+	bestBits, found := -1, false
 	for _, d := range m.Config.Interfaces {
 		i := m.iface(d.Name)
 		if i.prefix.IsValid() && i.prefix.Contains(a) && i.prefix.Bits() > bestBits {
 			best = RouteHit{Interface: i.name, Prefix: i.prefix, Connected: true, Config: ConfigLine{d.Address.Pos.Line, d.Address.Source}}
-			bestBits, bestDist, found = i.prefix.Bits(), 0, true
+			bestBits, found = i.prefix.Bits(), true
 		}
 		if i.prefix6.IsValid() && i.prefix6.Contains(a) && i.prefix6.Bits() > bestBits {
 			best = RouteHit{Interface: i.name, Prefix: i.prefix6, Connected: true, Config: i.line6}
-			bestBits, bestDist, found = i.prefix6.Bits(), 0, true
+			bestBits, found = i.prefix6.Bits(), true
 		}
 	}
-	for _, r := range m.routes() {
-		if !r.prefix.Contains(a) || r.prefix.Bits() < bestBits || r.prefix.Bits() == bestBits && r.distance >= bestDist && found {
-			continue
+	routes := m.routes()
+	if k, ok := m.path.routeIndex.lookup(a); ok {
+		// A connected subnet wins a tie.
+		if r := routes[k]; r.prefix.Bits() > bestBits || !found {
+			num, text := m.routeLine(r.index)
+			best = RouteHit{Interface: r.iface, Prefix: r.prefix, Gateway: r.gateway, Config: ConfigLine{num, text}}
+			bestBits, found = r.prefix.Bits(), true
 		}
-		num, text := m.routeLine(r.index)
-		best = RouteHit{Interface: r.iface, Prefix: r.prefix, Gateway: r.gateway, Config: ConfigLine{num, text}}
-		bestBits, bestDist, found = r.prefix.Bits(), r.distance, true
 	}
 	if !found && a.Is4() {
 		for _, d := range m.Config.Interfaces {

@@ -213,3 +213,82 @@ func BenchmarkApplyScript(b *testing.B) {
 		})
 	}
 }
+
+// pathBase is the part of the path corners they share: the phones on inside
+// (172.16.0.0/24, bench.Paths), the provider behind the default route through outside.
+const pathBase = `ASA Version 9.12(4)
+hostname fw
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 198.51.100.2 255.255.255.0
+interface GigabitEthernet0/1
+ nameif inside
+ security-level 100
+ ip address 172.16.0.1 255.255.255.0
+interface GigabitEthernet0/2
+ nameif dmz
+ security-level 50
+ ip address 192.168.5.1 255.255.255.0
+route outside 0.0.0.0 0.0.0.0 198.51.100.1 1
+access-group inside_in in interface inside
+class-map inspection_default
+ match default-inspection-traffic
+policy-map global_policy
+ class inspection_default
+  inspect sip
+service-policy global_policy global
+`
+
+// pathCorners are the shapes of large real configurations that made path mode slow: many
+// routes, many NAT rules of other interfaces, and a long access-list whose only SIP entry
+// is the last. Each must evaluate in time linear in its size.
+var pathCorners = []struct {
+	name  string
+	lines func(i int) []string
+	tail  []string
+}{
+	{"routes", func(i int) []string {
+		return []string{fmt.Sprintf("route dmz 10.%d.%d.0 255.255.255.0 192.168.5.%d %d", i>>8&255, i&255, 2+i%250, 1+i%5)}
+	}, []string{"access-list inside_in extended permit udp any any eq sip"}},
+	{"nat", func(i int) []string {
+		return []string{fmt.Sprintf("object network n%d", i), fmt.Sprintf(" host 10.%d.%d.1", i>>8&255, i&255),
+			fmt.Sprintf(" nat (dmz,outside) static 203.0.%d.%d", i>>8&255, i&255),
+			fmt.Sprintf("nat (dmz,outside) source static n%d n%d destination static n%d n%d", i, i, i, i)}
+	}, []string{"access-list inside_in extended permit udp any any eq sip", "nat (inside,outside) source dynamic any interface"}},
+	{"access-list", func(i int) []string {
+		return []string{fmt.Sprintf("access-list inside_in extended permit tcp 10.%d.%d.0 255.255.255.0 host 192.168.5.%d eq https log", i>>8&255, i&255, 2+i%250),
+			fmt.Sprintf("access-list inside_in extended deny ip host 10.%d.%d.9 any4", i>>8&255, i&255)}
+	}, []string{"access-list inside_in extended permit udp any any eq sip"}},
+}
+
+func BenchmarkPathCorner(b *testing.B) {
+	for _, c := range pathCorners {
+		for _, n := range []int{10_000, 40_000} {
+			var sb strings.Builder
+			sb.WriteString(pathBase)
+			for i := range n {
+				for _, l := range c.lines(i) {
+					sb.WriteString(l + "\n")
+				}
+			}
+			for _, l := range c.tail {
+				sb.WriteString(l + "\n")
+			}
+			text := sb.String()
+			b.Run(fmt.Sprintf("%s/%dk", c.name, n/1000), func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				b.ReportAllocs()
+				for b.Loop() {
+					res, err := audit.Reader(strings.NewReader(text), "corner.txt", audit.Options{Rules: bench.Paths})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if d := res.Model.Config.Diagnostics; len(d) != 0 {
+						b.Fatalf("%d diagnostics: %v", len(d), d[0])
+					}
+				}
+			})
+		}
+	}
+}

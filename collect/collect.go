@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/internal/lazyre"
 
 	"github.com/scrapli/scrapligo/driver/network"
@@ -43,6 +44,13 @@ const (
 	nudgeAfter = 3 * time.Second
 	// maxMore bounds how many "<--- More --->" prompts are answered for one command.
 	maxMore = 1_000_000
+	// A prompt ends a command's output only once nothing has followed it for a while: a
+	// line of the output that looks exactly like the prompt (a banner, a description, a
+	// context's output) is followed by more output, the real prompt by silence. The wait
+	// is twice the longest pause seen within this output, at least promptSettle (a
+	// continuous stream pauses far less on loopback and a LAN) and at most maxSettle.
+	promptSettle = 25 * time.Millisecond
+	maxSettle    = 2 * time.Second
 )
 
 // Target is one firewall.
@@ -105,7 +113,10 @@ type Result struct {
 	// Config above is then the context the session started in.
 	Contexts []ContextResult
 	Sent     []string // commands sent, in order (never passwords)
-	Err      error    // nil, or an *Error
+	// Warnings are things that went oddly but did not stop the collection, one line each:
+	// a line of a command's output that looks exactly like the prompt, read past.
+	Warnings []string
+	Err      error // nil, or an *Error
 }
 
 var (
@@ -164,6 +175,7 @@ type session struct {
 
 	lastPrompt string // the prompt that ended the last read
 	lastLevel  string // its privilege level
+	lastStep   string // what the last read was for, for the error when its output went on
 	atPassword bool   // the last send was the escalate command and ended at its Password: prompt
 }
 
@@ -283,6 +295,9 @@ func (s *session) run(ctx context.Context) error {
 	if err := s.runtime(); err != nil {
 		return err
 	}
+	if err := s.pending(); err != nil {
+		return err // the last output went on after a prompt-like line: it is incomplete
+	}
 	return firstErr
 }
 
@@ -323,9 +338,9 @@ func (s *session) validate() ([]string, error) {
 func (s *session) authMethods() ([]ssh.AuthMethod, error) {
 	var auth []ssh.AuthMethod
 	if s.t.KeyFile != "" {
-		k, err := os.ReadFile(s.t.KeyFile)
+		k, err := input.ReadAllBounded(s.t.KeyFile, "a private key file", input.MaxKey)
 		if err != nil {
-			return nil, s.errorf(ErrOptions, "cannot read key file: %v", err)
+			return nil, s.errorf(ErrOptions, "cannot read key file %v", err)
 		}
 		signer, err := ssh.ParsePrivateKey(k)
 		if err != nil {
@@ -469,6 +484,12 @@ func (s *session) command(cmd string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if first, _, _ := strings.Cut(string(buf), "\n"); !strings.Contains(normalize(first), normalize(cmd)) {
+		// The device answers with the echo of what was typed first. Anything before it is
+		// the previous command's output, which went on after a line that looked like the
+		// prompt, past the wait for more: that output is incomplete.
+		return "", s.continuedErr()
+	}
 	out := output(buf, cmd)
 	if msg := s.failedLine(out); msg != "" {
 		return out, s.errorf(ErrCommand, "%q failed on the device: %s", cmd, msg)
@@ -489,6 +510,9 @@ func (s *session) send(cmd, step string, stop func(last string, buf []byte) int)
 		s.sent = append(s.sent, cmd)
 	}
 	s.atPassword = false
+	if err := s.pending(); err != nil {
+		return nil, -1, err
+	}
 	if err := s.write([]byte(cmd + "\n")); err != nil {
 		return nil, -1, s.ioErr(step, err)
 	}
@@ -508,6 +532,9 @@ func (s *session) answerSecret(secret, step string, stop func(last string, buf [
 	s.atPassword = false
 	if strings.ContainsAny(secret, "\r\n") {
 		return nil, -1, s.errorf(ErrOptions, "the enable password contains a line break")
+	}
+	if err := s.pending(); err != nil {
+		return nil, -1, err
 	}
 	if err := s.write([]byte(secret + "\n")); err != nil {
 		return nil, -1, s.ioErr(step, err)
@@ -533,13 +560,23 @@ func (s *session) readUntil(step string, stop func(last string, buf []byte) int,
 	// sequence that follows a prompt must not read as the prompt again, or the extra space
 	// would land at the CLI prompt and hide it.
 	answered := 0
+	s.lastStep = step
+	var (
+		lastData time.Time     // when the last piece of output came
+		pause    time.Duration // the longest pause between two pieces
+		carry    []byte        // output that came while a prompt-like line was waited on
+	)
 	for {
 		if s.ctx.Err() != nil {
 			return buf, -1, s.ctxErr(step)
 		}
-		b, err := s.d.Channel.Read()
-		if err != nil {
-			return buf, -1, s.ioErr(step, err)
+		b := carry
+		carry = nil
+		if b == nil {
+			var err error
+			if b, err = s.d.Channel.Read(); err != nil {
+				return buf, -1, s.ioErr(step, err)
+			}
 		}
 		if len(b) == 0 {
 			if !soft.IsZero() && time.Now().After(soft) {
@@ -548,6 +585,11 @@ func (s *session) readUntil(step string, stop func(last string, buf []byte) int,
 			time.Sleep(pollDelay)
 			continue
 		}
+		now := time.Now()
+		if !lastData.IsZero() {
+			pause = max(pause, now.Sub(lastData))
+		}
+		lastData = now
 		buf = append(buf, b...)
 		last := lastLine(buf)
 		if moreRe.Get().MatchString(lastLine(buf[answered:])) && more < maxMore {
@@ -560,11 +602,60 @@ func (s *session) readUntil(step string, stop func(last string, buf []byte) int,
 			continue
 		}
 		if k := stop(last, buf); k >= 0 {
+			next, err := s.settle(min(max(promptSettle, 2*pause), maxSettle))
+			if err != nil {
+				return buf, -1, s.ioErr(step, err)
+			}
+			if len(next) > 0 {
+				// Not the end: the device went on after a line of output that looks
+				// like the prompt. Read on, and say so.
+				s.r.Warnings = append(s.r.Warnings, s.inCtx(fmt.Sprintf(
+					"%s: line %d of the output looks exactly like the prompt (%q); read on past it, since the device went on",
+					step, bytes.Count(buf, []byte("\n")), strings.TrimSpace(last))))
+				carry = next
+				continue
+			}
 			s.lastPrompt = strings.TrimSpace(last)
 			s.lastLevel = s.level(last)
 			return buf, k, nil
 		}
 	}
+}
+
+// settle waits up to d for more output after what looks like a prompt, and returns what
+// came (nil: none, the prompt stands).
+func (s *session) settle(d time.Duration) ([]byte, error) {
+	end := time.Now().Add(d)
+	for {
+		b, err := s.d.Channel.Read()
+		if err != nil {
+			return nil, err
+		}
+		if len(b) > 0 {
+			return b, nil
+		}
+		if s.ctx.Err() != nil || time.Now().After(end) {
+			return nil, nil // a deadline is the next read's to report
+		}
+		time.Sleep(pollDelay)
+	}
+}
+
+// pending fails when output came after the prompt that ended the last read, before
+// anything was typed: that prompt was a line of the output followed by a pause longer than
+// settle waited, and the output taken as complete was not.
+func (s *session) pending() error {
+	b, err := s.d.Channel.Read()
+	if err != nil || len(b) == 0 {
+		return nil // a broken channel is reported by the write and read that follow
+	}
+	return s.continuedErr()
+}
+
+// continuedErr is the failure pending and command detect: the output of the last read went
+// on after its prompt.
+func (s *session) continuedErr() error {
+	return s.errorf(ErrUnexpected, "output came after the prompt (%q) that ended %s: that was a line of the output that looks exactly like the prompt, followed by a pause (or a message the device printed unasked), so what was collected may be incomplete; stopping (run again; if it persists, look at that output on the device)", s.lastPrompt, s.lastStep)
 }
 
 func (s *session) promptStop(last string, _ []byte) int {
@@ -667,11 +758,15 @@ func firstSubmatch(re *regexp.Regexp, s string) string {
 // --- errors ---------------------------------------------------------------------------------
 
 func (s *session) errorf(kind error, format string, a ...any) error {
-	msg := fmt.Sprintf(format, a...)
+	return &Error{Target: s.name, Kind: kind, Msg: s.inCtx(fmt.Sprintf(format, a...))}
+}
+
+// inCtx prefixes msg with the security context being collected, if any.
+func (s *session) inCtx(msg string) string {
 	if s.inContext != "" {
 		msg = "context " + s.inContext + ": " + msg
 	}
-	return &Error{Target: s.name, Kind: kind, Msg: msg}
+	return msg
 }
 
 // ctxErr explains why the host context ended while doing step.
@@ -795,6 +890,9 @@ func (s *session) scrub() {
 	}
 	for i, c := range s.r.Sent {
 		s.r.Sent[i] = clean(c)
+	}
+	for i, w := range s.r.Warnings {
+		s.r.Warnings[i] = clean(oneLine(w))
 	}
 	s.r.Err = cleanErr(s.r.Err)
 	for i := range s.r.Evidence {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/internal/names"
 
 	"gopkg.in/yaml.v3"
@@ -201,13 +202,9 @@ func fileOwner(fi fs.FileInfo) (int, bool) {
 
 // Load reads and checks the file at path.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadAllBounded(path, "a configuration file ("+FileName+")", input.MaxFile)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, fmt.Errorf("config %w", err)
 	}
 	return Parse(data, path)
 }

@@ -221,8 +221,13 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 	return true
 }
 
+// add records c: counted in its output, kept when p keeps it. A connection not kept is
+// still the one its Initiator and keyid lines belong to.
 func (r *connReader) add(p *state, c *Conn) {
-	p.ev.Conns = append(p.ev.Conns, c)
+	c.Output.Conns++
+	if p.keepsConn(c) {
+		p.ev.Conns = append(p.ev.Conns, c)
+	}
 	r.last = c
 }
 

@@ -5,7 +5,9 @@
 // A file may hold several outputs one after another, with or without the prompt and the
 // echoed command; the kind of each output is recognised from its content. Every record keeps
 // the file and line it came from, and a line that cannot be read is reported as a
-// Diagnostic, never guessed at.
+// Diagnostic, never guessed at. Files are streamed and only what is used is kept (see
+// Options; Diagnostics past the first ones of a file are counted, not kept), so that a
+// capture of any size is read in the memory of what the rules need.
 package evidence
 
 import (
@@ -14,7 +16,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/internal/lazyre"
 	"github.com/asaaudit/asaaudit/parser"
@@ -70,6 +75,9 @@ type Output struct {
 	// Host and Context come from the echo's prompt ("fw1/admin# show conn"); empty
 	// without an echo, Context empty in single-context mode and the system space.
 	Host, Context string
+	// Conns and Inspects count the connections and Inspect lines read in the output, kept
+	// or not (Options.Ports keeps only the SIP ones): Unmatched reports them all.
+	Conns, Inspects int
 }
 
 // BelongsTo reports whether o counts for the configuration whose hostname is hostname: an
@@ -101,20 +109,7 @@ func (e *Evidence) Unmatched(hostnames []string) []Unmatched {
 		if o.Kind == Other || slices.ContainsFunc(hostnames, o.BelongsTo) {
 			continue
 		}
-		u := Unmatched{Output: o}
-		for _, c := range e.Conns {
-			if c.Output == o {
-				u.Flows++
-			}
-		}
-		for _, p := range e.Policies {
-			if p.Output == o {
-				for _, c := range p.Classes {
-					u.Counters += len(c.Inspects)
-				}
-			}
-		}
-		out = append(out, u)
+		out = append(out, Unmatched{Output: o, Flows: o.Conns, Counters: o.Inspects})
 	}
 	return out
 }
@@ -129,7 +124,26 @@ func (e *Evidence) UnreadLines() int {
 	for _, d := range e.Diagnostics {
 		n += max(d.EndLine, d.Pos.Line) - d.Pos.Line + 1
 	}
+	for _, o := range e.Omitted {
+		n += o.Lines
+	}
 	return n
+}
+
+// maxDiagnostics is how many Diagnostics one file keeps with their text; the others are
+// counted in Evidence.Omitted, so that a file of text that is no show output (a whole
+// session log) costs memory for a few of its lines, not for every one.
+const maxDiagnostics = 100
+
+// maxText is how much of a line a Diagnostic keeps: enough to recognise it.
+const maxText = 200
+
+// Omitted counts the Diagnostics of one file beyond the first maxDiagnostics, which are
+// not kept.
+type Omitted struct {
+	File string
+	// Diagnostics is how many were not kept and Lines how many lines they cover.
+	Diagnostics, Lines int
 }
 
 // Diagnostic is a line that was not read.
@@ -157,8 +171,11 @@ type Evidence struct {
 	// Modes holds each "show mode" answer: "single" or "multiple".
 	Modes    []ModeAnswer
 	Contexts []*Context
-	// Diagnostics are the lines that were not read, in file order.
+	// Diagnostics are the lines that were not read, in file order: the first
+	// maxDiagnostics of each file, the others counted in Omitted.
 	Diagnostics []Diagnostic
+	// Omitted counts, per file, the Diagnostics not kept.
+	Omitted []Omitted
 }
 
 // Empty reports whether e holds no output this package reads (an output of "show conn"
@@ -188,23 +205,43 @@ func Merge(es ...*Evidence) *Evidence {
 		out.Modes = append(out.Modes, e.Modes...)
 		out.Contexts = append(out.Contexts, e.Contexts...)
 		out.Diagnostics = append(out.Diagnostics, e.Diagnostics...)
+		out.Omitted = append(out.Omitted, e.Omitted...)
 	}
 	return out
 }
 
-// ParseFile reads the evidence file path.
-func ParseFile(path string) (*Evidence, error) {
+// Options say what of the evidence is kept. What is not kept is still read and counted
+// (a connection on another port is no unread line), but costs no memory: a full
+// connection table of a busy firewall is read in the memory of its SIP flows.
+type Options struct {
+	// Ports are the SIP ports audited (rules.Options.Ports): only the connections that use
+	// one of them are kept, and of "show service-policy" only the "Inspect: sip" lines
+	// with their class and policy, which is all the RUN rules read. Nil keeps everything.
+	Ports []asa.Port
+}
+
+// ParseFile reads the evidence file path, keeping everything.
+func ParseFile(path string) (*Evidence, error) { return Options{}.ParseFile(path) }
+
+// Parse reads one or more show outputs from r, keeping everything; name is the file name
+// records carry.
+func Parse(r io.Reader, name string) (*Evidence, error) { return Options{}.Parse(r, name) }
+
+// ParseFile reads the evidence file path, keeping what o says.
+func (o Options) ParseFile(path string) (*Evidence, error) {
 	f, err := input.Open(path, "an evidence file")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return Parse(f, path)
+	return o.Parse(f, path)
 }
 
-// Parse reads one or more show outputs from r; name is the file name records carry.
-func Parse(r io.Reader, name string) (*Evidence, error) {
+// Parse reads one or more show outputs from r, keeping what o says; name is the file name
+// records carry. The input is streamed: memory follows what is kept, not the input's size.
+func (o Options) Parse(r io.Reader, name string) (*Evidence, error) {
 	p := newState(name)
+	p.opts = o
 	sc := parser.NewScanner(r)
 	binary := func() (*Evidence, error) {
 		return nil, fmt.Errorf("%s: binary data, not a text capture of show commands", name)
@@ -277,8 +314,11 @@ func prompt(text string) (command, host, context string, ok bool) {
 // state reads one file line by line.
 type state struct {
 	file string
+	opts Options
 	ev   *Evidence
 	cur  *current
+	// omitted counts the Diagnostics beyond maxDiagnostics.
+	omitted Omitted
 	// unread is the run of unread lines outside any output, reported as one Diagnostic.
 	unread *Diagnostic
 }
@@ -292,7 +332,25 @@ type current struct {
 	ctx    contextReader
 }
 
-func newState(file string) *state { return &state{file: file, ev: &Evidence{}} }
+func newState(file string) *state {
+	return &state{file: file, ev: &Evidence{}, omitted: Omitted{File: file}}
+}
+
+// filtered reports whether only what the RUN rules read is kept.
+func (p *state) filtered() bool { return p.opts.Ports != nil }
+
+// keepsConn reports whether c is kept: it uses an audited port, or every connection is kept.
+func (p *state) keepsConn(c *Conn) bool {
+	if !p.filtered() {
+		return true
+	}
+	for _, port := range p.opts.Ports {
+		if c.HasPort(port.Proto, port.Number) {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *state) line(num int, text string) {
 	pos := Position{p.file, num}
@@ -399,6 +457,11 @@ func (p *state) end() {
 		p.cur.conns.flush(p)
 	case ServicePolicies:
 		p.cur.policy.flush(p)
+	case Other:
+		// Another command's output is kept only to be counted as skipped.
+		if outs := p.ev.Outputs; p.filtered() && outs[len(outs)-1] == p.cur.out {
+			p.ev.Outputs = outs[:len(outs)-1]
+		}
 	}
 	p.cur = nil
 }
@@ -407,11 +470,35 @@ func (p *state) finish() *Evidence {
 	p.flushUnread()
 	p.end()
 	sort.SliceStable(p.ev.Diagnostics, func(i, j int) bool { return p.ev.Diagnostics[i].Pos.Line < p.ev.Diagnostics[j].Pos.Line })
+	if p.omitted.Diagnostics > 0 {
+		p.ev.Omitted = append(p.ev.Omitted, p.omitted)
+	}
 	return p.ev
 }
 
 func (p *state) diag(pos Position, text, msg string) {
-	p.ev.Diagnostics = append(p.ev.Diagnostics, Diagnostic{Pos: pos, EndLine: pos.Line, Text: strings.TrimSpace(text), Message: msg})
+	p.addDiag(Diagnostic{Pos: pos, EndLine: pos.Line, Text: text, Message: msg})
+}
+
+// addDiag keeps d, its text cut to maxText, when the file has fewer than maxDiagnostics,
+// and else only counts it.
+func (p *state) addDiag(d Diagnostic) {
+	if len(p.ev.Diagnostics) >= maxDiagnostics {
+		p.omitted.Diagnostics++
+		p.omitted.Lines += max(d.EndLine, d.Pos.Line) - d.Pos.Line + 1
+		return
+	}
+	d.Text = strings.TrimSpace(d.Text)
+	if len(d.Text) > maxText {
+		cut := maxText
+		for cut > 0 && !utf8.RuneStart(d.Text[cut]) {
+			cut--
+		}
+		d.Text = d.Text[:cut] + "..."
+	}
+	// A copy, so that the kept text does not hold the whole line (up to 64 KiB) it was cut from.
+	d.Text = strings.Clone(d.Text)
+	p.ev.Diagnostics = append(p.ev.Diagnostics, d)
 }
 
 func (p *state) flushUnread() {
@@ -422,27 +509,39 @@ func (p *state) flushUnread() {
 	if d.EndLine > d.Pos.Line {
 		d.Message = fmt.Sprintf("%d lines %s", d.EndLine-d.Pos.Line+1, d.Message)
 	}
-	p.ev.Diagnostics = append(p.ev.Diagnostics, d)
+	p.addDiag(d)
 	p.unread = nil
 }
 
 // commandKind recognises an echoed command, abbreviations included ("sh conn", "sh serv").
 func commandKind(command string) Kind {
-	f := strings.Fields(strings.ToLower(command))
-	if len(f) < 2 || !prefixOf(f[0], "show", 2) {
+	// Only the first two words are looked at, so that a long line of text is not split
+	// and lowered whole: every line of an evidence file is asked whether it is a command.
+	first, rest := nextWord(command)
+	second, _ := nextWord(rest)
+	if second == "" || !prefixOf(strings.ToLower(first), "show", 2) {
 		return Other
 	}
-	switch {
-	case prefixOf(f[1], "conn", 4):
+	switch second = strings.ToLower(second); {
+	case prefixOf(second, "conn", 4):
 		return Conns
-	case prefixOf(f[1], "service-policy", 4):
+	case prefixOf(second, "service-policy", 4):
 		return ServicePolicies
-	case prefixOf(f[1], "mode", 3):
+	case prefixOf(second, "mode", 3):
 		return Mode
-	case prefixOf(f[1], "context", 4):
+	case prefixOf(second, "context", 4):
 		return Contexts
 	}
 	return Other
+}
+
+// nextWord returns the first word of s (as strings.Fields splits) and what follows it.
+func nextWord(s string) (word, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
 }
 
 // prefixOf reports whether w abbreviates keyword with at least min letters.

@@ -142,16 +142,17 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 		}
 	}
 	if r.inSet && indent > r.setIndent && r.class != nil {
-		r.class.Other = append(r.class.Other, t)
+		r.other(p, t)
 		return true
 	}
 	r.inSet = false
 	switch {
 	case t == "Global policy:":
-		r.newScope("global")
+		r.newScope(p, "global")
 	case interfacePolicyRe.Get().MatchString(t):
-		r.newScope(interfacePolicyRe.Get().FindStringSubmatch(t)[1])
+		r.newScope(p, interfacePolicyRe.Get().FindStringSubmatch(t)[1])
 	case servicePolicyRe.Get().MatchString(t):
+		r.closePolicy(p)
 		r.policy = &Policy{Pos: pos, Output: p.cur.out, Scope: r.scope, Name: servicePolicyRe.Get().FindStringSubmatch(t)[1]}
 		r.class, r.inspect = nil, nil
 		p.ev.Policies = append(p.ev.Policies, r.policy)
@@ -160,6 +161,7 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 			p.diag(pos, text, "Class-map line without a Service-policy line above it, not used")
 			return true
 		}
+		r.closeClass(p)
 		r.class = &Class{Pos: pos, Name: classMapRe.Get().FindStringSubmatch(t)[1]}
 		r.inspect = nil
 		r.policy.Classes = append(r.policy.Classes, r.class)
@@ -175,14 +177,13 @@ func (r *policyReader) line(p *state, pos Position, text string) bool {
 			return true
 		}
 		in.Pos = pos
-		r.inspect = in
-		r.class.Inspects = append(r.class.Inspects, in)
+		r.addInspect(p, in)
 	case tcpProxyRe.Get().MatchString(t) && r.inspect != nil:
 		// The TCP proxy's buffer counters of the Inspect line above.
 	case (moduleRe.Get().MatchString(t) || moduleCountersRe.Get().MatchString(t)) && r.class != nil:
-		r.class.Other = append(r.class.Other, t)
+		r.other(p, t)
 	case strings.HasPrefix(t, "Set connection") && r.class != nil:
-		r.class.Other = append(r.class.Other, t)
+		r.other(p, t)
 		r.setIndent, r.inSet = indent, true
 	default:
 		return false
@@ -205,8 +206,7 @@ func (r *policyReader) join(p *state, b *brokenInspect, t string) bool {
 		if b.failed == nil {
 			*r.inspect = *in
 		} else {
-			r.inspect = in
-			r.class.Inspects = append(r.class.Inspects, in)
+			r.addInspect(p, in)
 		}
 		return true
 	}
@@ -228,11 +228,55 @@ func (r *policyReader) flush(p *state) {
 		p.diag(b.pos, b.text, "Inspect line not readable ("+b.failed.Error()+"), not used")
 	}
 	r.broken = nil
+	r.closePolicy(p)
 }
 
-func (r *policyReader) newScope(scope string) {
+func (r *policyReader) newScope(p *state, scope string) {
+	r.closePolicy(p)
 	r.scope = scope
 	r.policy, r.class, r.inspect = nil, nil, nil
+}
+
+// addInspect records in, the current class's Inspect line: counted in the output, kept
+// unless only SIP's are.
+func (r *policyReader) addInspect(p *state, in *Inspect) {
+	p.cur.out.Inspects++
+	r.inspect = in
+	if !p.filtered() || in.Protocol == "sip" {
+		r.class.Inspects = append(r.class.Inspects, in)
+	}
+}
+
+// other keeps a line of the class that this package knows but does not use, unless only
+// what the rules read is kept.
+func (r *policyReader) other(p *state, t string) {
+	if !p.filtered() {
+		r.class.Other = append(r.class.Other, t)
+	}
+}
+
+// closeClass drops the class that has ended without a kept Inspect line when only what
+// the rules read is kept, so that a long output keeps its SIP classes alone.
+func (r *policyReader) closeClass(p *state) {
+	if !p.filtered() || r.class == nil || len(r.class.Inspects) > 0 {
+		return
+	}
+	if cs := r.policy.Classes; cs[len(cs)-1] == r.class {
+		r.policy.Classes = cs[:len(cs)-1]
+	}
+	r.class = nil
+}
+
+// closePolicy is closeClass for the policy that has ended, and its last class.
+func (r *policyReader) closePolicy(p *state) {
+	r.closeClass(p)
+	if !p.filtered() || r.policy == nil || len(r.policy.Classes) > 0 {
+		return
+	}
+	if ps := p.ev.Policies; ps[len(ps)-1] == r.policy {
+		p.ev.Policies = ps[:len(ps)-1]
+	}
+	r.policy = nil
 }
 
 // parseInspect reads "Inspect: PROTO [ARGS] , packet N, lock fail N, drop N, ...".

@@ -290,3 +290,308 @@ func resolvePortOp(o *PortOp) error {
 	}
 	return nil
 }
+
+// Sketch kinds: what ACESketch.Kind says a line is.
+const (
+	SketchRemark   = 1 // "remark ...": never an entry
+	SketchExtended = 2 // an extended entry of the common shape, described by the sketch
+)
+
+// ACESketch is an extended entry of the common shape read from its text without the
+// grammar: "extended permit|deny PROTO SRC [PORT] DST [PORT] [log ...]", where PROTO is a
+// protocol name or number, an address is any, any4, any6, "host A", "A M" (IPv4
+// literals), "object NAME" or "object-group NAME" (not a service group), and a port is
+// "eq|neq|lt|gt P" or "range P Q". The path evaluation reads the text of every entry it
+// passes, so it decides from a sketch that an entry cannot match a flow before paying
+// for the grammar. A line is sketched only when the grammar and checkACE read it without
+// error and with the same roles; any other line is left to the grammar.
+type ACESketch struct {
+	Kind     int
+	Permit   bool
+	Protocol int // the protocol number
+	Src, Dst SketchAddr
+	// SrcPort and DstPort are the port arguments; Op "" when absent (any port).
+	SrcPort, DstPort SketchPort
+}
+
+// SketchAddr is an address argument of a sketch. Name aliases the kept line: it must not
+// be modified.
+type SketchAddr struct {
+	Any    string       // "any", "any4" or "any6"
+	Prefix netip.Prefix // "host A" (a /32) or "A M"
+	Object []byte       // "object NAME"
+	Group  []byte       // "object-group NAME"
+}
+
+// SketchPort is a port argument of a sketch: Op is "eq", "neq", "lt", "gt" or "range" (From
+// and To), "" when there is none.
+type SketchPort struct {
+	Op       string
+	From, To int
+}
+
+// Bounds returns the ports the operator matches as PortOp.Bounds does.
+func (p SketchPort) Bounds() (lo, hi int) {
+	switch p.Op {
+	case "lt":
+		return 0, p.From - 1
+	case "gt":
+		return p.From + 1, 65535
+	case "range":
+		return p.From, p.To
+	}
+	return p.From, p.From
+}
+
+// maxSketchWords bounds the words of a sketched entry; a longer line is left to the grammar.
+const maxSketchWords = 24
+
+// Sketch reads line i of the access-list into s without the grammar; false when the line
+// is not of the shape ACESketch describes (the caller then parses it with At).
+func (a *AccessList) Sketch(i int, s *ACESketch) bool {
+	d := a.Deferred
+	if d.full[i] || classify(a.Name) == tokTime {
+		return false
+	}
+	r := d.lines.refs[i]
+	text := d.lines.chunks[r.chunk][r.off : r.off+r.len]
+	var words [maxSketchWords][]byte
+	n := 0
+	for j := 0; j < len(text); {
+		if text[j] == ' ' || text[j] == '\t' {
+			j++
+			continue
+		}
+		start := j
+		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
+			j++
+		}
+		if n == len(words) {
+			return false
+		}
+		words[n] = text[start:j]
+		n++
+	}
+	if n > 0 && string(words[0]) == "remark" {
+		*s = ACESketch{Kind: SketchRemark}
+		return true
+	}
+	for _, w := range words[:n] {
+		if classify(string(w)) == tokTime {
+			return false
+		}
+	}
+	*s = ACESketch{Kind: SketchExtended}
+	w := words[:n]
+	if len(w) < 5 || string(w[0]) != "extended" {
+		return false
+	}
+	switch string(w[1]) {
+	case "permit":
+		s.Permit = true
+	case "deny":
+	default:
+		return false
+	}
+	proto, ok := sketchProtocol(w[2])
+	if !ok {
+		return false
+	}
+	s.Protocol = proto
+	w = w[3:]
+	if w, ok = a.sketchAddr(w, &s.Src); !ok {
+		return false
+	}
+	if len(w) > 0 && isPortOp(w[0]) {
+		if w, ok = sketchPort(w, &s.SrcPort); !ok {
+			return false
+		}
+	}
+	if w, ok = a.sketchAddr(w, &s.Dst); !ok {
+		return false
+	}
+	if len(w) > 0 && isPortOp(w[0]) {
+		if w, ok = sketchPort(w, &s.DstPort); !ok {
+			return false
+		}
+	}
+	return sketchLog(w)
+}
+
+func isPortOp(w []byte) bool {
+	switch string(w) {
+	case "eq", "neq", "lt", "gt", "range":
+		return true
+	}
+	return false
+}
+
+// sketchProtocol reads a protocol name, or a number written as ProtocolNumber accepts it.
+func sketchProtocol(w []byte) (int, bool) {
+	if n, ok := protocols[string(w)]; ok {
+		return n, true
+	}
+	n, ok := sketchNumber(w, 3)
+	return n, ok && n <= 255
+}
+
+// sketchNumber reads a decimal number of at most digits digits, without a sign or a
+// leading zero.
+func sketchNumber(w []byte, digits int) (int, bool) {
+	if len(w) == 0 || len(w) > digits || len(w) > 1 && w[0] == '0' {
+		return 0, false
+	}
+	n := 0
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// sketchIPv4 reads a dotted-quad IPv4 literal (no leading zeros), which netip.ParseAddr
+// accepts too.
+func sketchIPv4(w []byte) (netip.Addr, bool) {
+	var b [4]byte
+	part := 0
+	for k := 0; k < 4; k++ {
+		end := part
+		for end < len(w) && w[end] != '.' {
+			end++
+		}
+		v, ok := sketchNumber(w[part:end], 3)
+		if !ok || v > 255 || (k < 3) != (end < len(w)) {
+			return netip.Addr{}, false
+		}
+		b[k] = byte(v)
+		part = end + 1
+	}
+	return netip.AddrFrom4(b), true
+}
+
+// sketchAddr reads an address argument from the front of w.
+func (a *AccessList) sketchAddr(w [][]byte, s *SketchAddr) ([][]byte, bool) {
+	if len(w) == 0 {
+		return nil, false
+	}
+	switch string(w[0]) {
+	case "any":
+		s.Any = "any"
+		return w[1:], true
+	case "any4":
+		s.Any = "any4"
+		return w[1:], true
+	case "any6":
+		s.Any = "any6"
+		return w[1:], true
+	case "host":
+		if len(w) < 2 {
+			return nil, false
+		}
+		ip, ok := sketchIPv4(w[1])
+		if !ok {
+			return nil, false
+		}
+		s.Prefix = netip.PrefixFrom(ip, 32)
+		return w[2:], true
+	case "object":
+		if len(w) < 2 {
+			return nil, false
+		}
+		s.Object = w[1]
+		return w[2:], true
+	case "object-group":
+		if len(w) < 2 || a.ps.GroupKind(string(w[1])) == "service" {
+			return nil, false // a service group is a port argument
+		}
+		s.Group = w[1]
+		return w[2:], true
+	}
+	if len(w) < 2 {
+		return nil, false
+	}
+	ip, ok := sketchIPv4(w[0])
+	if !ok {
+		return nil, false
+	}
+	mask, ok := sketchIPv4(w[1])
+	if !ok {
+		return nil, false
+	}
+	bits, ok := maskBits(mask)
+	if !ok {
+		return nil, false
+	}
+	s.Prefix = netip.PrefixFrom(ip, bits).Masked()
+	return w[2:], true
+}
+
+// sketchPort reads a port argument from the front of w.
+func sketchPort(w [][]byte, p *SketchPort) ([][]byte, bool) {
+	switch string(w[0]) {
+	case "eq":
+		p.Op = "eq"
+	case "neq":
+		p.Op = "neq"
+	case "lt":
+		p.Op = "lt"
+	case "gt":
+		p.Op = "gt"
+	default:
+		p.Op = "range"
+	}
+	need := 2
+	if p.Op == "range" {
+		need = 3
+	}
+	if len(w) < need {
+		return nil, false
+	}
+	var ok bool
+	if p.From, ok = sketchPortNumber(w[1]); !ok {
+		return nil, false
+	}
+	if need == 3 {
+		if p.To, ok = sketchPortNumber(w[2]); !ok || p.From > p.To {
+			return nil, false
+		}
+	}
+	return w[need:], true
+}
+
+func sketchPortNumber(w []byte) (int, bool) {
+	if n, ok := sketchNumber(w, 5); ok {
+		return n, n <= 65535
+	}
+	n, ok := portNames[string(w)]
+	return n, ok
+}
+
+// sketchLog reports whether w is a log option the grammar reads, or nothing.
+func sketchLog(w [][]byte) bool {
+	if len(w) == 0 {
+		return true
+	}
+	if string(w[0]) != "log" {
+		return false
+	}
+	w = w[1:]
+	if len(w) == 1 && (string(w[0]) == "disable" || string(w[0]) == "default") {
+		return true
+	}
+	if len(w) > 0 {
+		if _, ok := sketchNumber(w[0], 9); ok || logLevels[string(w[0])] {
+			w = w[1:]
+		}
+	}
+	if len(w) == 2 && string(w[0]) == "interval" {
+		_, ok := sketchNumber(w[1], 9)
+		return ok
+	}
+	return len(w) == 0
+}
+
+var logLevels = map[string]bool{"emergencies": true, "alerts": true, "critical": true, "errors": true, "warnings": true,
+	"notifications": true, "informational": true, "debugging": true}

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -286,4 +287,174 @@ func checkStatic(s *Static, names map[string]netip.Addr) (lexer.Position, error)
 		}
 	}
 	return lexer.Position{}, nil
+}
+
+// NATIfaces reads the interfaces of line i of ObjectNAT ("nat (real,mapped) ...") from its
+// text, without the grammar, when the grammar and checkObjectNAT read the line without
+// error: the path evaluation passes over the rules of other interfaces unread. ok is
+// false for a line of another shape, which the caller reads with At.
+func (ps *Paths) NATIfaces(i int) (real, mapped []byte, ok bool) {
+	var buf [maxSketchWords][]byte
+	w, ok := ps.ObjectNAT.natWords(i, &buf)
+	if !ok || len(w) < 3 {
+		return nil, nil, false
+	}
+	real, mapped, ok = sketchPair(w[0])
+	if !ok || mapped == nil || string(w[1]) != "static" && string(w[1]) != "dynamic" {
+		return nil, nil, false
+	}
+	w, ok = sketchNATMapped(w[2:])
+	return real, mapped, ok && sketchNATOptions(w, false)
+}
+
+// TwiceIfaces is NATIfaces for line i of NAT, a twice NAT line ("nat [(real,mapped)]
+// [after-auto] [LINE] source ..."); real and mapped are nil when the line names none.
+func (ps *Paths) TwiceIfaces(i int) (real, mapped []byte, ok bool) {
+	var buf [maxSketchWords][]byte
+	w, ok := ps.NAT.natWords(i, &buf)
+	if !ok || len(w) == 0 {
+		return nil, nil, false
+	}
+	if s := string(w[0]); s != "source" && s != "after-auto" {
+		if real, mapped, ok = sketchPair(w[0]); !ok || mapped == nil {
+			return nil, nil, false
+		}
+		w = w[1:]
+	}
+	if len(w) > 0 && string(w[0]) == "after-auto" {
+		w = w[1:]
+	}
+	if len(w) > 0 {
+		if _, isNum := sketchNumber(w[0], 9); isNum {
+			w = w[1:]
+		}
+	}
+	if len(w) < 4 || string(w[0]) != "source" || string(w[1]) != "static" && string(w[1]) != "dynamic" || natKeyword(w[2]) {
+		return nil, nil, false
+	}
+	if w, ok = sketchNATMapped(w[3:]); !ok {
+		return nil, nil, false
+	}
+	if len(w) > 0 && string(w[0]) == "destination" {
+		if len(w) < 4 || string(w[1]) != "static" || natKeyword(w[2]) || natKeyword(w[3]) {
+			return nil, nil, false
+		}
+		w = w[4:]
+	}
+	return real, mapped, sketchNATOptions(w, true)
+}
+
+// natWords splits line i of a NAT section into words after its "nat", refusing a line
+// with a word the lexer takes for a time.
+func (d *Deferred[T]) natWords(i int, buf *[maxSketchWords][]byte) ([][]byte, bool) {
+	r := d.lines.refs[i]
+	text := d.lines.chunks[r.chunk][r.off : r.off+r.len]
+	n := 0
+	for j := 0; j < len(text); {
+		if text[j] == ' ' || text[j] == '\t' {
+			j++
+			continue
+		}
+		start := j
+		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
+			j++
+		}
+		if n == len(buf) || classify(string(text[start:j])) == tokTime {
+			return nil, false
+		}
+		buf[n] = text[start:j]
+		n++
+	}
+	w := buf[:n]
+	if d.full[i] || d.prefix != "nat " {
+		if len(w) == 0 || string(w[0]) != "nat" {
+			return nil, false
+		}
+		w = w[1:]
+	}
+	return w, true
+}
+
+// sketchPair reads "(real,mapped)" or "(real)" (mapped nil) as IfacePair.Capture does.
+func sketchPair(w []byte) (real, mapped []byte, ok bool) {
+	if len(w) < 3 || w[0] != '(' || w[len(w)-1] != ')' {
+		return nil, nil, false
+	}
+	in := w[1 : len(w)-1]
+	real = in
+	if k := bytes.IndexByte(in, ','); k >= 0 {
+		real, mapped = in[:k], in[k+1:]
+		if len(mapped) == 0 || bytes.ContainsAny(mapped, ",()") {
+			return nil, nil, false
+		}
+	}
+	if len(real) == 0 || bytes.ContainsAny(real, "()") {
+		return nil, nil, false
+	}
+	return real, mapped, true
+}
+
+// natKeyword reports whether w is a word the NAT grammar gives a meaning to; the sketches
+// refuse one where a name is expected rather than guess what the grammar makes of it.
+func natKeyword(w []byte) bool {
+	switch string(w) {
+	case "interface", "pat-pool", "service", "description", "destination", "source", "static", "dynamic", "after-auto":
+		return true
+	}
+	return natFlag(w)
+}
+
+func natFlag(w []byte) bool {
+	switch string(w) {
+	case "dns", "no-proxy-arp", "route-lookup", "net-to-net", "interface", "ipv6", "unidirectional", "inactive", "extended",
+		"flat", "include-reserve", "round-robin", "block-allocation":
+		return true
+	}
+	return false
+}
+
+// sketchNATMapped reads NATMapped from the front of w.
+func sketchNATMapped(w [][]byte) ([][]byte, bool) {
+	switch {
+	case len(w) == 0:
+		return nil, false
+	case string(w[0]) == "interface":
+		return w[1:], true
+	case string(w[0]) == "pat-pool":
+		if len(w) < 2 || natKeyword(w[1]) {
+			return nil, false
+		}
+		return w[2:], true
+	case natKeyword(w[0]):
+		return nil, false
+	}
+	return w[1:], true
+}
+
+// sketchNATOptions reports whether w is NAT options the grammar and checkNATOptions read:
+// flags, "description ...", "service tcp|udp|sctp P P" and, with objects, "service A B".
+func sketchNATOptions(w [][]byte, objects bool) bool {
+	for len(w) > 0 {
+		switch {
+		case string(w[0]) == "description":
+			return true
+		case natFlag(w[0]):
+			w = w[1:]
+		case string(w[0]) != "service" || len(w) < 3:
+			return false
+		case string(w[1]) == "tcp" || string(w[1]) == "udp" || string(w[1]) == "sctp":
+			if _, ok := sketchPortNumber(w[2]); !ok || len(w) < 4 {
+				return false
+			}
+			if _, ok := sketchPortNumber(w[3]); !ok {
+				return false
+			}
+			w = w[4:]
+		case objects && !natKeyword(w[1]) && !natKeyword(w[2]):
+			w = w[3:]
+		default:
+			return false
+		}
+	}
+	return true
 }

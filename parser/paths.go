@@ -613,3 +613,80 @@ func (d *Deferred[T]) readAll(add func(any, bool)) {
 		add(x, x != nil)
 	}
 }
+
+// RouteSketch is a "route IF A M GW [DISTANCE] [track N] [tunneled]" line with literal
+// IPv4 addresses, read from its text without the grammar. Interface and Gateway alias the
+// kept line: they must not be modified.
+type RouteSketch struct {
+	Interface []byte
+	Prefix    netip.Prefix
+	Gateway   []byte
+	Distance  int // 0 when the line gives none
+}
+
+// routeSketch reads route i into s without the grammar, when the grammar and checkRoute read it
+// without error: a routing table of many thousands of lines is built without a parse per
+// line. false for a line of another shape, which the caller reads with At.
+func (d *Deferred[T]) routeSketch(i int, s *RouteSketch) bool {
+	if d.full[i] {
+		return false
+	}
+	r := d.lines.refs[i]
+	text := d.lines.chunks[r.chunk][r.off : r.off+r.len]
+	var buf [8][]byte
+	n := 0
+	for j := 0; j < len(text); {
+		if text[j] == ' ' || text[j] == '\t' {
+			j++
+			continue
+		}
+		start := j
+		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
+			j++
+		}
+		if n == len(buf) || classify(string(text[start:j])) == tokTime {
+			return false
+		}
+		buf[n] = text[start:j]
+		n++
+	}
+	w := buf[:n]
+	if len(w) < 4 {
+		return false
+	}
+	a, ok := sketchIPv4(w[1])
+	if !ok {
+		return false
+	}
+	m, ok := sketchIPv4(w[2])
+	if !ok {
+		return false
+	}
+	bits, ok := maskBits(m)
+	if !ok {
+		return false
+	}
+	if _, ok := sketchIPv4(w[3]); !ok {
+		return false
+	}
+	*s = RouteSketch{Interface: w[0], Prefix: netip.PrefixFrom(a, bits).Masked(), Gateway: w[3]}
+	w = w[4:]
+	if len(w) > 0 {
+		if s.Distance, ok = sketchNumber(w[0], 9); ok {
+			w = w[1:]
+		}
+	}
+	if len(w) >= 2 && string(w[0]) == "track" {
+		if _, ok := sketchNumber(w[1], 9); !ok {
+			return false
+		}
+		w = w[2:]
+	}
+	if len(w) > 0 && string(w[0]) == "tunneled" {
+		w = w[1:]
+	}
+	return len(w) == 0
+}
+
+// RouteSketch reads route i of Routes; see RouteSketch.
+func (ps *Paths) RouteSketch(i int, s *RouteSketch) bool { return ps.Routes.routeSketch(i, s) }

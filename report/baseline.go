@@ -2,15 +2,13 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/rules"
 )
 
@@ -72,13 +70,9 @@ func (b *Baseline) Contains(f rules.Finding) bool {
 
 // ReadBaseline reads the baseline file at path.
 func ReadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadAllBounded(path, "a baseline file", input.MaxFile)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("baseline %s: %w", path, err)
+		return nil, fmt.Errorf("baseline %w", err)
 	}
 	var b Baseline
 	if err := json.Unmarshal(data, &b); err != nil {

@@ -11,8 +11,18 @@ import (
 // live): the lines that were not read and the outputs that counted for no configuration.
 // A CI job reads it to tell that evidence was lost, which stderr alone does not show.
 type Evidence struct {
-	Unread    []EvidenceUnread    `json:"unread"`
-	Unmatched []EvidenceUnmatched `json:"unmatched"`
+	Unread []EvidenceUnread `json:"unread"`
+	// UnreadNotListed counts, per file, the runs of unread lines beyond the first ones,
+	// which Unread does not list (their lines are in the summary's evidenceUnread).
+	UnreadNotListed []EvidenceNotListed `json:"unreadNotListed,omitempty"`
+	Unmatched       []EvidenceUnmatched `json:"unmatched"`
+}
+
+// EvidenceNotListed counts the unread runs of one file that Unread leaves out.
+type EvidenceNotListed struct {
+	File  string `json:"file"`
+	Runs  int    `json:"runs"`
+	Lines int    `json:"lines"`
 }
 
 // EvidenceUnread is a line, or a run of lines, of an evidence file that was not read.
@@ -48,6 +58,9 @@ func (r *Report) AddEvidence(ev *evidence.Evidence) {
 	for _, d := range ev.Diagnostics {
 		e.Unread = append(e.Unread, EvidenceUnread{File: d.Pos.File, Line: d.Pos.Line, EndLine: max(d.EndLine, d.Pos.Line), Text: d.Text, Message: d.Message})
 	}
+	for _, o := range ev.Omitted {
+		e.UnreadNotListed = append(e.UnreadNotListed, EvidenceNotListed{File: o.File, Runs: o.Diagnostics, Lines: o.Lines})
+	}
 	var hostnames []string
 	for _, t := range r.Targets {
 		hostnames = append(hostnames, t.Hostname)
@@ -60,11 +73,14 @@ func (r *Report) AddEvidence(ev *evidence.Evidence) {
 	r.count()
 }
 
-// unreadLines counts the lines of e.Unread.
+// unreadLines counts the lines not read, listed in e.Unread or not.
 func (e *Evidence) unreadLines() int {
 	n := 0
 	for _, u := range e.Unread {
 		n += u.EndLine - u.Line + 1
+	}
+	for _, o := range e.UnreadNotListed {
+		n += o.Lines
 	}
 	return n
 }

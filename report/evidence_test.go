@@ -107,3 +107,54 @@ func TestEvidenceLoss(t *testing.T) {
 		t.Errorf("notifications %q", got)
 	}
 }
+
+// A file of unread text lists only its first unread runs, but the JSON and SARIF counts
+// still count every line, and the JSON says how many runs and lines it leaves out.
+func TestEvidenceLossBounded(t *testing.T) {
+	var in strings.Builder
+	const runs = 250
+	for i := range runs {
+		fmt.Fprintf(&in, "ticket note %d\ncontinued\n\n", i)
+	}
+	in.WriteString("fw1# show conn\n0 in use, 1 most used\n")
+	ev, err := evidence.Parse(strings.NewReader(in.String()), "log.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := report.New([]*audit.Result{{Target: "fw1.txt", Hostname: "fw1", Findings: []rules.Finding{}}}, nil, rules.Warning)
+	r.AddEvidence(ev)
+	var js bytes.Buffer
+	if err := report.JSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Evidence report.Evidence `json:"evidence"`
+		Summary  map[string]any  `json:"summary"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	listed := len(doc.Evidence.Unread)
+	if doc.Summary["evidenceUnread"] != 2.0*runs || listed == 0 || listed >= runs {
+		t.Errorf("evidenceUnread %v with %d runs listed, want %d lines and fewer runs listed", doc.Summary["evidenceUnread"], listed, 2*runs)
+	}
+	want := []report.EvidenceNotListed{{File: "log.txt", Runs: runs - listed, Lines: 2 * (runs - listed)}}
+	if fmt.Sprint(doc.Evidence.UnreadNotListed) != fmt.Sprint(want) {
+		t.Errorf("unreadNotListed %+v, want %+v", doc.Evidence.UnreadNotListed, want)
+	}
+	var sf bytes.Buffer
+	if err := report.SARIF(&sf, r, report.SARIFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Properties map[string]any `json:"properties"`
+		}
+	}
+	if err := json.Unmarshal(sf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	if got := log.Runs[0].Properties["evidenceUnread"]; got != 2.0*runs {
+		t.Errorf("SARIF evidenceUnread %v, want %d", got, 2*runs)
+	}
+}

@@ -75,10 +75,6 @@ func (f *auditFlags) register(c *cobra.Command) {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only findings and errors: no summary line, nothing when clean")
 	fl.StringArrayVar(&f.clients, "clients", nil, "the SIP clients' `CIDR` (the phones' subnet, or one address; repeatable); with --provider it enables the path rules ACL001, ACL002, NAT001")
 	fl.StringArrayVar(&f.providers, "provider", nil, "the SIP provider's `ADDR` (repeatable); with --clients it enables the path rules")
-	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion(report.Formats...))
-	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletion("error", "warning", "info", "never"))
-	_ = c.RegisterFlagCompletionFunc("disable", ruleCompletion)
-	_ = c.RegisterFlagCompletionFunc("sip-port", fixedCompletion("udp/5060", "tcp/5060", "udp/5080"))
 }
 
 // formatValue collects repeated --format flags; the first replaces the default.
@@ -327,11 +323,15 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
   asaaudit check --format text --format junit=report.xml --baseline .asaaudit-baseline.json configs/*.txt`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if i := slices.Index(args, "-"); i >= 0 && slices.Contains(args[i+1:], "-") {
+				// Standard input can be read once: the second - would audit an empty input.
+				return usageError{fmt.Errorf("check: standard input (-) can be given once")}
+			}
 			opts, _, err := f.options()
 			if err != nil {
 				return err
 			}
-			if opts.Rules.Evidence, err = readEvidence(c, s); err != nil {
+			if opts.Rules.Evidence, err = readEvidence(c, s, opts.Rules.Ports...); err != nil {
 				return err
 			}
 			f.evidence = opts.Rules.Evidence

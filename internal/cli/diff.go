@@ -56,6 +56,17 @@ live --host HOST --apply SCRIPT.`,
 				return usageError{errors.New("diff: live:HOST can only be BEFORE (AFTER is the proposed configuration)")}
 			}
 			host, live := strings.CutPrefix(args[0], "live:")
+			if live {
+				if err := conn.checkFlags(); err != nil {
+					return err
+				}
+				if _, _, err := splitHostPort(host); err != nil {
+					return usageError{fmt.Errorf("diff: live:%w", err)}
+				}
+				if conn.passwordStdin && args[1] == "-" {
+					return usageError{errors.New("diff: --password-stdin and AFTER - both read standard input; give AFTER as a file")}
+				}
+			}
 			inputs := []namedPath{{"", args[1]}}
 			if !live {
 				inputs = append(inputs, namedPath{"", args[0]})
@@ -82,7 +93,7 @@ live --host HOST --apply SCRIPT.`,
 				if err := conn.probeInputs(); err != nil {
 					return err
 				}
-				if res[0], err = auditLive(c.Context(), s, &conn, host, opts); err != nil {
+				if res[0], err = auditLive(c.Context(), s, &conn, host, opts, f.quiet); err != nil {
 					if errors.As(err, new(usageError)) {
 						return err
 					}
@@ -101,7 +112,7 @@ live --host HOST --apply SCRIPT.`,
 }
 
 // auditLive collects host's running configuration (read-only) and audits it.
-func auditLive(ctx context.Context, s *IOStreams, conn *sshFlags, host string, opts audit.Options) (*audit.Result, error) {
+func auditLive(ctx context.Context, s *IOStreams, conn *sshFlags, host string, opts audit.Options, quiet bool) (*audit.Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -114,6 +125,7 @@ func auditLive(ctx context.Context, s *IOStreams, conn *sshFlags, host string, o
 		return nil, err
 	}
 	r := collect.Collect(ctx, t, conn.collectOptions(s))
+	collectWarnings(s, r, quiet)
 	if r.Err != nil {
 		return nil, r.Err
 	}

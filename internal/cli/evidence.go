@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/evidence"
 	"github.com/asaaudit/asaaudit/report"
 )
@@ -20,8 +21,10 @@ func registerEvidence(c *cobra.Command) {
 
 // readEvidence reads the --evidence files of c: nil when none is given. A file that cannot
 // be read or holds no show output asaaudit reads is a usage error; lines that are not read
-// are warnings on stderr (unless --quiet).
-func readEvidence(c *cobra.Command, s *IOStreams) (*evidence.Evidence, error) {
+// are warnings on stderr (unless --quiet). ports are the SIP ports audited: given, only
+// their connections are kept (a saved connection table may hold millions of others);
+// none keeps every connection.
+func readEvidence(c *cobra.Command, s *IOStreams, ports ...asa.Port) (*evidence.Evidence, error) {
 	paths, _ := c.Flags().GetStringArray("evidence")
 	if len(paths) == 0 {
 		return nil, nil
@@ -29,7 +32,7 @@ func readEvidence(c *cobra.Command, s *IOStreams) (*evidence.Evidence, error) {
 	quiet, _ := c.Flags().GetBool("quiet")
 	var all []*evidence.Evidence
 	for _, path := range paths {
-		ev, err := evidence.ParseFile(path)
+		ev, err := evidence.Options{Ports: ports}.ParseFile(path)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("--evidence: %w", err)}
 		}
@@ -40,12 +43,17 @@ func readEvidence(c *cobra.Command, s *IOStreams) (*evidence.Evidence, error) {
 	}
 	ev := evidence.Merge(all...)
 	if !quiet {
+		// The lines of the warnings not printed, those of the Diagnostics not kept included.
+		more := ev.UnreadLines()
 		for i, d := range ev.Diagnostics {
 			if i == maxEvidenceWarnings {
-				fmt.Fprintf(s.ErrOut, "asaaudit: warning: %d more evidence lines not read\n", len(ev.Diagnostics)-maxEvidenceWarnings)
 				break
 			}
+			more -= max(d.EndLine, d.Pos.Line) - d.Pos.Line + 1
 			fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s\n", d)
+		}
+		if more > 0 {
+			fmt.Fprintf(s.ErrOut, "asaaudit: warning: %d more evidence lines not read\n", more)
 		}
 	}
 	return ev, nil

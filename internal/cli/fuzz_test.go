@@ -3,11 +3,15 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/asaaudit/asaaudit/internal/cli"
 )
@@ -60,4 +64,74 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("exit codes %v: an input check cannot read, trace and the path rules cannot either", codes)
 		}
 	})
+}
+
+// Main keeps nothing from one call to the next: 1000 runs of check grow the heap by less
+// than 1 KB each (cobra's process-wide map of flag completion functions kept every command
+// tree, 18 KB a call, when the tree registered them), so fuzz workers stay small.
+func TestMainHeapFlat(t *testing.T) {
+	config, err := os.ReadFile("../../fixtures/seed-policy.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() {
+		s := &cli.IOStreams{In: bytes.NewReader(config), Out: io.Discard, ErrOut: io.Discard, Getenv: func(string) string { return "" }}
+		if code := cli.Main([]string{"check", "--config", os.DevNull, "--sip-port", "udp/5080", "--format", "json", "-"}, s); code != 1 {
+			t.Fatalf("exit %d, want 1 (the sample has findings)", code)
+		}
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	for range 100 { // lazily built tables and caches settle first
+		run()
+	}
+	const calls = 1000
+	before := heap()
+	for range calls {
+		run()
+	}
+	grown := int64(heap()) - int64(before)
+	t.Logf("%d Main calls: heap %+d bytes", calls, grown)
+	if grown > calls*1024 {
+		t.Errorf("%d Main calls grew the heap by %d KB (%d bytes a call): does a command call RegisterFlagCompletionFunc while the tree is built? List its flags in flagCompletions (root.go) instead", calls, grown>>10, grown/calls)
+	}
+}
+
+// Flag values still complete in the shell: the functions are registered for __complete,
+// and only then (registered, they are kept for ever with the tree).
+func TestFlagCompletions(t *testing.T) {
+	root := cli.NewRoot(&cli.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard, Getenv: func(string) string { return "" }})
+	for _, c := range root.Commands() {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if _, ok := c.GetFlagCompletionFunc(f.Name); ok {
+				t.Errorf("%s --%s: completion registered while the tree is built; list it in flagCompletions (root.go)", c.Name(), f.Name)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--format", ""}, "sarif"},
+		{[]string{"check", "--fail-on", ""}, "never"},
+		{[]string{"check", "--disable", "RUN00"}, "RUN001"},
+		{[]string{"check", "--sip-port", ""}, "udp/5080"},
+		{[]string{"live", "--format", ""}, "junit"},
+		{[]string{"live", "--sip-port", ""}, "tcp/5060"},
+		{[]string{"diff", "--fail-on", ""}, "error"},
+		{[]string{"diff", "--disable", "SIP00"}, "SIP001"},
+		{[]string{"trace", "--format", ""}, "json"},
+		{[]string{"trace", "--port", ""}, "udp/5080"},
+	} {
+		var out bytes.Buffer
+		s := &cli.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: io.Discard, Getenv: func(string) string { return "" }}
+		cli.Main(append([]string{"__complete"}, tt.args...), s)
+		if lines := strings.Split(out.String(), "\n"); !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, tt.want) }) {
+			t.Errorf("__complete %q:\n%s\nwant %s among the completions", tt.args, out.String(), tt.want)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -71,7 +72,7 @@ sessions under way, and reports the hosts already collected, marked interrupted 
 	fl := c.Flags()
 	fl.StringArrayVar(&f.hosts, "host", nil, "firewall to audit, HOST or HOST:PORT (repeatable)")
 	fl.StringVar(&f.inventory, "inventory", "", "YAML file listing the firewalls (see README)")
-	fl.IntVar(&f.workers, "workers", collect.DefaultWorkers, "how many firewalls to collect from at once")
+	fl.IntVar(&f.workers, "workers", collect.DefaultWorkers, "how many firewalls to collect from at once (at least 1)")
 	f.sshFlags.register(c)
 	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to `DIR`/<host>[_<context>].txt and its runtime evidence to DIR/<host>[_<context>].show.txt; findings then name these files. DIR is created, not its parents; names that would share a file get -2, -3...")
 	fl.BoolVar(&f.noEvidence, "no-evidence", false, "do not collect runtime evidence (show conn, show service-policy): the RUN rules stay silent")
@@ -100,14 +101,9 @@ type inventoryHost struct {
 }
 
 func readInventory(path string) ([]inventoryHost, error) {
-	f, err := input.Open(path, "an inventory file")
+	src, err := input.ReadAllBounded(path, "an inventory file", input.MaxFile)
 	if err != nil {
 		return nil, fmt.Errorf("inventory %w", err)
-	}
-	defer f.Close()
-	src, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("inventory %s: %w", path, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
@@ -134,6 +130,9 @@ func readInventory(path string) ([]inventoryHost, error) {
 		if h.Port == 0 {
 			h.Port = inv.Defaults.Port
 		}
+		if h.Port < 0 || h.Port > 65535 {
+			return nil, fmt.Errorf("inventory %s: hosts[%d] port %d: want a TCP port, 1 to 65535", path, i, h.Port)
+		}
 		if h.User == "" {
 			h.User = inv.Defaults.User
 		}
@@ -144,16 +143,18 @@ func readInventory(path string) ([]inventoryHost, error) {
 	return inv.Hosts, nil
 }
 
+// where says where h was given: its --host flag or its line in the inventory.
+func where(h inventoryHost, inventory string) string {
+	if h.line == 0 {
+		return "--host " + h.Host
+	}
+	return fmt.Sprintf("%s:%d", inventory, h.line)
+}
+
 // checkNames refuses two hosts of one run with the same name: their findings, errors and
 // --save files could not be told apart. A host's name is its inventory name, else what
 // --host or the inventory's host gives.
 func checkNames(hosts []inventoryHost, inventory string) error {
-	where := func(h inventoryHost) string {
-		if h.line == 0 {
-			return "--host " + h.Host
-		}
-		return fmt.Sprintf("%s:%d", inventory, h.line)
-	}
 	seen := map[string]inventoryHost{}
 	for _, h := range hosts {
 		name := h.Name
@@ -161,7 +162,7 @@ func checkNames(hosts []inventoryHost, inventory string) error {
 			name = h.Host
 		}
 		if first, ok := seen[name]; ok {
-			return fmt.Errorf("two hosts named %q, at %s and %s: give each a name of its own (inventory \"name:\")", name, where(first), where(h))
+			return fmt.Errorf("two hosts named %q, at %s and %s: give each a name of its own (inventory \"name:\")", name, where(first, inventory), where(h, inventory))
 		}
 		seen[name] = h
 	}
@@ -178,6 +179,15 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	}
 	if f.maxOutput < 1 {
 		return usageError{fmt.Errorf("--max-output %d: want at least 1 (MiB)", f.maxOutput)}
+	}
+	if f.passwordStdin && f.apply.change == "-" {
+		return usageError{errors.New("--password-stdin and --apply - both read standard input; give the change script as a file")}
+	}
+	if f.workers < 1 {
+		return usageError{fmt.Errorf("--workers %d: want at least 1", f.workers)}
+	}
+	if err := f.checkFlags(); err != nil {
+		return err
 	}
 	if len(f.hosts) == 0 && f.inventory == "" {
 		return usageError{errors.New("live needs --host HOST or --inventory FILE")}
@@ -196,6 +206,14 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	}
 	if err := checkNames(hosts, f.inventory); err != nil {
 		return usageError{err}
+	}
+	for _, h := range hosts {
+		if _, _, err := splitHostPort(h.Host); err != nil {
+			if h.line == 0 {
+				return usageError{fmt.Errorf("--host %w", err)}
+			}
+			return usageError{fmt.Errorf("%s: %w", where(h, f.inventory), err)}
+		}
 	}
 	if f.apply.active() && len(hosts) != 1 {
 		return usageError{fmt.Errorf("--apply simulates a change on one firewall, got %d", len(hosts))}
@@ -221,7 +239,8 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	)
 	for _, h := range hosts {
 		t := collect.Target{Name: h.Name, Host: h.Host, Port: h.Port, Username: h.User, Password: password, EnablePassword: enable, KeyFile: f.sshKey}
-		if host, port, ok := splitHostPort(h.Host); ok && t.Port == 0 {
+		host, port, _ := splitHostPort(h.Host) // checked above
+		if port != 0 && t.Port == 0 {
 			t.Host, t.Port = host, port
 		}
 		if t.Port == 0 {
@@ -292,6 +311,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	w := &warnings{s: s, quiet: f.quiet}
 	var results []*audit.Result
 	for i, r := range collected {
+		collectWarnings(s, r, f.quiet)
 		if r.Err != nil {
 			errs = append(errs, report.Error{Target: r.Target, Message: r.Err.Error()})
 			continue
@@ -463,6 +483,17 @@ func (w *warnings) flush() {
 	w.n = 0
 }
 
+// collectWarnings prints what went oddly while collecting r but did not stop it, one line
+// each, unless quiet.
+func collectWarnings(s *IOStreams, r collect.Result, quiet bool) {
+	if quiet {
+		return
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s: %s\n", r.Target, w)
+	}
+}
+
 func collectPorts(ports []asa.Port) []collect.Port {
 	out := make([]collect.Port, len(ports))
 	for i, p := range ports {
@@ -544,15 +575,27 @@ func (f *liveFlags) applyScript(s *IOStreams) error {
 	return nil
 }
 
-// splitHostPort splits "host:port" (not a bare IPv6 address).
-func splitHostPort(s string) (string, int, bool) {
+// splitHostPort splits "HOST:PORT" or "[IPV6]:PORT"; a bare host or IPv6 address has no
+// port (0). A port that is not a number from 1 to 65535 is an error, so that "fw1:99999"
+// is refused as a typing mistake instead of being looked up as a host name.
+func splitHostPort(s string) (string, int, error) {
 	i := strings.LastIndexByte(s, ':')
-	if i < 0 || strings.Count(s, ":") > 1 && !strings.HasPrefix(s, "[") {
-		return s, 0, false
+	switch {
+	case i < 0:
+		return s, 0, nil
+	case strings.HasPrefix(s, "["):
+		if strings.HasSuffix(s, "]") {
+			return strings.Trim(s, "[]"), 0, nil
+		}
+		if !strings.HasSuffix(s[:i], "]") {
+			return s, 0, fmt.Errorf("%s: want [IPV6] or [IPV6]:PORT", s)
+		}
+	case strings.Count(s, ":") > 1:
+		return s, 0, nil // a bare IPv6 address
 	}
-	var port int
-	if _, err := fmt.Sscanf(s[i+1:], "%d", &port); err != nil || port <= 0 || port > 65535 {
-		return s, 0, false
+	port, err := strconv.Atoi(s[i+1:])
+	if err != nil || port < 1 || port > 65535 || s[i+1] == '+' {
+		return s, 0, fmt.Errorf("%s: port %q: want a TCP port, 1 to 65535", s, s[i+1:])
 	}
-	return strings.Trim(s[:i], "[]"), port, true
+	return strings.Trim(s[:i], "[]"), port, nil
 }

@@ -132,6 +132,11 @@ func TestLiveErrors(t *testing.T) {
 	dir := t.TempDir()
 	kh := filepath.Join(dir, "known_hosts")
 	srv := startSim(t, "factory-default.txt", "fw1", kh, asasim.Faults{})
+	// A known_hosts file that exists but does not list the host (a missing one is a usage
+	// error of its own: TestKnownHostsMissing).
+	if err := os.WriteFile(filepath.Join(dir, "empty"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		env  map[string]string

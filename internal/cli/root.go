@@ -53,10 +53,50 @@ func Main(args []string, s *IOStreams) int {
 	return mainContext(context.Background(), args, s)
 }
 
+// flagCompletions are the flags whose values the shell completes, by command. cobra keeps
+// completion functions in a map of its own, for the whole process, keyed by flag and never
+// emptied: registered while a tree is built, they keep every tree built, with what its
+// flags point at (a run's configuration, evidence, baseline), about 18 KB a Main call, which
+// grew fuzz workers to gigabytes. So they are registered only when the shell asks for
+// completions (cobra's hidden __complete command), in a process started for that one call.
+var flagCompletions = []struct {
+	commands []string
+	flag     string
+	complete cobra.CompletionFunc
+}{
+	{[]string{"check", "live", "diff"}, "format", fixedCompletion(report.Formats...)},
+	{[]string{"check", "live", "diff"}, "fail-on", fixedCompletion("error", "warning", "info", "never")},
+	{[]string{"check", "live", "diff"}, "disable", ruleCompletion},
+	{[]string{"check", "live", "diff"}, "sip-port", fixedCompletion("udp/5060", "tcp/5060", "udp/5080")},
+	{[]string{"trace"}, "format", fixedCompletion("text", "json")},
+	{[]string{"trace"}, "port", fixedCompletion("udp/5060", "tcp/5060", "udp/5080")},
+}
+
+// completing reports whether args ask for shell completions.
+func completing(args []string) bool {
+	return len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
+}
+
+// registerCompletions registers flagCompletions on root's commands.
+func registerCompletions(root *cobra.Command) {
+	for _, fc := range flagCompletions {
+		for _, name := range fc.commands {
+			if c, _, err := root.Find([]string{name}); err == nil && c != root {
+				// cobra refuses a second registration of a flag, which changes nothing;
+				// TestFlagCompletions checks that every flag listed completes.
+				_ = c.RegisterFlagCompletionFunc(fc.flag, fc.complete)
+			}
+		}
+	}
+}
+
 // mainContext is Main with the commands' context: canceling it is what a signal does to
 // live, which tests use to interrupt a run.
 func mainContext(ctx context.Context, args []string, s *IOStreams) int {
 	root := NewRoot(s)
+	if completing(args) {
+		registerCompletions(root)
+	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	var ee exitError

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,9 +29,9 @@ func (f *sshFlags) register(c *cobra.Command) {
 	fl := c.Flags()
 	fl.StringVar(&f.user, "user", "", "SSH user (default $ASAAUDIT_USERNAME)")
 	fl.IntVar(&f.port, "port", 22, "SSH port")
-	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the SSH password from the first line of standard input")
+	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the SSH password from the first line of standard input (at most 4 KiB)")
 	fl.StringVar(&f.sshKey, "ssh-key", "", "private key file for public-key authentication")
-	fl.StringVar(&f.knownHosts, "known-hosts", "", "known_hosts file to verify host keys with (default ~/.ssh/known_hosts)")
+	fl.StringVar(&f.knownHosts, "known-hosts", "", "known_hosts file to verify host keys with; it must exist (default ~/.ssh/known_hosts, where a missing file knows no host)")
 	fl.BoolVar(&f.insecure, "insecure-ignore-host-key", false, "DANGEROUS: do not verify host keys (man-in-the-middle goes unnoticed)")
 	fl.DurationVar(&f.timeout, "timeout", collect.DefaultTimeout, "bound on connecting, each command and the whole host")
 }
@@ -44,18 +41,38 @@ func (f *sshFlags) inputs() []namedPath {
 	return []namedPath{{"--ssh-key", f.sshKey}, {"--known-hosts", f.knownHosts}}
 }
 
-// probeInputs checks that the --ssh-key file can be opened, so that a typing mistake fails
-// before any firewall is contacted, not once per host after connecting. (A missing
-// known_hosts file is collect's to explain: it is where host keys are looked up.)
+// probeInputs checks that the --ssh-key file reads (within its bound, and not binary) and
+// that a --known-hosts file named on the command line exists, so that a typing mistake
+// fails before any firewall is contacted, not once per host after connecting, and a
+// missing known_hosts is not reported as a host key missing from it. (The default
+// ~/.ssh/known_hosts may be missing: collect explains that as an unknown host key, with
+// the command that adds it.)
 func (f *sshFlags) probeInputs() error {
-	if f.sshKey == "" {
-		return nil
+	if f.sshKey != "" {
+		if _, err := input.ReadAllBounded(f.sshKey, "a private key file", input.MaxKey); err != nil {
+			return usageError{fmt.Errorf("--ssh-key: %w", err)}
+		}
 	}
-	file, err := input.Open(f.sshKey, "a private key file")
-	if err != nil {
-		return usageError{fmt.Errorf("--ssh-key: %w", err)}
+	if f.knownHosts != "" && !f.insecure {
+		file, err := input.Open(f.knownHosts, "a known_hosts file")
+		if err != nil {
+			return usageError{fmt.Errorf("--known-hosts: %w", err)}
+		}
+		file.Close()
 	}
-	return file.Close()
+	return nil
+}
+
+// checkFlags refuses values that cannot be meant, naming the flag: they are not replaced
+// by a default in silence.
+func (f *sshFlags) checkFlags() error {
+	switch {
+	case f.timeout <= 0:
+		return usageError{fmt.Errorf("--timeout %s: want a positive duration, e.g. 30s", f.timeout)}
+	case f.port < 1 || f.port > 65535:
+		return usageError{fmt.Errorf("--port %d: want a TCP port, 1 to 65535", f.port)}
+	}
+	return nil
 }
 
 // username is --user, else $ASAAUDIT_USERNAME.
@@ -77,7 +94,11 @@ func (f *sshFlags) collectOptions(s *IOStreams) collect.Options {
 // target builds the collection target for HOST or HOST:PORT with the secrets given.
 func (f *sshFlags) target(s *IOStreams, host, password, enable string) (collect.Target, error) {
 	t := collect.Target{Name: host, Host: host, Port: f.port, Username: f.username(s), Password: password, EnablePassword: enable, KeyFile: f.sshKey}
-	if h, port, ok := splitHostPort(host); ok {
+	h, port, err := splitHostPort(host)
+	if err != nil {
+		return t, usageError{fmt.Errorf("live:%w", err)}
+	}
+	if port != 0 {
 		t.Host, t.Port = h, port
 	}
 	if t.Username == "" {
@@ -90,11 +111,9 @@ func (f *sshFlags) target(s *IOStreams, host, password, enable string) (collect.
 func (f *sshFlags) secrets(s *IOStreams) (password, enable string, err error) {
 	password = s.Getenv("ASAAUDIT_PASSWORD")
 	if f.passwordStdin {
-		line, err := bufio.NewReader(s.In).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", "", fmt.Errorf("--password-stdin: %w", err)
+		if password, err = input.ReadLine(s.In, "--password-stdin", input.MaxPassword); err != nil {
+			return "", "", usageError{err}
 		}
-		password = strings.TrimRight(line, "\r\n")
 	}
 	prompt := f.passwordPrompt
 	if prompt == nil && s.InTTY {

@@ -54,8 +54,6 @@ It reads the configuration only: it never runs packet-tracer on a device. The ex
 	fl.StringVar(&o.sourcePort, "source-port", "sip", "the phones' source `PORT`: sip (the SIP port, symmetric signalling) or ephemeral (1024-65535)")
 	_ = c.MarkFlagRequired("from")
 	_ = c.MarkFlagRequired("to")
-	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
-	_ = c.RegisterFlagCompletionFunc("port", fixedCompletion("udp/5060", "tcp/5060", "udp/5080"))
 	return c
 }
 
