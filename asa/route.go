@@ -252,8 +252,7 @@ func (m *Model) lookup(a netip.Addr) (RouteHit, bool) {
 		// A connected subnet wins a tie.
 		if r := routes[k]; r.prefix.Bits() > bestBits || !found {
 			num, text := m.routeLine(r.index)
-			best = RouteHit{Interface: r.iface, Prefix: r.prefix, Gateway: r.gateway, Config: ConfigLine{num, text}}
-			bestBits, found = r.prefix.Bits(), true
+			best, found = RouteHit{Interface: r.iface, Prefix: r.prefix, Gateway: r.gateway, Config: ConfigLine{num, text}}, true
 		}
 	}
 	if !found && a.Is4() {
