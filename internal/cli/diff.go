@@ -262,23 +262,17 @@ func printConfig(s *IOStreams, f *auditFlags, cfg *parser.Config, script string,
 // twice; the errors read as audit.File's do.
 func readConfig(path string, stdin io.Reader) ([]byte, string, error) {
 	if path == "-" {
-		b, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, "", fmt.Errorf("read <stdin>: %w", err)
-		}
-		return b, "<stdin>", nil
+		b, err := input.ReadBounded(stdin, "<stdin>", "a configuration", maxConfigBytes)
+		return b, "<stdin>", err
 	}
-	f, err := input.Open(path, "a configuration file")
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil, "", fmt.Errorf("read %s: %w", path, err)
-	}
-	return b, path, nil
+	b, err := input.ReadAllBounded(path, "a configuration file", maxConfigBytes)
+	return b, path, err
 }
+
+// maxConfigBytes bounds a configuration read whole (the one --apply changes): far above
+// the largest real running-config (a 5M-line generated one is 371 MB), so that /dev/zero
+// or a runaway pipe fails instead of exhausting memory.
+const maxConfigBytes = 1 << 30
 
 // writeDiff prints input errors to stderr, writes each --format output of d and returns
 // the exit code. When an input could not be read the text format adds nothing to the
