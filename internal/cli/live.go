@@ -455,6 +455,9 @@ func liveEvidence(c liveConfig, showPath string, capture []byte, w *warnings) *e
 	for _, d := range ev.Diagnostics {
 		w.warn(d.String())
 	}
+	for _, o := range ev.Omitted {
+		w.n += o.Diagnostics // not kept, so never printed: counted in "more evidence warnings"
+	}
 	if ev.Empty() {
 		return nil
 	}
