@@ -353,25 +353,12 @@ func (a *AccessList) Sketch(i int, s *ACESketch) bool {
 	if d.full[i] || classify(a.Name) == tokTime {
 		return false
 	}
-	r := d.lines.refs[i]
-	text := d.lines.chunks[r.chunk][r.off : r.off+r.len]
 	var words [maxSketchWords][]byte
-	n := 0
-	for j := 0; j < len(text); {
-		if text[j] == ' ' || text[j] == '\t' {
-			j++
-			continue
-		}
-		start := j
-		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
-			j++
-		}
-		if n == len(words) {
-			return false
-		}
-		words[n] = text[start:j]
-		n++
+	split, ok := d.words(i, words[:], false) // a remark may hold anything
+	if !ok {
+		return false
 	}
+	n := len(split)
 	if n > 0 && string(words[0]) == "remark" {
 		*s = ACESketch{Kind: SketchRemark}
 		return true

@@ -347,25 +347,10 @@ func (ps *Paths) TwiceIfaces(i int) (real, mapped []byte, ok bool) {
 // natWords splits line i of a NAT section into words after its "nat", refusing a line
 // with a word the lexer takes for a time.
 func (d *Deferred[T]) natWords(i int, buf *[maxSketchWords][]byte) ([][]byte, bool) {
-	r := d.lines.refs[i]
-	text := d.lines.chunks[r.chunk][r.off : r.off+r.len]
-	n := 0
-	for j := 0; j < len(text); {
-		if text[j] == ' ' || text[j] == '\t' {
-			j++
-			continue
-		}
-		start := j
-		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
-			j++
-		}
-		if n == len(buf) || classify(string(text[start:j])) == tokTime {
-			return nil, false
-		}
-		buf[n] = text[start:j]
-		n++
+	w, ok := d.words(i, buf[:], true)
+	if !ok {
+		return nil, false
 	}
-	w := buf[:n]
 	if d.full[i] || d.prefix != "nat " {
 		if len(w) == 0 || string(w[0]) != "nat" {
 			return nil, false

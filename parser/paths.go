@@ -624,16 +624,12 @@ type RouteSketch struct {
 	Distance  int // 0 when the line gives none
 }
 
-// routeSketch reads route i into s without the grammar, when the grammar and checkRoute read it
-// without error: a routing table of many thousands of lines is built without a parse per
-// line. false for a line of another shape, which the caller reads with At.
-func (d *Deferred[T]) routeSketch(i int, s *RouteSketch) bool {
-	if d.full[i] {
-		return false
-	}
+// words splits the stored text of line i into its blank-separated words, in buf; false
+// for a line of more than len(buf) words or, with noTime, one with a word the lexer takes
+// for a time: the sketches leave such lines to the grammar.
+func (d *Deferred[T]) words(i int, buf [][]byte, noTime bool) ([][]byte, bool) {
 	r := d.lines.refs[i]
 	text := d.lines.chunks[r.chunk][r.off : r.off+r.len]
-	var buf [8][]byte
 	n := 0
 	for j := 0; j < len(text); {
 		if text[j] == ' ' || text[j] == '\t' {
@@ -644,13 +640,27 @@ func (d *Deferred[T]) routeSketch(i int, s *RouteSketch) bool {
 		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
 			j++
 		}
-		if n == len(buf) || classify(string(text[start:j])) == tokTime {
-			return false
+		if n == len(buf) || noTime && classify(string(text[start:j])) == tokTime {
+			return nil, false
 		}
 		buf[n] = text[start:j]
 		n++
 	}
-	w := buf[:n]
+	return buf[:n], true
+}
+
+// routeSketch reads route i into s without the grammar, when the grammar and checkRoute read it
+// without error: a routing table of many thousands of lines is built without a parse per
+// line. false for a line of another shape, which the caller reads with At.
+func (d *Deferred[T]) routeSketch(i int, s *RouteSketch) bool {
+	if d.full[i] {
+		return false
+	}
+	var buf [8][]byte
+	w, ok := d.words(i, buf[:], true)
+	if !ok {
+		return false
+	}
 	if len(w) < 4 {
 		return false
 	}
