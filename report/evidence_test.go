@@ -148,7 +148,12 @@ func TestEvidenceLossBounded(t *testing.T) {
 	}
 	var log struct {
 		Runs []struct {
-			Properties map[string]any `json:"properties"`
+			Properties  map[string]any `json:"properties"`
+			Invocations []struct {
+				Notifications []struct {
+					Message struct{ Text string } `json:"message"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
 		}
 	}
 	if err := json.Unmarshal(sf.Bytes(), &log); err != nil {
@@ -156,5 +161,12 @@ func TestEvidenceLossBounded(t *testing.T) {
 	}
 	if got := log.Runs[0].Properties["evidenceUnread"]; got != 2.0*runs {
 		t.Errorf("SARIF evidenceUnread %v, want %d", got, 2*runs)
+	}
+	validateSARIF(t, sarifSchema(t), "evidence loss not listed", sf.Bytes())
+	// Every loss has a notification: one per listed run, and one for the runs not listed.
+	notes := log.Runs[0].Invocations[0].Notifications
+	summary := fmt.Sprintf("%d more runs of unread lines (%d lines) not listed", runs-listed, 2*(runs-listed))
+	if len(notes) != listed+1 || notes[len(notes)-1].Message.Text != summary {
+		t.Errorf("%d SARIF notifications, last %+v; want %d, the last %q", len(notes), notes[len(notes)-1], listed+1, summary)
 	}
 }

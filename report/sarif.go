@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -82,6 +83,13 @@ func SARIF(w io.Writer, r *Report, o SARIFOptions) error {
 		}
 		for _, u := range e.Unmatched {
 			inv.AddTToolExecutionNotification(evidenceNotification(u.File, u.Line, u.Line, unmatchedMessage(u)))
+		}
+		for _, o := range e.UnreadNotListed {
+			// One for the runs not listed one by one, so that every loss has a notification.
+			msg := fmt.Sprintf("%d more runs of unread lines (%d lines) not listed", o.Runs, o.Lines)
+			inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(msg)).
+				WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(
+					sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(o.File))))}))
 		}
 	}
 	log.AddRun(run)
