@@ -124,6 +124,10 @@ func pathNotInspected(m *asa.Model, fl asa.Flow, in, out string, inspecting []as
 // partlyInspected is SIP001 (warning) when some interfaces inspect the port and a flow
 // between others would not be: the path is not known, so the finding names them.
 func partlyInspected(m *asa.Model, port asa.Port, ports []asa.Port, ifs, inspecting []asa.InterfaceSIP) (Finding, bool) {
+	// Only the interfaces the input shows are judged: with none shown (a partial capture),
+	// whether the firewall has others, between which SIP would not be inspected, is the
+	// unknown premise, and a finding about them would be a guess.
+	ifs = slices.DeleteFunc(slices.Clone(ifs), func(s asa.InterfaceSIP) bool { return s.Interface == "" })
 	// bad are the interfaces, not inspecting themselves, of some flow that is not
 	// inspected: the flow's input interface decides first, then its output interface.
 	var bad []asa.InterfaceSIP
@@ -150,13 +154,11 @@ func partlyInspected(m *asa.Model, port asa.Port, ports []asa.Port, ifs, inspect
 		if len(bad) == len(names) {
 			break
 		}
-		partnered := len(ifs) > 1 || a.Interface == "" // a flow needs another interface, or one the input does not show
-		if a.Decides != nil && !a.Inspected() && partnered {
-			add(a) // it decides every flow entering by it
+		if a.Decides != nil && !a.Inspected() && len(ifs) > 1 {
+			add(a) // it decides every flow entering by it (a flow needs another interface)
 		}
 		for _, j := range open {
-			// Two different interfaces, or two that the input does not show.
-			if (i != j || a.Interface == "") && !asa.FlowInspected(a, ifs[j]) {
+			if i != j && !asa.FlowInspected(a, ifs[j]) {
 				add(a)
 				add(ifs[j])
 			}
@@ -174,7 +176,7 @@ func partlyInspected(m *asa.Model, port asa.Port, ports []asa.Port, ifs, inspect
 		}
 	}
 	var clauses []string
-	if len(between) > 1 || len(between) == 1 && between[0].Interface == "" {
+	if len(between) > 1 {
 		clauses = append(clauses, fmt.Sprintf("SIP between %s is not inspected", ifaceList(between)))
 	}
 	if len(entering) > 0 {

@@ -241,3 +241,20 @@ func TestSIP001MovesExistingSIPClass(t *testing.T) {
 		t.Errorf("got %+v, want one SIP001 with fix %q", fs, want)
 	}
 }
+
+// A partial capture that shows no interface blocks (a forum paste of the MPF section): the
+// interfaces whose policies inspect SIP are all the audit knows of, and whether the firewall
+// has others, between which SIP would not be inspected, is not shown: no finding guesses it.
+func TestSIP001UnshownInterfaces(t *testing.T) {
+	src := "class-map inspection_default\n match default-inspection-traffic\nclass-map sip\n match port udp eq 5060\n" +
+		globalNoSIP + "policy-map sip_policy\n class sip\n  inspect sip\n" +
+		"service-policy global_policy global\nservice-policy sip_policy interface outside\nservice-policy sip_policy interface inny\n"
+	if got := only(run(t, src, rules.Options{Ports: []asa.Port{{Proto: "udp", Number: 5060}}}), "SIP001"); len(got) > 0 {
+		t.Errorf("want no SIP001 about interfaces the input does not show, got %+v", got)
+	}
+	// With a shown interface that does not inspect, the guest-only case still warns.
+	got := only(run(t, sipHead+globalNoSIP+guestSIP, rules.Options{Ports: []asa.Port{{Proto: "udp", Number: 5060}}}), "SIP001")
+	if len(got) != 1 || !strings.Contains(got[0].Message, "SIP between outside and voip is not inspected") {
+		t.Errorf("shown interfaces: %+v", got)
+	}
+}
