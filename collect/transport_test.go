@@ -2,19 +2,10 @@ package collect
 
 import (
 	"errors"
+	"github.com/asaaudit/asaaudit/internal/testio"
 	"io"
 	"testing"
 )
-
-// floodReader is a device that never stops sending.
-type floodReader struct{}
-
-func (floodReader) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = 'x'
-	}
-	return len(p), nil
-}
 
 type nopWriter struct{}
 
@@ -25,7 +16,7 @@ func (nopWriter) Close() error                { return nil }
 // session's error says so (ErrTooMuchOutput), instead of the process growing without
 // bound; a new command starts its count afresh.
 func TestTransportBoundsOneCommandsOutput(t *testing.T) {
-	tr := &sshTransport{stdout: floodReader{}, stdin: nopWriter{}, maxOutput: 1 << 20}
+	tr := &sshTransport{stdout: &testio.Endless{Chunk: []byte("x")}, stdin: nopWriter{}, maxOutput: 1 << 20}
 	read := 0
 	for {
 		b, err := tr.Read(64 << 10)
@@ -48,7 +39,7 @@ func TestTransportBoundsOneCommandsOutput(t *testing.T) {
 		t.Errorf("session error %v, want ErrTooMuchOutput", err)
 	}
 
-	fresh := &sshTransport{stdout: floodReader{}, stdin: nopWriter{}, maxOutput: 1 << 20}
+	fresh := &sshTransport{stdout: &testio.Endless{Chunk: []byte("x")}, stdin: nopWriter{}, maxOutput: 1 << 20}
 	for range 10 { // 10 commands of 512 KiB each: 5 MiB in all, each under the bound
 		if err := fresh.Write([]byte("show run\n")); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"fmt"
+	"github.com/asaaudit/asaaudit/internal/testio"
 	"strings"
 	"testing"
 	"time"
@@ -424,24 +425,13 @@ func TestUnreadLines(t *testing.T) {
 	}
 }
 
-// endless is /dev/zero, or /dev/urandom when it holds newlines: a stream that never ends.
-type endless struct{ chunk []byte }
-
-func (e endless) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		n += copy(p[n:], e.chunk)
-	}
-	return n, nil
-}
-
 // --evidence /dev/zero and /dev/urandom are refused at once, never read for ever.
 func TestEndlessBinaryEvidence(t *testing.T) {
 	for name, chunk := range map[string][]byte{
 		"NULs, no newline":  make([]byte, 64),
 		"NULs and newlines": []byte("fw1# show conn\n\x00\x01\n"),
 	} {
-		if _, err := Parse(endless{chunk}, "ev.bin"); err == nil || !strings.Contains(err.Error(), "binary data") {
+		if _, err := Parse(&testio.Endless{Chunk: chunk}, "ev.bin"); err == nil || !strings.Contains(err.Error(), "binary data") {
 			t.Errorf("%s: error %v, want binary data", name, err)
 		}
 	}

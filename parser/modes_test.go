@@ -108,3 +108,34 @@ func TestModesFlattened(t *testing.T) {
 		}
 	}
 }
+
+// The fast paths of modes are switches, not the vocabulary's maps; they must agree with
+// them: plainGlobal only names global commands that open no sub-mode, and the object
+// sub-modes take every command of their vocabulary, flattened or not.
+func TestModesFastPathsAgreeWithVocabulary(t *testing.T) {
+	every := map[string]bool{}
+	for _, m := range []map[string]bool{AuditedGlobalCommands, GlobalCommands, ClassMapCommands, PolicyMapCommands,
+		InspectPolicyMapCommands, ClassCommands, interfaceCommands, objectNetworkCommands, objectGroupCommands} {
+		for w := range m {
+			every[w] = true
+		}
+	}
+	for w := range every {
+		if plainGlobal([]byte(w)) && (!IsGlobalCommand(w) || SubModeOpeners[w] || submodeOnly(w)) {
+			t.Errorf("plainGlobal(%q): it is not a global command that opens no sub-mode", w)
+		}
+	}
+	for kind, words := range map[frameKind]map[string]bool{frameObjectNetwork: objectNetworkCommands, frameObjectGroup: objectGroupCommands} {
+		for w := range words {
+			if w == "nat" {
+				continue // object NAT is decided by its words (TestModesFlattened)
+			}
+			var m modes
+			m.push(kind, 0)
+			args := []byte(w + " x")
+			if !m.has(m.stack[0], w, []byte("x"), args, 0) {
+				t.Errorf("frame %d does not take %q, a command of its vocabulary", kind, w)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"cmp"
+	"github.com/asaaudit/asaaudit/internal/testio"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,17 +272,6 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-// endless is /dev/zero, or /dev/urandom when it holds newlines: a stream that never ends.
-type endless struct{ chunk []byte }
-
-func (e endless) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		n += copy(p[n:], e.chunk)
-	}
-	return n, nil
-}
-
 // An endless binary stream is refused at once, with or without newlines, instead of being
 // read for ever (check /dev/zero, check /dev/urandom).
 func TestEndlessBinaryInput(t *testing.T) {
@@ -290,7 +280,7 @@ func TestEndlessBinaryInput(t *testing.T) {
 		"NULs and newlines":  []byte("\x00\x01binary\n\x00"),
 		"text, then NUL gap": []byte("timeout sip 0:30:00\n\x00\n"),
 	} {
-		_, err := parser.Parse(endless{chunk}, "in.bin")
+		_, err := parser.Parse(&testio.Endless{Chunk: chunk}, "in.bin")
 		if err == nil || !strings.Contains(err.Error(), "binary data") || !strings.HasPrefix(err.Error(), "in.bin") {
 			t.Errorf("%s: error %v, want binary data naming in.bin", name, err)
 		}

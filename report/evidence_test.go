@@ -39,17 +39,7 @@ func TestEvidenceLoss(t *testing.T) {
 
 	r := report.New(results, nil, rules.Warning)
 	r.AddEvidence(ev)
-	var js bytes.Buffer
-	if err := report.JSON(&js, r); err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Evidence report.Evidence `json:"evidence"`
-		Summary  map[string]any  `json:"summary"`
-	}
-	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := evidenceJSON(t, r)
 	if doc.Summary["evidenceUnread"] != 3.0 || doc.Summary["evidenceUnmatched"] != 1.0 || doc.Summary["exitCode"] != 0.0 {
 		t.Errorf("summary %v, want evidenceUnread 3, evidenceUnmatched 1 and the other fields", doc.Summary)
 	}
@@ -123,17 +113,7 @@ func TestEvidenceLossBounded(t *testing.T) {
 	}
 	r := report.New([]*audit.Result{{Target: "fw1.txt", Hostname: "fw1", Findings: []rules.Finding{}}}, nil, rules.Warning)
 	r.AddEvidence(ev)
-	var js bytes.Buffer
-	if err := report.JSON(&js, r); err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Evidence report.Evidence `json:"evidence"`
-		Summary  map[string]any  `json:"summary"`
-	}
-	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := evidenceJSON(t, r)
 	listed := len(doc.Evidence.Unread)
 	if doc.Summary["evidenceUnread"] != 2.0*runs || listed == 0 || listed >= runs {
 		t.Errorf("evidenceUnread %v with %d runs listed, want %d lines and fewer runs listed", doc.Summary["evidenceUnread"], listed, 2*runs)
@@ -169,4 +149,24 @@ func TestEvidenceLossBounded(t *testing.T) {
 	if len(notes) != listed+1 || notes[len(notes)-1].Message.Text != summary {
 		t.Errorf("%d SARIF notifications, last %+v; want %d, the last %q", len(notes), notes[len(notes)-1], listed+1, summary)
 	}
+}
+
+// evidenceDoc is the part of the JSON report these tests read.
+type evidenceDoc struct {
+	Evidence report.Evidence `json:"evidence"`
+	Summary  map[string]any  `json:"summary"`
+}
+
+// evidenceJSON renders r as JSON and reads back its evidence and summary.
+func evidenceJSON(t *testing.T, r *report.Report) evidenceDoc {
+	t.Helper()
+	var js bytes.Buffer
+	if err := report.JSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc evidenceDoc
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

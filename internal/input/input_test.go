@@ -1,6 +1,7 @@
 package input
 
 import (
+	"github.com/asaaudit/asaaudit/internal/testio"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,21 +29,6 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-// endless is an input that never ends (/dev/zero, /dev/urandom, a stuck pipe), counting
-// what was read from it.
-type endless struct {
-	b    byte
-	read int64
-}
-
-func (e *endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = e.b
-	}
-	e.read += int64(len(p))
-	return len(p), nil
-}
-
 // An endless input is refused having read a bounded amount: at its first bytes when they
 // are NULs with no line, at the bound when they are text.
 func TestReadBoundedEndless(t *testing.T) {
@@ -54,13 +40,13 @@ func TestReadBoundedEndless(t *testing.T) {
 		{0, "<stdin>: binary data (NUL bytes), not a baseline file", sniffSize},
 		{'a', "<stdin>: larger than 1 MiB, too large for a baseline file", 1<<20 + 1},
 	} {
-		e := &endless{b: tt.b}
+		e := &testio.Endless{Chunk: []byte{tt.b}}
 		_, err := ReadBounded(e, "<stdin>", "a baseline file", 1<<20)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%q stream: error %v, want %q", tt.b, err, tt.want)
 		}
-		if e.read > tt.maxBytes {
-			t.Errorf("%q stream: read %d bytes, want at most about %d", tt.b, e.read, tt.maxBytes)
+		if e.N > tt.maxBytes {
+			t.Errorf("%q stream: read %d bytes, want at most about %d", tt.b, e.N, tt.maxBytes)
 		}
 	}
 }
@@ -135,11 +121,11 @@ func TestReadLine(t *testing.T) {
 		}
 	}
 	// An endless line is refused having read no more than the bound and its line end.
-	e := &endless{b: 0}
+	e := &testio.Endless{Chunk: []byte{0}}
 	if _, err := ReadLine(e, "--password-stdin", MaxPassword); err == nil {
 		t.Error("an endless stream of NULs gave a password")
 	}
-	if e.read > MaxPassword+2 {
-		t.Errorf("read %d bytes of an endless stream, want at most %d", e.read, MaxPassword+2)
+	if e.N > MaxPassword+2 {
+		t.Errorf("read %d bytes of an endless stream, want at most %d", e.N, MaxPassword+2)
 	}
 }
