@@ -102,6 +102,19 @@ func (f *auditFlags) changed(name string) bool {
 
 // options merges the configuration file and the flags (flags win) into audit options and
 // the fail-on level, and checks the output and baseline flags.
+// parseSIPPorts reads --sip-port values (or an inventory host's ports), each port once.
+func parseSIPPorts(list []string) ([]asa.Port, error) {
+	var out []asa.Port
+	for _, s := range list {
+		ports, err := asa.ParsePorts(s)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--sip-port: %w", err)}
+		}
+		out = appendNew(out, ports...)
+	}
+	return out, nil
+}
+
 func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 	var o audit.Options
 	if _, err := parseOutputs(f.format, f.output); err != nil {
@@ -123,12 +136,8 @@ func (f *auditFlags) options() (audit.Options, rules.Severity, error) {
 	if f.keepalive < 0 || f.registerInterval < 0 {
 		return o, 0, usageError{fmt.Errorf("--keepalive and --register-interval must be positive durations")}
 	}
-	for _, s := range f.sipPorts {
-		ports, err := asa.ParsePorts(s)
-		if err != nil {
-			return o, 0, usageError{fmt.Errorf("--sip-port: %w", err)}
-		}
-		o.Rules.Ports = appendNew(o.Rules.Ports, ports...)
+	if o.Rules.Ports, err = parseSIPPorts(f.sipPorts); err != nil {
+		return o, 0, err
 	}
 	o.Rules.Keepalive, o.Rules.RegisterInterval = f.keepalive, f.registerInterval
 	// The file's profiles give the ports unless --sip-port does, and each port its own

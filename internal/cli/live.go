@@ -518,12 +518,11 @@ func withProfile(o audit.Options, keepalive, register time.Duration, ports []str
 		o.Rules.RegisterInterval = register
 	}
 	if len(ports) > 0 {
-		f := auditFlags{format: "text", failOn: "warning", sipPorts: ports}
-		po, _, err := f.options()
+		p, err := parseSIPPorts(ports)
 		if err != nil {
 			return o, err
 		}
-		o.Rules.Ports = po.Rules.Ports
+		o.Rules.Ports = p
 	}
 	return o, nil
 }
