@@ -56,8 +56,8 @@ var REF002 = &Rule{
 					File:    c.Pos.Filename, Line: c.Pos.Line, Column: c.Pos.Column, Source: c.Source,
 					Detail: "A class without its class-map matches no traffic, so its actions (inspections, connection settings) never apply. " +
 						"The ASA refuses such a class when it is entered, so a running-config saved from a firewall cannot show one: if this file is such a capture, it was cut or edited (check the device with show running-config class-map); if it is a configuration being prepared, the class-map must be added before the policy-map.",
-					Fix:    missingClassFix(m, c, p.Options.Ports),
-					Key:    pm.Name + " " + c.Name,
+					Fix: missingClassFix(m, c, p.Options.Ports),
+					Key: pm.Name + " " + c.Name,
 				})
 			}
 		}
