@@ -6,6 +6,7 @@
 package capture
 
 import (
+	"fmt"
 	"net/netip"
 	"time"
 )
@@ -23,6 +24,9 @@ const (
 	// quotes a packet of a flow: Src and Dst are the quoted packet's addresses, From is the
 	// router that sent the error and Reason its type/code in words.
 	Unreachable
+	// Packet is a packet whose payload the input does not show ("show capture" without
+	// detail or dump): only its addresses, ports, transport and Length are known.
+	Packet
 )
 
 // Event is one thing seen in a capture.
@@ -45,7 +49,20 @@ type Event struct {
 	// From and Reason describe an ICMP error (Kind Unreachable).
 	From   netip.Addr
 	Reason string
+	// Length is the transport payload's length in bytes as the input states it.
+	Length int
 }
+
+// Warning is something in the input that was not read, or not read whole (a truncated
+// frame, a snaplen that cut a SIP message, a malformed message): named by file and frame
+// so the user can find it, never guessed around.
+type Warning struct {
+	File    string
+	Frame   int
+	Message string
+}
+
+func (w Warning) String() string { return fmt.Sprintf("%s: frame %d: %s", w.File, w.Frame, w.Message) }
 
 // Message is the part of a SIP message the registration rules read. Fields a text summary
 // cannot show stay empty, and Summary says so.
