@@ -38,6 +38,9 @@ type modes struct {
 	// sub-mode whose commands we do not know. Without it (a flattened paste) such a line
 	// stays in the sub-mode unless it is a global command.
 	indented bool
+	// unknownAt is 1 + the indentation of the line before, when that line was a global
+	// command we do not know (0 otherwise): a line indented under it belongs to it.
+	unknownAt int
 }
 
 // Control results of place: lines that change the mode and hold no command to read.
@@ -70,6 +73,18 @@ func (m *modes) place(text []byte, indent int, w []byte) int {
 	case string(w) == "end" && len(w) == len(rest):
 		m.n = 0
 		return placeControl
+	}
+	if u := m.unknownAt; u > 0 {
+		m.unknownAt = 0
+		if m.n == 0 && submodeOnly(string(w)) && (indent >= u || !m.indented) {
+			// A sub-mode command under a command we do not know (indented deeper, or in a
+			// flattened paste): the ASA may well have a mode there that we do not model (a
+			// newer version's command), so the line is that block's, unread; "the ASA
+			// rejects it" would be a guess.
+			m.push(frameOther, u-1)
+			m.indented = m.indented || indent >= u
+			return m.n
+		}
 	}
 	if m.n == 0 && plainGlobal(w) {
 		return 0 // the bulk of a large configuration: one switch, no lookups
@@ -196,6 +211,8 @@ func (m *modes) open(word string, w2, args []byte, indent int) {
 	default:
 		if SubModeOpeners[word] {
 			m.push(frameOther, indent)
+		} else if !IsGlobalCommand(word) {
+			m.unknownAt = indent + 1
 		}
 	}
 }

@@ -72,6 +72,10 @@ func TestModesFlattened(t *testing.T) {
 		{"a sub-mode command with no mode to take it is rejected", []string{
 			"hostname fw1", "inspect sip", "match port udp eq 5060", "class-map c", "match any", "exit", "match any",
 		}, "0xx01cx"},
+		{"a command we do not know keeps the lines under it", []string{
+			"nolicy-map type inspect dns preset_dns_map", "parameters", "message-length maximum 512",
+			"access-list OUT extended permit udp any any eq sip", "inspect sip",
+		}, "0110x"},
 		{"exit and end", []string{
 			"policy-map p", "class c", "exit", "class d", "inspect sip", "end", "inspect sip",
 		}, "01c12cx"},
