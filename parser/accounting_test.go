@@ -31,7 +31,7 @@ func pathLines(data []byte) map[int]bool {
 
 // sectionLines returns the lines of blocks (a global line starting with one of blocks,
 // and the lines of its modes) and of global lines starting with one of singles, up to
-// ": end". Lines the ASA rejects in an audited block count as the block's.
+// ": end". Lines the ASA rejects (a sub-mode command no open mode takes) count too.
 func sectionLines(data []byte, blocks, singles []string) map[int]bool {
 	lines := map[int]bool{}
 	s := NewScanner(bytes.NewReader(data))
@@ -52,9 +52,9 @@ func sectionLines(data []byte, blocks, singles []string) map[int]bool {
 		}
 		switch depth := m.place(text, len(text)-len(t), []byte(first)); {
 		case depth == placeInvalid:
-			if inBlock {
-				lines[n] = true
-			}
+			// A sub-mode command no open mode takes: the parser reports it (the ASA rejects
+			// it) wherever it is, in a block or after a prompt or a global line.
+			lines[n] = true
 		case depth < 0:
 		case depth > 0:
 			if inBlock {
