@@ -36,10 +36,15 @@ type Event struct {
 	// Wireshark and "show capture" number them.
 	File  string
 	Frame int
-	// Time is the frame's timestamp; zero when the input has none.
+	// Time is the frame's timestamp; zero when the input has none. The text forms carry
+	// no date: for a tshark summary Time is 1970-01-01 00:00:00 UTC (Unix 0) plus the
+	// seconds since the first packet, for "show capture" Unix 0 plus the time of day (a
+	// day more each time the clock goes back past midnight). Differences between events
+	// are right in every form; the date is not.
 	Time time.Time
 	Kind Kind
-	// Transport is "UDP" or "TCP".
+	// Transport is "UDP" or "TCP"; "" in a tshark summary, which does not show it (and
+	// whose Src and Dst have port 0 for the same reason).
 	Transport string
 	Src, Dst  netip.AddrPort
 	// SIP is the message (Kind SIP).
