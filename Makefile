@@ -1,16 +1,29 @@
-# asaaudit: everything CI and developers run. Needs only Go (and gcc for -race).
+# asaaudit: everything CI and developers run. Needs Go (and gcc for -race); "make test"
+# installs Chromium for the HTML report's tests when it is missing.
 GO       ?= go
 PKGS     ?= ./...
 BENCHTIME ?= 5x
 
-.PHONY: build test fmt-check vet unit bench lint fuzz demo-live docs clean
+.PHONY: build test fmt-check vet unit bench lint fuzz demo-live docs clean browser
 
 build:
 	$(GO) build -o bin/asaaudit ./cmd/asaaudit
 	$(GO) build -o bin/asasim ./cmd/asasim
 
 # The whole test suite: formatting, vet, staticcheck, and every test with the race detector.
-test: fmt-check vet lint unit
+# The HTML report is tested in Chromium, installed first when missing.
+test: fmt-check vet lint browser unit
+
+# Chromium for the HTML report's browser tests (report/htmlbrowser_test.go): installed with
+# apt-get when missing (sudo when not root); a failure stops here, loudly, because those
+# tests fail without it rather than skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium for the HTML report's browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; \
+	}
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium could not be installed: the HTML report cannot be tested (apt-get install -y chromium)" >&2; exit 1; }
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -27,6 +40,7 @@ unit:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/
 	$(GO) run ./bench/cmd/compare
+	$(GO) run ./bench/cmd/capcompare
 
 # Fuzzing: each target for FUZZTIME. New crashers land in testdata/fuzz/ and are replayed
 # by every later go test. One worker by default, to leave the other cores alone. Every new

@@ -33,6 +33,10 @@ type Device struct {
 	Version        string            // text of `show version`; generated when empty
 	Outputs        map[string]string // extra exact command -> output (whitespace-normalised match)
 	EnablePassword string            // "" means enable with an empty password
+	// Unauthorized lists commands (whitespace-normalised, matched case-insensitively as
+	// a prefix of the command line, e.g. "packet-tracer") that command authorization
+	// refuses: the device answers "Command authorization failed".
+	Unauthorized []string
 
 	// Contexts, when not empty, put the device in multiple-context mode: each entry is a
 	// security context by name, with its own Config and Outputs (its other fields are not

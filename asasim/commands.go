@@ -78,6 +78,12 @@ func (ss *session) ambiguous(t token) error {
 // execute runs one non-blank command line and writes its output (not the prompt).
 func (ss *session) execute(line string) error {
 	cmdPart, filter, hasPipe := strings.Cut(line, "|")
+	if ss.unauthorized(line) {
+		return ss.writeString(errAuthorization + "\r\n")
+	}
+	if out, ok := ss.derived(normalizeCmd(line)); ok {
+		return ss.output(out, false)
+	}
 
 	// Device.Outputs: exact (whitespace-normalised) match, optionally filtered.
 	if out, ok := ss.space.outputs[normalizeCmd(line)]; ok {
@@ -104,7 +110,7 @@ func (ss *session) execute(line string) error {
 
 	cands := []string{"enable", "exit", "logout", "quit", "show", "terminal"}
 	if ss.mode == modePriv {
-		cands = append(cands, "configure", "disable", "more")
+		cands = append(cands, "configure", "disable", "more", "packet-tracer")
 		if ss.srv.multiple() {
 			cands = append(cands, "changeto")
 		}
@@ -142,6 +148,8 @@ func (ss *session) execute(line string) error {
 		return ss.show(toks, line, filter, hasPipe)
 	case "changeto":
 		return ss.changeto(toks)
+	case "packet-tracer":
+		return ss.packetTracer(toks)
 	}
 	return ss.invalidAt(toks[0].off)
 }

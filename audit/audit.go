@@ -39,6 +39,9 @@ type Result struct {
 	// NotEvaluated the rules that did not run on it for that reason.
 	Scope        string
 	NotEvaluated []string
+	// Capture is set for a packet capture's registrations (asaaudit sip, --evidence
+	// CAPTURE): Lines then counts frames, and only the capture rules (REG) judge it.
+	Capture bool
 }
 
 // Reader audits the configuration read from r; name is used in findings.

@@ -86,6 +86,18 @@ type Options struct {
 	// (ContextResult.Evidence).
 	Evidence bool
 	SIPPorts []Port
+	// PacketTracer, when set, gives the packet-tracer commands to run after the evidence,
+	// for the target (Target.Name), from the configuration collected in the same place
+	// (the firewall, or each context) and the version (Result.Version): "packet-tracer
+	// input ..." simulates a packet against the running configuration and changes
+	// nothing. Each command is checked by Allowed like any other; its output is appended
+	// to the evidence (Output), and a refusal by the device (command authorization) is
+	// that Output's Err.
+	PacketTracer func(target string, config []byte, version string) []string
+	// Captures names captures that already exist on the device: each is read with "show
+	// capture NAME dump" after the configuration (Result.Captures). asaaudit never creates
+	// or clears a capture.
+	Captures []string
 	// MaxOutput bounds what one command may return, well above the largest real
 	// running-config (default DefaultMaxOutput); past it the host fails with
 	// ErrTooMuchOutput.
@@ -109,6 +121,10 @@ type Result struct {
 	// (Options.Contexts), then the outputs of EvidenceCommands (Options.Evidence) unless they
 	// ran in each context.
 	Evidence []Output
+	// Captures are the outputs of "show capture NAME dump" (Options.Captures), in order,
+	// read where the session started; a capture the device refuses or does not have is an
+	// Output with Err.
+	Captures []Output
 	// Contexts are the security contexts in multiple-context mode, in "show context" order;
 	// Config above is then the context the session started in.
 	Contexts []ContextResult
@@ -291,6 +307,18 @@ func (s *session) run(ctx context.Context) error {
 			}
 		}
 		s.r.Outputs[c] = out
+	}
+	for _, name := range s.o.Captures {
+		cmd := "show capture " + name + " dump"
+		if err := Allowed(cmd); err != nil {
+			s.r.Captures = append(s.r.Captures, Output{Prompt: s.lastPrompt, Command: cmd, Err: &Error{Target: s.name, Kind: ErrNotAllowed, Msg: err.Error()}})
+			continue
+		}
+		out, err := s.evidenceCommand(cmd)
+		if err != nil {
+			return err
+		}
+		s.r.Captures = append(s.r.Captures, out)
 	}
 	if err := s.runtime(); err != nil {
 		return err
@@ -897,6 +925,9 @@ func (s *session) scrub() {
 	s.r.Err = cleanErr(s.r.Err)
 	for i := range s.r.Evidence {
 		s.r.Evidence[i].Err = cleanErr(s.r.Evidence[i].Err)
+	}
+	for i := range s.r.Captures {
+		s.r.Captures[i].Err = cleanErr(s.r.Captures[i].Err)
 	}
 	for i := range s.r.Contexts {
 		c := &s.r.Contexts[i]

@@ -52,7 +52,10 @@ type ContextResult struct {
 // EvidenceCommands are the commands Options.Evidence runs in the firewall, or in each
 // security context: "show conn protocol P port N long" for the SIP ports (adjacent ports
 // of one protocol as one range, "port 5060-5061", protocols in order of appearance), then
-// "show service-policy", which lists the global and every interface policy with counters.
+// "show service-policy", which lists the global and every interface policy with counters,
+// "show service-policy inspect sip" (the SIP inspection's own counters and drops), and
+// "show running-config all timeout", every timeout in force with the device's own
+// defaults (which the configuration does not show).
 func EvidenceCommands(ports []Port) []string {
 	var protos []string
 	byProto := map[string][]int{}
@@ -80,7 +83,7 @@ func EvidenceCommands(ports []Port) []string {
 			i = j + 1
 		}
 	}
-	return append(cmds, "show service-policy")
+	return append(cmds, "show service-policy", "show service-policy inspect sip", "show running-config all timeout")
 }
 
 // urlPasswordRe is the password of a URL with credentials ("ftp://user:secret@host/ctx.cfg"),
@@ -145,14 +148,37 @@ func (s *session) runtime() error {
 		}
 	}
 	if s.o.Evidence {
-		return s.evidence(&s.r.Evidence)
+		if err := s.evidence(&s.r.Evidence); err != nil {
+			return err
+		}
 	}
-	return nil
+	return s.packetTracer(s.r.Config, &s.r.Evidence)
 }
 
 // evidence runs EvidenceCommands where the session is and appends their outputs to dst.
 func (s *session) evidence(dst *[]Output) error {
 	for _, cmd := range EvidenceCommands(s.sipPorts()) {
+		out, err := s.evidenceCommand(cmd)
+		if err != nil {
+			return err
+		}
+		*dst = append(*dst, out)
+	}
+	return nil
+}
+
+// packetTracer runs the packet-tracer commands Options.PacketTracer gives for config,
+// where the session is, and appends their outputs to dst. A command the allowlist
+// refuses is a refusal of that command alone: it is never sent.
+func (s *session) packetTracer(config []byte, dst *[]Output) error {
+	if s.o.PacketTracer == nil {
+		return nil
+	}
+	for _, cmd := range s.o.PacketTracer(s.name, config, s.r.Version) {
+		if err := Allowed(cmd); err != nil {
+			*dst = append(*dst, Output{Prompt: s.lastPrompt, Command: cmd, Err: &Error{Target: s.name, Kind: ErrNotAllowed, Msg: s.inCtx(err.Error())}})
+			continue
+		}
 		out, err := s.evidenceCommand(cmd)
 		if err != nil {
 			return err
@@ -245,7 +271,7 @@ func (s *session) context(name string) (ContextResult, error) {
 			return c, err
 		}
 	}
-	return c, nil
+	return c, s.packetTracer(c.Config, &c.Evidence)
 }
 
 // changeto sends "changeto system" or "changeto context NAME" and follows the prompt to

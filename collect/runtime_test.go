@@ -18,13 +18,13 @@ func TestEvidenceCommands(t *testing.T) {
 		ports []Port
 		want  []string
 	}{
-		{"none", nil, []string{"show service-policy"}},
+		{"none", nil, []string{"show service-policy", "show service-policy inspect sip", "show running-config all timeout"}},
 		{"defaults", []Port{{"udp", 5060}, {"tcp", 5060}},
-			[]string{"show conn protocol udp port 5060 long", "show conn protocol tcp port 5060 long", "show service-policy"}},
+			[]string{"show conn protocol udp port 5060 long", "show conn protocol tcp port 5060 long", "show service-policy", "show service-policy inspect sip", "show running-config all timeout"}},
 		{"adjacent ports make a range, duplicates count once", []Port{{"udp", 5080}, {"udp", 5061}, {"udp", 5060}, {"udp", 5061}},
-			[]string{"show conn protocol udp port 5060-5061 long", "show conn protocol udp port 5080 long", "show service-policy"}},
+			[]string{"show conn protocol udp port 5060-5061 long", "show conn protocol udp port 5080 long", "show service-policy", "show service-policy inspect sip", "show running-config all timeout"}},
 		{"three in a row", []Port{{"tcp", 5062}, {"tcp", 5060}, {"tcp", 5061}},
-			[]string{"show conn protocol tcp port 5060-5062 long", "show service-policy"}},
+			[]string{"show conn protocol tcp port 5060-5062 long", "show service-policy", "show service-policy inspect sip", "show running-config all timeout"}},
 	}
 	for _, c := range cases {
 		got := EvidenceCommands(c.ports)
@@ -93,7 +93,7 @@ func TestCollectEvidenceSingleContext(t *testing.T) {
 		t.Errorf("Mode %q, %d contexts, config of %d bytes", r.Mode, len(r.Contexts), len(r.Config))
 	}
 	wantCmds := []string{"show mode", "show conn protocol udp port 5060-5061 long", "show conn protocol udp port 5080 long",
-		"show conn protocol tcp port 5060 long", "show service-policy"}
+		"show conn protocol tcp port 5060 long", "show service-policy", "show service-policy inspect sip", "show running-config all timeout"}
 	var cmds []string
 	for _, o := range r.Evidence {
 		cmds = append(cmds, o.Command)
@@ -121,8 +121,10 @@ func TestCollectEvidenceSingleContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ev.Diagnostics) > 0 || len(ev.Conns) != 1 || len(ev.Policies) != 1 || len(ev.Modes) != 1 {
-		t.Fatalf("evidence: %d conns, %d policies, %d modes, diagnostics %v", len(ev.Conns), len(ev.Policies), len(ev.Modes), ev.Diagnostics)
+	// show service-policy and show service-policy inspect sip each show the global policy;
+	// show running-config all timeout gives the device's timeouts, defaults included.
+	if len(ev.Diagnostics) > 0 || len(ev.Conns) != 1 || len(ev.Policies) != 2 || len(ev.Modes) != 1 || ev.DeviceTimeouts("")["sip"] == nil {
+		t.Fatalf("evidence: %d conns, %d policies, %d modes, %d timeouts, diagnostics %v", len(ev.Conns), len(ev.Policies), len(ev.Modes), len(ev.Timeouts), ev.Diagnostics)
 	}
 	if c := ev.Conns[0]; !c.HasPort("udp", 5080) || c.Timeout.String() != "1m0s" || c.Output.Host != "fw1" {
 		t.Errorf("conn %+v", c)
@@ -177,18 +179,19 @@ func TestCollectMultiContext(t *testing.T) {
 		var cmds []string
 		for _, o := range c.Evidence {
 			cmds = append(cmds, o.Command)
-			if o.Prompt != "fw1/"+name+"#" || o.Err != nil || o.Text != device.Contexts[name].Outputs[o.Command] {
+			want, ok := device.Contexts[name].Outputs[o.Command]
+			if o.Prompt != "fw1/"+name+"#" || o.Err != nil || ok && o.Text != want || !ok && o.Text == "" {
 				t.Errorf("%s: %q at %q: %v", name, o.Command, o.Prompt, o.Err)
 			}
 		}
-		if !slices.Equal(cmds, []string{"show conn protocol udp port 5060 long", "show service-policy"}) {
+		if !slices.Equal(cmds, []string{"show conn protocol udp port 5060 long", "show service-policy", "show service-policy inspect sip", "show running-config all timeout"}) {
 			t.Errorf("%s: evidence commands %q", name, cmds)
 		}
 	}
 	want := []string{"enable", "<password>", "terminal pager 0", "show version", "show running-config", "show mode",
 		"changeto system", "show context",
-		"changeto context admin", "terminal pager 0", "show running-config", "show conn protocol udp port 5060 long", "show service-policy",
-		"changeto context voice", "terminal pager 0", "show running-config", "show conn protocol udp port 5060 long", "show service-policy"}
+		"changeto context admin", "terminal pager 0", "show running-config", "show conn protocol udp port 5060 long", "show service-policy", "show service-policy inspect sip", "show running-config all timeout",
+		"changeto context voice", "terminal pager 0", "show running-config", "show conn protocol udp port 5060 long", "show service-policy", "show service-policy inspect sip", "show running-config all timeout"}
 	if got := f.srv.Transcript(); !slices.Equal(got, want) {
 		t.Errorf("Transcript = %q\nwant %q", got, want)
 	}
@@ -280,5 +283,59 @@ func TestSaveAndShowPath(t *testing.T) {
 		if got := ShowPath("d", target); got != want+".show.txt" {
 			t.Errorf("ShowPath(%q) = %q", target, got)
 		}
+	}
+}
+
+// Options.PacketTracer: its commands run after the evidence, each through the allowlist;
+// one the allowlist refuses is never sent (kept with ErrNotAllowed), one the device
+// refuses (command authorization) is kept with ErrCommand, and the host is collected.
+func TestCollectPacketTracer(t *testing.T) {
+	const good = "packet-tracer input inside udp 10.1.1.10 5060 192.0.2.1 5060 xml"
+	const denied = "packet-tracer input dmz udp 10.1.1.10 5060 192.0.2.1 5060"
+	bad := []string{
+		"packet-tracer input inside udp 10.1.1.10 5060 192.0.2.1 5060 ; write memory",
+		"packet-tracer input inside udp pbx.example.com 5060 192.0.2.1 5060",
+		"packet-tracer input inside icmp 10.1.1.10 8 0 192.0.2.1",
+	}
+	f := newFixture(t, func(o *asasim.Options) {
+		o.Device.Outputs = map[string]string{good: "<Phase>\n<id>1</id>\n<type>ROUTE-LOOKUP</type>\n<result>ALLOW</result>\n</Phase>\n<result>\n<action>allow</action>\n</result>\n"}
+		o.Device.Unauthorized = []string{"packet-tracer input dmz"}
+	})
+	var gotTarget, gotVersion string
+	f.opts.PacketTracer = func(target string, config []byte, version string) []string {
+		if string(config) != testConfig {
+			t.Errorf("PacketTracer got another configuration")
+		}
+		gotTarget, gotVersion = target, version
+		return append([]string{good, denied}, bad...)
+	}
+	r := Collect(context.Background(), f.target, f.opts)
+	checkHygiene(t, f, r)
+	if r.Err != nil {
+		t.Fatalf("Collect: %v", r.Err)
+	}
+	if gotTarget != "fw1" || gotVersion != "9.8(4)" {
+		t.Errorf("PacketTracer(%q, _, %q)", gotTarget, gotVersion)
+	}
+	if len(r.Evidence) != 2+len(bad) || r.Evidence[0].Err != nil || !strings.Contains(r.Evidence[0].Text, "<action>allow</action>") ||
+		!errors.Is(r.Evidence[1].Err, ErrCommand) || !strings.Contains(r.Evidence[1].Err.Error(), "Command authorization failed") {
+		t.Fatalf("evidence %+v", r.Evidence)
+	}
+	for i, o := range r.Evidence[2:] {
+		if !errors.Is(o.Err, ErrNotAllowed) || o.Command != bad[i] {
+			t.Errorf("%q: %v", o.Command, o.Err)
+		}
+	}
+	for _, cmd := range f.srv.Transcript() {
+		if slices.Contains(bad, cmd) {
+			t.Errorf("sent %q", cmd)
+		}
+	}
+	if !slices.Contains(f.srv.Transcript(), good) || !slices.Contains(f.srv.Transcript(), denied) {
+		t.Errorf("transcript %q", f.srv.Transcript())
+	}
+	ev := evidence.ParseOutput("fw1 "+good, good, r.Evidence[0].Text)
+	if len(ev.Traces) != 1 || ev.Traces[0].Action != "allow" {
+		t.Errorf("traces %+v diagnostics %v", ev.Traces, ev.Diagnostics)
 	}
 }

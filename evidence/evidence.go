@@ -40,6 +40,10 @@ const (
 	Mode
 	// Contexts is "show context".
 	Contexts
+	// PacketTracer is "packet-tracer input ..." (text or xml).
+	PacketTracer
+	// Timeouts is "show running-config all timeout": every timeout in force on the device.
+	Timeouts
 )
 
 func (k Kind) String() string {
@@ -52,6 +56,10 @@ func (k Kind) String() string {
 		return "show mode"
 	case Contexts:
 		return "show context"
+	case PacketTracer:
+		return "packet-tracer"
+	case Timeouts:
+		return "show running-config all timeout"
 	}
 	return "other"
 }
@@ -171,6 +179,10 @@ type Evidence struct {
 	// Modes holds each "show mode" answer: "single" or "multiple".
 	Modes    []ModeAnswer
 	Contexts []*Context
+	// Traces are the packet-tracer answers, and Timeouts the values of "show
+	// running-config all timeout", in file order.
+	Traces   []*Trace
+	Timeouts []*TimeoutValue
 	// Diagnostics are the lines that were not read, in file order: the first
 	// maxDiagnostics of each file, the others counted in Omitted.
 	Diagnostics []Diagnostic
@@ -204,6 +216,8 @@ func Merge(es ...*Evidence) *Evidence {
 		out.Policies = append(out.Policies, e.Policies...)
 		out.Modes = append(out.Modes, e.Modes...)
 		out.Contexts = append(out.Contexts, e.Contexts...)
+		out.Traces = append(out.Traces, e.Traces...)
+		out.Timeouts = append(out.Timeouts, e.Timeouts...)
 		out.Diagnostics = append(out.Diagnostics, e.Diagnostics...)
 		out.Omitted = append(out.Omitted, e.Omitted...)
 	}
@@ -300,7 +314,7 @@ func prompt(text string) (command, host, context string, ok bool) {
 	}
 	command = strings.TrimSpace(strings.TrimPrefix(m[2], "do "))
 	if m[1] == "" && command != "" {
-		if f := strings.Fields(strings.ToLower(command)); !prefixOf(f[0], "show", 2) {
+		if f := strings.Fields(strings.ToLower(command)); !prefixOf(f[0], "show", 2) && !prefixOf(f[0], "packet-tracer", 8) {
 			return "", "", "", false
 		}
 	}
@@ -330,6 +344,7 @@ type current struct {
 	conns  connReader
 	policy policyReader
 	ctx    contextReader
+	tracer tracerReader
 }
 
 func newState(file string) *state {
@@ -430,6 +445,10 @@ func (p *state) feed(pos Position, text string) bool {
 		ok = p.mode(pos, text)
 	case Contexts:
 		ok = c.ctx.line(p, pos, text)
+	case PacketTracer:
+		ok = c.tracer.line(p, pos, text)
+	case Timeouts:
+		ok = timeoutsReader{}.line(p, pos, text)
 	case Other:
 		// An echoed command of unknown kind whose output turns out to be one this package
 		// reads (an abbreviation such as "sh conn l").
@@ -457,6 +476,8 @@ func (p *state) end() {
 		p.cur.conns.flush(p)
 	case ServicePolicies:
 		p.cur.policy.flush(p)
+	case PacketTracer:
+		p.cur.tracer.flush(p, p.cur.out)
 	case Other:
 		// Another command's output is kept only to be counted as skipped.
 		if outs := p.ev.Outputs; p.filtered() && outs[len(outs)-1] == p.cur.out {
@@ -518,11 +539,24 @@ func commandKind(command string) Kind {
 	// Only the first two words are looked at, so that a long line of text is not split
 	// and lowered whole: every line of an evidence file is asked whether it is a command.
 	first, rest := nextWord(command)
-	second, _ := nextWord(rest)
-	if second == "" || !prefixOf(strings.ToLower(first), "show", 2) {
+	second, rest := nextWord(rest)
+	if second == "" {
+		return Other
+	}
+	if prefixOf(strings.ToLower(first), "packet-tracer", 8) {
+		return PacketTracer
+	}
+	if !prefixOf(strings.ToLower(first), "show", 2) {
 		return Other
 	}
 	switch second = strings.ToLower(second); {
+	case prefixOf(second, "running-config", 3):
+		third, rest := nextWord(rest)
+		fourth, rest := nextWord(rest)
+		if strings.EqualFold(third, "all") && prefixOf(strings.ToLower(fourth), "timeout", 4) && strings.TrimSpace(rest) == "" {
+			return Timeouts
+		}
+		return Other
 	case prefixOf(second, "conn", 4):
 		return Conns
 	case prefixOf(second, "service-policy", 4):
@@ -561,6 +595,8 @@ func sniff(text string) Kind {
 		return Mode
 	case contextHeaderRe.Get().MatchString(t):
 		return Contexts
+	case tracerStartRe.Get().MatchString(t):
+		return PacketTracer
 	}
 	return Other
 }

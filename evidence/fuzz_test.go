@@ -12,6 +12,8 @@ import (
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../fixtures/evidence/*.show.txt")
 	seeds = append(seeds, "../fixtures/evidence/multi-context/fw1.txt")
+	tracer, _ := filepath.Glob("testdata/packettracer/*.txt")
+	seeds = append(seeds, tracer...)
 	for _, s := range seeds {
 		if b, err := os.ReadFile(s); err == nil {
 			f.Add(string(b))
@@ -43,6 +45,15 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, p := range ev.Policies {
 			check("policy", p.Pos)
+		}
+		for _, tr := range ev.Traces {
+			check("packet-tracer", tr.Pos)
+			for _, ph := range tr.Phases {
+				check("phase", Position{"f", ph.Line})
+			}
+		}
+		for _, tv := range ev.Timeouts {
+			check("timeout", tv.Pos)
 		}
 		for _, d := range ev.Diagnostics {
 			check("diagnostic", d.Pos)

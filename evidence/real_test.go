@@ -40,8 +40,8 @@ func TestRealOutputs(t *testing.T) {
 					counters += len(c.Inspects)
 				}
 			}
-			if len(ev.Conns)+counters == 0 {
-				t.Errorf("no connection or Inspect counter read: %s", render(ev))
+			if len(ev.Conns)+counters+len(ev.Traces) == 0 {
+				t.Errorf("no connection, Inspect counter or packet-tracer answer read: %s", render(ev))
 			}
 		})
 	}

@@ -98,7 +98,15 @@ func NewDiff(before, after *audit.Result, errs []Error, failOn rules.Severity) *
 
 func target(r *audit.Result) *Target {
 	return &Target{Target: r.Target, Hostname: r.Hostname, Version: r.Version, VersionMarker: r.VersionMarker, Lines: r.Lines, Findings: len(r.Findings),
-		Scope: r.Scope, NotEvaluated: r.NotEvaluated}
+		Scope: r.Scope, NotEvaluated: r.NotEvaluated, Kind: kind(r)}
+}
+
+// kind is Target.Kind of r.
+func kind(r *audit.Result) string {
+	if r.Capture {
+		return "capture"
+	}
+	return ""
 }
 
 // AddNotSimulated records commands of the change script that were not applied.
@@ -146,6 +154,8 @@ func WriteDiff(w io.Writer, format string, d *Diff, o Options) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(d)
+	case "html":
+		return DiffHTML(w, d, o.HTML)
 	}
 	return Write(w, format, d.Report(), o)
 }

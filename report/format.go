@@ -7,7 +7,7 @@ import (
 )
 
 // Formats are the output formats, in the order the help lists them.
-var Formats = []string{"text", "json", "sarif", "junit", "github"}
+var Formats = []string{"text", "json", "sarif", "junit", "github", "html"}
 
 // Options control Write.
 type Options struct {
@@ -15,6 +15,9 @@ type Options struct {
 	Color, Quiet bool
 	// ToolVersion is named in SARIF output.
 	ToolVersion string
+	// HTML is what only the html format shows (the run, SIP paths, observed flows); nil
+	// leaves them out.
+	HTML *HTMLContext
 }
 
 // Write writes r in format, one of Formats.
@@ -30,6 +33,8 @@ func Write(w io.Writer, format string, r *Report, o Options) error {
 		return JUnit(w, r)
 	case "github":
 		return GitHub(w, r)
+	case "html":
+		return HTML(w, r, o.HTML)
 	}
 	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }

@@ -75,6 +75,14 @@ func JUnit(w io.Writer, r *Report) error {
 			case !r.ran(rule):
 				c.Skipped = &junitMessage{Message: "disabled by configuration"}
 				s.Skipped++
+			case (rule.Capture != nil) != (t.Kind == "capture"):
+				// A capture rule judges registrations, the others configurations.
+				if t.Kind == "capture" {
+					c.Skipped = &junitMessage{Message: "not applicable: the rule judges a configuration, and this is a packet capture"}
+				} else {
+					c.Skipped = &junitMessage{Message: "not applicable: the rule judges a packet capture (asaaudit sip, or --evidence CAPTURE)"}
+				}
+				s.Skipped++
 			case slices.Contains(t.NotEvaluated, rule.ID):
 				c.Skipped = &junitMessage{Message: "not evaluated: the input does not show what the rule needs (see SCOPE001/SCOPE002)"}
 				s.Skipped++

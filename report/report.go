@@ -44,6 +44,9 @@ type Target struct {
 	// NotEvaluated lists the rules that could not run on it (SCOPE001, SCOPE002).
 	Scope        string   `json:"scope,omitempty"`
 	NotEvaluated []string `json:"notEvaluated,omitempty"`
+	// Kind is "capture" for a packet capture (Lines then counts its frames); left out for
+	// a configuration.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Summary counts findings by severity. Baselined findings are counted only in Baselined.

@@ -154,6 +154,9 @@ type Rule struct {
 	// relevant, when set, says whether the input holds anything the rule would evaluate
 	// (REF004 needs a "match access-list"): SCOPE001 names only the rules that would.
 	relevant func(*asa.Model) bool
+	// Capture, set for the capture rules (REG, reg.go), judges one registration read from a
+	// packet capture (RunCapture); their Check reports nothing on a configuration.
+	Capture func(*CapturePass)
 }
 
 // missing returns the sections of r.Needs that cfg does not show.
@@ -221,7 +224,7 @@ func (p *Pass) Report(f Finding) {
 
 // All is every rule, in the order of the documentation. The path rules come before
 // PARSE001, which reports the lines they read on demand that could not be read.
-var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, REF004, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, SCOPE001, SCOPE002, RUN001, RUN002, RUN003, RUN004, RUN005}
+var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, REF004, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, SCOPE001, SCOPE002, RUN001, RUN002, RUN003, RUN004, RUN005, REG001, REG002, REG003, REG004, REG005, REG006, REG007, REG008, PT001, PT002}
 
 // ByID returns the rule with the given ID, or nil.
 func ByID(id string) *Rule {

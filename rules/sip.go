@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/evidence"
 	"github.com/asaaudit/asaaudit/parser"
 )
 
@@ -638,6 +639,20 @@ func versionSetting(m *asa.Model, idle asa.Idle) string {
 	return fmt.Sprintf("no %s line: %s", idle.Source, v)
 }
 
+// deviceIdle takes the value of a timeout that no line of the configuration sets from
+// what the device itself showed ("show running-config all timeout" evidence, collected by
+// live), instead of the table of defaults: device is that value, nil when there is none.
+func deviceIdle(p *Pass, idle asa.Idle) (asa.Idle, *evidence.TimeoutValue) {
+	if !idle.Default || idle.Key == "" {
+		return idle, nil
+	}
+	device := p.Options.Evidence.DeviceTimeouts(p.Model.Config.Hostname)[idle.Key]
+	if device != nil {
+		idle.Value = device.Value
+	}
+	return idle, device
+}
+
 func checkIdle(p *Pass, margin bool) {
 	m := p.Model
 	for _, port := range p.Options.Ports {
@@ -646,7 +661,7 @@ func checkIdle(p *Pass, margin bool) {
 			continue
 		}
 		v := m.SIP(port)
-		idle := v.Idle
+		idle, device := deviceIdle(p, v.Idle)
 		if idle.Value == 0 {
 			continue // 0:00:00 disables the idle timeout
 		}
@@ -663,6 +678,9 @@ func checkIdle(p *Pass, margin bool) {
 		}
 		f.Key = port.String() + " " + idle.Source
 		setting := versionSetting(m, idle)
+		if device != nil {
+			setting = fmt.Sprintf("no %s line: the device's value, from show running-config all timeout at %s", idle.Source, device.Pos)
+		}
 		if short {
 			f.Message = fmt.Sprintf("%s: the SIP flow idles out after %s (%s), before the clients' %s %s", port, hms(idle.Value), setting, human(refresh), what)
 			f.Detail = "The connection and its NAT/PAT translation expire between two refreshes, so requests from the provider (INVITE for an incoming call) reach a closed pinhole and are dropped until the client sends again."

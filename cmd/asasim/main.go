@@ -41,6 +41,7 @@ type flags struct {
 	banner        string
 	outputs       []string
 	captures      []string
+	unauthorized  []string
 }
 
 func main() {
@@ -57,8 +58,10 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Cisco ASA SSH emulator (loopback only, for tests and demos)",
 		Long: `asasim serves an emulated Cisco ASA CLI over SSH on a loopback address.
 
-It answers enable, terminal pager, show running-config, show version,
-show hostname, show mode and any extra outputs given with --output, and serves
+It answers enable, terminal pager, show running-config (and "all timeout", with
+the defaults), show version, show hostname, show mode, packet-tracer (a no-route
+answer unless --output gives the command's output, text or xml) and any extra
+outputs given with --output, and serves
 until SIGINT or SIGTERM. --capture replays saved terminal captures instead of
 --config: each command after a privileged prompt ("fw1# show running-config",
 "fw1/voice# show conn ... long") is answered with its output, in the context the
@@ -93,6 +96,7 @@ named by --password-env; if that variable is unset the well-known default
 	fl.StringVar(&f.banner, "banner", "", "banner shown before the first prompt")
 	fl.StringArrayVar(&f.outputs, "output", nil, "extra command output as 'COMMAND=FILE' (repeatable)")
 	fl.StringArrayVar(&f.captures, "capture", nil, "terminal capture `FILE` to replay: the commands after its prompts and their outputs (repeatable)")
+	fl.StringArrayVar(&f.unauthorized, "unauthorized", nil, "`COMMAND` prefix that command authorization refuses (\"Command authorization failed\"), e.g. packet-tracer (repeatable)")
 	cmd.MarkFlagsOneRequired("config", "capture")
 	cmd.MarkFlagsMutuallyExclusive("config", "capture")
 	return cmd
@@ -103,6 +107,7 @@ func run(ctx context.Context, f flags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	device.Unauthorized = append(device.Unauthorized, f.unauthorized...)
 	for _, o := range f.outputs {
 		command, file, ok := strings.Cut(o, "=")
 		if !ok || strings.TrimSpace(command) == "" || file == "" {

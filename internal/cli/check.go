@@ -55,6 +55,9 @@ type auditFlags struct {
 	interrupted bool
 	// outputFailed is set when an output file could not be written: the exit code is then 2.
 	outputFailed bool
+	// html is what only --format html shows (the run's settings, SIP paths, observed
+	// flows); nil until a command sets it, and adding to nil does nothing.
+	html *report.HTMLContext
 }
 
 func (f *auditFlags) register(c *cobra.Command) {
@@ -340,10 +343,17 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 			if err != nil {
 				return err
 			}
+			captures, _ := splitEvidence(c)
+			cr := newCaptureRun(f.ran)
+			for _, p := range captures {
+				cr.read(s, p, f.quiet)
+			}
+			cr.apply(s, &opts, &f)
 			if opts.Rules.Evidence, err = readEvidence(c, s, opts.Rules.Ports...); err != nil {
 				return err
 			}
 			f.evidence = opts.Rules.Evidence
+			f.html = report.NewHTMLContext("check", opts.Rules)
 			inputs := evidenceInputs(c)
 			for _, path := range args {
 				inputs = append(inputs, namedPath{"", path})
@@ -358,16 +368,17 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 				return a.run(s, &f, args, opts)
 			}
 			var results []*audit.Result
-			var errs []report.Error
+			errs := cr.errs
 			for _, path := range args {
 				res, err := audit.File(path, s.In, opts)
 				if err != nil {
 					errs = append(errs, report.Error{Target: path, Message: err.Error()})
 					continue
 				}
+				cr.corroborate(res, opts)
 				results = append(results, res)
 			}
-			return f.finish(s, results, errs)
+			return f.finishWith(s, append(results, cr.results...), errs, cr.writeLadders)
 		},
 	}
 	f.register(c)
@@ -379,6 +390,13 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 // finish builds the report of results and errs with the settings options resolved
 // (fail-on, rules that ran, baseline), writes --write-baseline, and renders it.
 func (f *auditFlags) finish(s *IOStreams, results []*audit.Result, errs []report.Error) error {
+	return f.finishWith(s, results, errs, nil)
+}
+
+// finishWith is finish with text written before the text format's findings (the
+// registrations of captures, sip.go); nil writes none.
+func (f *auditFlags) finishWith(s *IOStreams, results []*audit.Result, errs []report.Error, before func(io.Writer, *report.Report) error) error {
+	f.html.AddResults(results)
 	r := report.New(results, errs, f.failOnLevel)
 	r.Rules = f.ran
 	if f.interrupted {
@@ -406,7 +424,14 @@ func (f *auditFlags) finish(s *IOStreams, results []*audit.Result, errs []report
 	if err != nil {
 		return usageError{err}
 	}
-	return f.writeReport(s, outs, r)
+	return f.writeOutputs(s, outs, r.Errors, r.Summary.ExitCode, func(w io.Writer, format string, o report.Options) error {
+		if format == "text" && before != nil {
+			if err := before(w, r); err != nil {
+				return err
+			}
+		}
+		return report.Write(w, format, r, o)
+	})
 }
 
 // output is one format and where it goes ("" is standard output).
@@ -458,13 +483,6 @@ func parseOutputs(spec, outputFile string) ([]output, error) {
 	return outs, nil
 }
 
-// writeReport prints input errors to stderr, writes each output and returns the exit code.
-func (f *auditFlags) writeReport(s *IOStreams, outs []output, r *report.Report) error {
-	return f.writeOutputs(s, outs, r.Errors, r.Summary.ExitCode, func(w io.Writer, format string, o report.Options) error {
-		return report.Write(w, format, r, o)
-	})
-}
-
 // writeOutputs is what check, live and diff share: input errors go to stderr, one line
 // each; every output gets its document (coloured only on a terminal); the exit code
 // becomes an exitError. The text format of a run with input errors adds nothing to their
@@ -476,7 +494,7 @@ func (f *auditFlags) writeOutputs(s *IOStreams, outs []output, errs []report.Err
 		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", e.Message)
 	}
 	for _, o := range outs {
-		opts := report.Options{Quiet: f.quiet, ToolVersion: releaseVersion()}
+		opts := report.Options{Quiet: f.quiet, ToolVersion: releaseVersion(), HTML: f.html}
 		var err error
 		if o.file == "" {
 			opts.Color = s.Color()

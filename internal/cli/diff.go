@@ -100,6 +100,8 @@ live --host HOST --apply SCRIPT.`,
 					errs = append(errs, report.Error{Target: args[0], Message: err.Error()})
 				}
 			}
+			f.html = report.NewHTMLContext("diff", opts.Rules)
+			f.html.AddResult(res[1], opts.Rules)
 			return writeDiff(s, &f, report.NewDiff(res[0], res[1], errs, failOn))
 		},
 	}
@@ -239,6 +241,7 @@ func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []
 	d := report.NewDiff(before, after, nil, f.failOnLevel)
 	d.Change = script.File
 	d.AddNotSimulated(skipped...)
+	f.html.AddResult(after, opts.Rules)
 	return writeDiff(s, f, d)
 }
 

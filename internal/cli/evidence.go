@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"encoding/binary"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/capture"
 	"github.com/asaaudit/asaaudit/evidence"
 	"github.com/asaaudit/asaaudit/report"
 )
@@ -16,16 +20,17 @@ const maxEvidenceWarnings = 10
 // registerEvidence adds --evidence to c. The values are read back by readEvidence, so that
 // the flag needs no field in auditFlags.
 func registerEvidence(c *cobra.Command) {
-	c.Flags().StringArray("evidence", nil, "saved output of \"show conn ... long\" and \"show service-policy\" (several may be concatenated, with or without the prompt) to set beside the configuration: enables the RUN rules (`FILE`, repeatable)")
+	c.Flags().StringArray("evidence", nil, "saved output of \"show conn ... long\" and \"show service-policy\" (several may be concatenated, with or without the prompt), or a packet capture (pcap, pcapng, \"show capture\", tshark summary), to set beside the configuration: enables the RUN and REG rules (`FILE`, repeatable)")
 }
 
 // readEvidence reads the --evidence files of c: nil when none is given. A file that cannot
 // be read or holds no show output asaaudit reads is a usage error; lines that are not read
 // are warnings on stderr (unless --quiet). ports are the SIP ports audited: given, only
 // their connections are kept (a saved connection table may hold millions of others);
-// none keeps every connection.
+// none keeps every connection. Packet captures among the files are left to the caller
+// (splitEvidence).
 func readEvidence(c *cobra.Command, s *IOStreams, ports ...asa.Port) (*evidence.Evidence, error) {
-	paths, _ := c.Flags().GetStringArray("evidence")
+	_, paths := splitEvidence(c)
 	if len(paths) == 0 {
 		return nil, nil
 	}
@@ -37,7 +42,7 @@ func readEvidence(c *cobra.Command, s *IOStreams, ports ...asa.Port) (*evidence.
 			return nil, usageError{fmt.Errorf("--evidence: %w", err)}
 		}
 		if ev.Empty() {
-			return nil, usageError{fmt.Errorf("--evidence: %s: no \"show conn\", \"show service-policy\", \"show mode\" or \"show context\" output found", path)}
+			return nil, usageError{fmt.Errorf("--evidence: %s: no \"show conn\", \"show service-policy\", \"show mode\" or \"show context\" output found, nor \"show running-config all timeout\" or \"packet-tracer\"", path)}
 		}
 		all = append(all, ev)
 	}
@@ -70,4 +75,43 @@ func reportEvidence(s *IOStreams, r *report.Report, ev *evidence.Evidence, quiet
 	for _, u := range r.Evidence.Unmatched {
 		fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s\n", u)
 	}
+}
+
+// splitEvidence sorts c's --evidence files into packet captures, for the registration
+// analysis, and show outputs, for package evidence. A pcap or pcapng is known by its
+// magic number; a text file is a capture when the capture reader recognises it ("show
+// capture" output, a tshark summary).
+func splitEvidence(c *cobra.Command) (captures, shows []string) {
+	paths, _ := c.Flags().GetStringArray("evidence")
+	for _, p := range paths {
+		if isCapture(p) {
+			captures = append(captures, p)
+		} else {
+			shows = append(shows, p)
+		}
+	}
+	return captures, shows
+}
+
+func isCapture(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false // evidence.ParseFile says why
+	}
+	var head [4]byte
+	_, err = io.ReadFull(f, head[:])
+	f.Close()
+	if err != nil {
+		return false
+	}
+	switch binary.BigEndian.Uint32(head[:]) {
+	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a:
+		return true
+	}
+	r, err := capture.Open(path)
+	if err != nil {
+		return false
+	}
+	r.Close()
+	return true
 }

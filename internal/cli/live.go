@@ -20,10 +20,13 @@ import (
 
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/audit"
+	"github.com/asaaudit/asaaudit/capture"
 	"github.com/asaaudit/asaaudit/collect"
 	"github.com/asaaudit/asaaudit/evidence"
 	"github.com/asaaudit/asaaudit/internal/input"
+	"github.com/asaaudit/asaaudit/parser"
 	"github.com/asaaudit/asaaudit/report"
+	"github.com/asaaudit/asaaudit/rules"
 )
 
 type liveFlags struct {
@@ -35,7 +38,12 @@ type liveFlags struct {
 	workers    int
 	save       string
 	noEvidence bool
-	maxOutput  int64 // MiB
+	// packetTracer runs the firewall's packet-tracer for each SIP flow the path rules
+	// evaluate (PT001, PT002).
+	packetTracer bool
+	// captures are existing captures on the device to read ("show capture NAME dump").
+	captures  []string
+	maxOutput int64 // MiB
 }
 
 func newLiveCmd(s *IOStreams) *cobra.Command {
@@ -48,8 +56,12 @@ enable, changeto), and audits the configuration with the same rules, flags, form
 codes as check.
 
 Beside show version and show running-config it collects runtime evidence for the RUN rules,
-as check --evidence reads it: "show conn protocol udp|tcp port N long" for each SIP port and
-"show service-policy" (--no-evidence skips them). A firewall in multiple-context mode
+as check --evidence reads it: "show conn protocol udp|tcp port N long" for each SIP port,
+"show service-policy", "show service-policy inspect sip" and "show running-config all
+timeout", whose values replace the table of defaults for timeouts the configuration does not
+set (--no-evidence skips them). With --packet-tracer it also runs the firewall's
+packet-tracer for each SIP flow the path rules evaluate, both ways, and compares it with
+the configuration phase by phase (PT001, PT002). A firewall in multiple-context mode
 ("show mode") is audited per security context: the contexts are listed from the system
 execution space ("changeto system", "show context"), and each is collected in it
 ("changeto context NAME") and reported as its own target, HOST/CONTEXT.
@@ -75,7 +87,9 @@ sessions under way, and reports the hosts already collected, marked interrupted 
 	fl.IntVar(&f.workers, "workers", collect.DefaultWorkers, "how many firewalls to collect from at once (at least 1)")
 	f.sshFlags.register(c)
 	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to `DIR`/<host>[_<context>].txt and its runtime evidence to DIR/<host>[_<context>].show.txt; findings then name these files. DIR is created, not its parents; names that would share a file get -2, -3...")
-	fl.BoolVar(&f.noEvidence, "no-evidence", false, "do not collect runtime evidence (show conn, show service-policy): the RUN rules stay silent")
+	fl.BoolVar(&f.noEvidence, "no-evidence", false, "do not collect runtime evidence (show conn, show service-policy, show running-config all timeout): the RUN rules stay silent")
+	fl.BoolVar(&f.packetTracer, "packet-tracer", false, "also run the firewall's packet-tracer (a read-only simulation) for each SIP flow the path rules evaluate, both ways, and compare it with the configuration (PT001, PT002); needs --clients and --provider")
+	fl.StringArrayVar(&f.captures, "capture", nil, "read the existing capture `NAME` on each firewall (\"show capture NAME dump\"; asaaudit never creates one) and, with --save, write it to DIR/<host>.capture-NAME.txt for check --evidence (repeatable)")
 	fl.Int64Var(&f.maxOutput, "max-output", collect.DefaultMaxOutput>>20, "most output one command may return, in `MiB`; past it that host fails (a device that floods output)")
 	return c
 }
@@ -177,6 +191,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	if err != nil {
 		return err
 	}
+	f.html = report.NewHTMLContext("live", opts.Rules)
 	if f.maxOutput < 1 {
 		return usageError{fmt.Errorf("--max-output %d: want at least 1 (MiB)", f.maxOutput)}
 	}
@@ -188,6 +203,9 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	}
 	if err := f.checkFlags(); err != nil {
 		return err
+	}
+	if f.packetTracer && (len(opts.Rules.Clients) == 0 || len(opts.Rules.Providers) == 0) {
+		return usageError{errors.New("--packet-tracer needs --clients and --provider (or clients: and provider: in the configuration file): they name the flows to trace")}
 	}
 	if len(f.hosts) == 0 && f.inventory == "" {
 		return usageError{errors.New("live needs --host HOST or --inventory FILE")}
@@ -271,6 +289,21 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	copts := f.collectOptions(s)
 	copts.Contexts, copts.Evidence, copts.SIPPorts = true, !f.noEvidence, collectPorts(opts.Rules.Ports)
 	copts.MaxOutput = f.maxOutput << 20
+	for _, name := range f.captures {
+		if err := collect.Allowed("show capture " + name + " dump"); err != nil {
+			return usageError{fmt.Errorf("--capture %q: not a capture name (letters, digits, '.', '_', '-')", name)}
+		}
+	}
+	copts.Captures = f.captures
+	if f.packetTracer {
+		byTarget := map[string]audit.Options{}
+		for i, t := range targets {
+			byTarget[t.Name] = hostOpts[i]
+		}
+		copts.PacketTracer = func(target string, config []byte, version string) []string {
+			return tracerCommands(byTarget[target], config, version)
+		}
+	}
 	var names *saveNames
 	if f.save != "" {
 		// Hosts get their names first, in the order given, so that a context's file never
@@ -317,6 +350,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			continue
 		}
 		configs := liveConfigs(r)
+		f.captureOutputs(s, r, names, w)
 		if f.save != "" && !f.noEvidence && r.Mode == collect.ModeMultiple {
 			// show mode and show context, from the system execution space.
 			if err := saveFile(names.show(r.Target), collect.Capture(r.Evidence)); err != nil {
@@ -354,6 +388,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			if c.version != "" {
 				res.Version = c.version
 			}
+			f.html.AddResult(res, o.Rules)
 			results = append(results, res)
 		}
 	}
@@ -407,7 +442,7 @@ func (f *liveFlags) prepare(c liveConfig, names *saveNames, w *warnings) (name s
 		path := names.config(c.target)
 		if err = saveFile(path, c.config); err == nil { // masked by liveConfigs
 			name = path
-			if !f.noEvidence {
+			if !f.noEvidence || f.packetTracer {
 				capture = collect.Capture(c.outputs)
 				if err = saveFile(names.show(c.target), capture); err == nil {
 					showPath = names.show(c.target)
@@ -415,7 +450,7 @@ func (f *liveFlags) prepare(c liveConfig, names *saveNames, w *warnings) (name s
 			}
 		}
 	}
-	if f.noEvidence {
+	if f.noEvidence && !f.packetTracer {
 		return name, nil, err
 	}
 	return name, liveEvidence(c, showPath, capture, w), err
@@ -600,4 +635,48 @@ func splitHostPort(s string) (string, int, error) {
 		return s, 0, fmt.Errorf("%s: port %q: want a TCP port, 1 to 65535", s, s[i+1:])
 	}
 	return strings.Trim(s[:i], "[]"), port, nil
+}
+
+// tracerCommands are the packet-tracer commands for the flows the path rules evaluate on
+// config (rules.TracerCommands), in the xml form from ASA 9.0 on. A configuration that
+// cannot be parsed gets none: its audit reports why.
+func tracerCommands(o audit.Options, config []byte, version string) []string {
+	cfg, err := parser.ParseWith(bytes.NewReader(config), "running-config", parser.Options{Paths: true})
+	if err != nil {
+		return nil
+	}
+	major, _, _ := strings.Cut(version, ".")
+	n, err := strconv.Atoi(major)
+	return rules.TracerCommands(asa.New(cfg), o.Rules, err == nil && n >= 9)
+}
+
+// captureOutputs hands the captures read from r ("show capture NAME dump") on: each is
+// checked with the capture reader and, with --save, written beside the configuration
+// (DIR/<host>.capture-NAME.txt) for check --evidence. A capture the device refused, or
+// that the reader does not take, is a warning.
+func (f *liveFlags) captureOutputs(s *IOStreams, r collect.Result, names *saveNames, w *warnings) {
+	for _, o := range r.Captures {
+		name := strings.TrimSuffix(strings.TrimPrefix(o.Command, "show capture "), " dump")
+		if o.Err != nil {
+			w.warn(fmt.Sprintf("%v (capture %s not read)", o.Err, name))
+			continue
+		}
+		rd, err := capture.NewReader(strings.NewReader(o.Text), r.Target+" "+o.Command)
+		if err != nil {
+			w.warn(err.Error())
+			continue
+		}
+		_ = rd.Close()
+		if names == nil {
+			continue
+		}
+		path := strings.TrimSuffix(names.config(r.Target), ".txt") + ".capture-" + name + ".txt"
+		if err := saveFile(path, []byte(o.Text)); err != nil {
+			w.warn(err.Error())
+			continue
+		}
+		if !f.quiet {
+			fmt.Fprintf(s.ErrOut, "asaaudit: capture %s of %s saved to %s (check --evidence reads it)\n", name, r.Target, path)
+		}
+	}
 }

@@ -405,7 +405,8 @@ func TestLiveEvidenceRefused(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q", r.code, r.out)
 	}
 	want := "asaaudit: warning: " + srv.Addr() + ": \"show conn protocol udp port 5060 long\" failed on the device: ERROR: % Invalid input detected at '^' marker. (not used as evidence)\n" +
-		"asaaudit: warning: " + srv.Addr() + ": \"show service-policy\" failed on the device: ERROR: % Invalid input detected at '^' marker. (not used as evidence)\n"
+		"asaaudit: warning: " + srv.Addr() + ": \"show service-policy\" failed on the device: ERROR: % Invalid input detected at '^' marker. (not used as evidence)\n" +
+		"asaaudit: warning: " + srv.Addr() + ": \"show service-policy inspect sip\" failed on the device: ERROR: % Invalid input detected at '^' marker. (not used as evidence)\n"
 	if r.err != want {
 		t.Errorf("stderr %q\nwant %q", r.err, want)
 	}

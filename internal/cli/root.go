@@ -39,6 +39,7 @@ commands that fix it.`,
 	root.AddCommand(newLiveCmd(s))
 	root.AddCommand(newDiffCmd(s))
 	root.AddCommand(newTraceCmd(s))
+	root.AddCommand(newSIPCmd(s))
 	return root
 }
 

@@ -10,9 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/asaaudit/asaaudit/asa"
+	"github.com/asaaudit/asaaudit/evidence"
 	"github.com/asaaudit/asaaudit/internal/input"
 	"github.com/asaaudit/asaaudit/parser"
 	"github.com/asaaudit/asaaudit/report"
+	"github.com/asaaudit/asaaudit/rules"
 )
 
 // traceOptions are the trace command's flags.
@@ -20,6 +22,7 @@ type traceOptions struct {
 	from, to, port, format string
 	input, sourcePort      string
 	file                   string
+	evidence               []string
 }
 
 func newTraceCmd(s *IOStreams) *cobra.Command {
@@ -35,8 +38,12 @@ the policy-map, class and inspect that apply, the idle timeout that will govern 
 connection, and whether the provider's requests can come back. Each step names the
 configuration lines it relies on.
 
-It reads the configuration only: it never runs packet-tracer on a device. The exit code is
-0 when the packet passes, 1 when it is dropped, 2 when the input cannot be read.`,
+It reads the configuration only: it never runs packet-tracer on a device. With --evidence,
+the saved output of the device's own packet-tracer for this flow (text or xml, as "live
+--packet-tracer --save" writes it, or pasted with its command) is compared with the trace
+phase by phase: input interface, route lookup, access-list verdict and entry, NAT,
+inspect sip and the result. The exit code is 0 when the packet passes, 1 when it is
+dropped, 2 when the input cannot be read.`,
 		Example: `  asaaudit trace --from 10.200.41.89 --to 204.11.192.22 --port udp/5080 running-config.txt
   asaaudit trace --from 10.200.41.0/24 --to 204.11.192.22 --format json running-config.txt`,
 		Args: cobra.ExactArgs(1),
@@ -51,6 +58,7 @@ It reads the configuration only: it never runs packet-tracer on a device. The ex
 	fl.StringVar(&o.port, "port", "udp/5060", "SIP `PORT`: udp/N or tcp/N")
 	fl.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
 	fl.StringVar(&o.input, "input", "", "input `INTERFACE` (nameif) when the phones' subnet is a bridge group's: the member port they are behind (default: its first member)")
+	fl.StringArrayVar(&o.evidence, "evidence", nil, "saved packet-tracer output (`FILE`, text or xml) of this flow to compare with the trace (repeatable)")
 	fl.StringVar(&o.sourcePort, "source-port", "sip", "the phones' source `PORT`: sip (the SIP port, symmetric signalling) or ephemeral (1024-65535)")
 	_ = c.MarkFlagRequired("from")
 	_ = c.MarkFlagRequired("to")
@@ -82,8 +90,30 @@ func traceRun(s *IOStreams, o traceOptions) error {
 		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", err)
 		return exitError{report.ExitError}
 	}
-	path := asa.New(cfg).Path(asa.Flow{Clients: clients, Provider: provider, Port: ports[0], Input: o.input, Ephemeral: o.sourcePort == "ephemeral"})
+	m := asa.New(cfg)
+	path := m.Path(asa.Flow{Clients: clients, Provider: provider, Port: ports[0], Input: o.input, Ephemeral: o.sourcePort == "ephemeral"})
 	t := newTrace(cfg, path)
+	for _, file := range o.evidence {
+		ev, err := evidence.ParseFile(file)
+		if err != nil {
+			fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", err)
+			return exitError{report.ExitError}
+		}
+		for _, d := range ev.Diagnostics {
+			fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s\n", d)
+		}
+		n := 0
+		for _, pt := range ev.Traces {
+			if !traceFor(pt, clients, provider, ports[0]) {
+				continue
+			}
+			n++
+			t.PacketTracer = append(t.PacketTracer, newTraceCheck(rules.CompareTrace(m, pt, []netip.Prefix{clients}, []netip.Addr{provider})))
+		}
+		if n == 0 {
+			fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s: no packet-tracer output for this flow (%d for other flows)\n", file, len(ev.Traces))
+		}
+	}
 	if o.format == "json" {
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
@@ -127,6 +157,50 @@ type trace struct {
 	Return        *traceReturn `json:"return,omitempty"`
 	// Diagnostics are the lines the trace read that could not be read (PARSE001).
 	Diagnostics []traceDiagnostic `json:"diagnostics"`
+	// PacketTracer compares the device's packet-tracer outputs for this flow (--evidence).
+	PacketTracer []traceCheck `json:"packetTracer,omitempty"`
+}
+
+// traceCheck is one packet-tracer output set beside the trace.
+type traceCheck struct {
+	Command string      `json:"command"`
+	At      string      `json:"at"`
+	Reverse bool        `json:"reverse,omitempty"`
+	Agrees  bool        `json:"agrees"`
+	Agreed  []string    `json:"agreed"`
+	Diffs   []traceDiff `json:"diffs"`
+}
+
+type traceDiff struct {
+	Phase  string      `json:"phase"`
+	Device string      `json:"device"`
+	Config string      `json:"config"`
+	Lines  []traceLine `json:"lines"`
+	Why    string      `json:"why"`
+}
+
+func newTraceCheck(c *rules.TraceComparison) traceCheck {
+	tc := traceCheck{Command: c.Trace.String(), At: c.Trace.Pos.String(), Reverse: c.Reverse, Agrees: len(c.Diffs) == 0,
+		Agreed: append([]string{}, c.Agreed...), Diffs: []traceDiff{}}
+	for _, d := range c.Diffs {
+		td := traceDiff{Phase: d.Phase, Device: d.Device, Config: d.Config, Why: d.Why, Lines: []traceLine{}}
+		for _, l := range d.Lines {
+			td.Lines = append(td.Lines, traceLine{l.Line, l.Text})
+		}
+		tc.Diffs = append(tc.Diffs, td)
+	}
+	return tc
+}
+
+// traceFor reports whether pt traces the flow (the phones' packet) or the provider's
+// request back to the phones.
+func traceFor(pt *evidence.Trace, clients netip.Prefix, provider netip.Addr, port asa.Port) bool {
+	if pt.Proto != port.Proto {
+		return false
+	}
+	forward := clients.Contains(pt.Src) && pt.Dst == provider && pt.DstPort == port.Number
+	back := pt.Src == provider && pt.SrcPort == port.Number
+	return forward || back
 }
 
 type traceFlow struct {
@@ -224,6 +298,20 @@ func (t *trace) writeText(w io.Writer) error {
 	}
 	for _, d := range t.Diagnostics {
 		fmt.Fprintf(&b, "\nwarning: %s:%d: PARSE001 %s: %s\n", t.File, d.Line, d.Message, d.Source)
+	}
+	for _, c := range t.PacketTracer {
+		verdict := "agrees with the trace: " + strings.Join(c.Agreed, ", ")
+		if !c.Agrees {
+			verdict = "disagrees with the trace"
+		}
+		fmt.Fprintf(&b, "\nFirewall: %s (%s) %s\n", c.Command, c.At, verdict)
+		for _, d := range c.Diffs {
+			fmt.Fprintf(&b, "  %s: the firewall: %s; the configuration: %s\n", d.Phase, d.Device, d.Config)
+			for _, l := range d.Lines {
+				fmt.Fprintf(&b, "    %s:%d: %s\n", t.File, l.Line, l.Text)
+			}
+			fmt.Fprintf(&b, "    likely: %s\n", d.Why)
+		}
 	}
 	fmt.Fprintf(&b, "\nResult: %s", t.Result)
 	switch {

@@ -123,3 +123,52 @@ func TestPathFlags(t *testing.T) {
 		}
 	}
 }
+
+// trace --evidence sets the device's packet-tracer output of the flow beside the trace:
+// agreement, a disagreement phase by phase with the lines the trace used, the request
+// back, outputs of other flows, and the JSON form.
+func TestTraceEvidence(t *testing.T) {
+	cfg := fixtures + "paths/pat-inspect.txt"
+	base := []string{"trace", "--from", "10.200.41.10", "--to", "204.11.192.22", "--port", "udp/5060"}
+	ev := func(f string) []string { return []string{"--evidence", tracerFixtures + f} }
+	tests := []struct {
+		name   string
+		args   []string
+		stdout []string
+		stderr string
+	}{
+		{"agrees", ev("allow-9x.xml.txt"), []string{"Firewall: packet-tracer input phones udp 10.200.41.10 5060 204.11.192.22 5060 (" + tracerFixtures + "allow-9x.xml.txt:1) agrees with the trace: output interface outside, access-list permit, translated to 198.51.100.2, inspect sip applies, result allow"}, ""},
+		{"8.x text", ev("allow-8x.txt"), []string{"agrees with the trace: output interface outside"}, ""},
+		{"disagrees", ev("nat-differs-9x.xml.txt"), []string{"disagrees with the trace\n  ROUTE-LOOKUP: the firewall: output interface dmz; the configuration: output interface outside\n    " + cfg + ":31: route outside 0.0.0.0 0.0.0.0 198.51.100.1 1\n    likely: ", "NAT: the firewall: translated to 192.0.2.5"}, ""},
+		{"request back", ev("return-drop-9x.xml.txt"), []string{"agrees with the trace: the provider's request is dropped"}, ""},
+		{"other flow", []string{"--evidence", fixtures + "evidence/seed-9x.show.txt"}, []string{"Result: ALLOW"}, "no packet-tracer output for this flow (0 for other flows)"},
+	}
+	for _, tt := range tests {
+		r := runCLI(t, "", nil, false, append(append(append([]string{}, base...), tt.args...), cfg)...)
+		for _, want := range tt.stdout {
+			if !strings.Contains(r.out, want) {
+				t.Errorf("%s: stdout lacks %q:\n%s", tt.name, want, r.out)
+			}
+		}
+		if tt.stderr == "" && r.err != "" || !strings.Contains(r.err, tt.stderr) || r.code != 0 {
+			t.Errorf("%s: exit %d, stderr %q", tt.name, r.code, r.err)
+		}
+	}
+	r := runCLI(t, "", nil, false, append(append(append([]string{}, base...), "--format", "json", "--evidence", tracerFixtures+"inspect-nosip-9x.xml.txt"), cfg)...)
+	var doc struct {
+		PacketTracer []struct {
+			Command string `json:"command"`
+			Agrees  bool   `json:"agrees"`
+			Diffs   []struct {
+				Phase, Device, Config string
+				Lines                 []struct{ Line int }
+			} `json:"diffs"`
+		} `json:"packetTracer"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.PacketTracer) != 1 || doc.PacketTracer[0].Agrees || len(doc.PacketTracer[0].Diffs) != 1 || doc.PacketTracer[0].Diffs[0].Phase != "INSPECT" || len(doc.PacketTracer[0].Diffs[0].Lines) == 0 {
+		t.Errorf("json: %+v", doc.PacketTracer)
+	}
+}
