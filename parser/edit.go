@@ -120,7 +120,7 @@ func lineError(file string, num int, text string, err error) *LineError {
 // Insert adds a line before line i (after the last when i is Len()); num is its line
 // number.
 func (d *Deferred[T]) Insert(i, num int, text string) {
-	d.add(num, []byte(text))
+	d.add(num, []byte(text), -1)
 	last := len(d.lines.refs) - 1
 	full := d.full[last]
 	delete(d.full, last)
@@ -205,7 +205,7 @@ func (b *Block) Add(num int, text string) {
 func (b *Block) Lines() []string {
 	var out []string
 	for _, idx := range b.p.obj.lines {
-		if _, text := b.p.paths.objText.line(int(idx)); !isHeader(text) {
+		if _, text, ok := b.p.paths.objLine(idx); ok && !isHeader(text) {
 			out = append(out, strings.Join(strings.Fields(text), " "))
 		}
 	}
@@ -217,8 +217,8 @@ func (b *Block) Lines() []string {
 func (b *Block) RemoveLine(text string) bool {
 	ps, n := b.p.paths, len(b.p.obj.lines)
 	b.p.obj.lines = slices.DeleteFunc(b.p.obj.lines, func(idx int32) bool {
-		_, t := ps.objText.line(int(idx))
-		return !isHeader(t) && strings.Join(strings.Fields(t), " ") == text
+		_, t, ok := ps.objLine(idx)
+		return ok && !isHeader(t) && strings.Join(strings.Fields(t), " ") == text
 	})
 	return len(b.p.obj.lines) != n
 }

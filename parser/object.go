@@ -170,7 +170,10 @@ type ICMPObject struct {
 func (ps *Paths) readObject(b *block) *Object {
 	o := &Object{}
 	for i, idx := range b.lines {
-		num, text := ps.objText.line(int(idx))
+		num, text, ok := ps.objLine(idx)
+		if !ok {
+			continue
+		}
 		if i == 0 || isHeader(text) {
 			h := ps.parse(num, text, func(file string, num int, text string) (any, error) {
 				return parseLine(ps.g.objectHeader, file, num, text)
@@ -287,7 +290,10 @@ func checkService(s *ServiceSpec) error {
 func (ps *Paths) readGroup(b *block) *ObjectGroup {
 	g := &ObjectGroup{}
 	for i, idx := range b.lines {
-		num, text := ps.objText.line(int(idx))
+		num, text, ok := ps.objLine(idx)
+		if !ok {
+			continue
+		}
 		if i == 0 || isHeader(text) {
 			h := ps.parse(num, text, func(file string, num int, text string) (any, error) {
 				return parseLine(ps.g.groupHeader, file, num, text)

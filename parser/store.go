@@ -1,0 +1,194 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+)
+
+// lineStore keeps the lines of a deferred section. A line that is the input's bytes as
+// they are (Scanner.Verbatim), when the input can be read again (Options.ReadBack), is
+// kept as a reference into the input and read back when asked for: a large configuration
+// is mostly access-list lines, and keeping their text would make the memory of an audit
+// grow with the file. Any other line (normalised by the Scanner, or added by an edit) is
+// kept as text in fixed-size chunks, so that a growing store never copies what it holds.
+type lineStore struct {
+	chunks [][]byte
+	refs   []lineRef
+	src    *source // nil: every line is in chunks
+	// cur holds the last line bytes read back, for the callers that keep slices of it.
+	cur []byte
+}
+
+// lineRef is where a kept line is, and its file line: 12 bytes, as a large configuration
+// has hundreds of thousands of them. The where packs, from the top bit down: whether
+// the line is in the input, its length (refLenBits), and its offset in the input or, in
+// memory, its chunk and its offset in the chunk (refOffBits).
+type lineRef struct {
+	lo, hi uint32
+	num    uint32
+}
+
+const (
+	refLenBits = 20
+	refOffBits = 20
+	refPosBits = 63 - refLenBits
+	// maxLine is the longest line a store keeps whole; the Scanner gives none longer.
+	maxLine = 1<<refLenBits - 1
+	// maxInputOffset bounds the offsets kept as references; a line beyond it (in an
+	// input of terabytes) is kept in memory.
+	maxInputOffset = 1<<refPosBits - 1
+)
+
+func (r lineRef) word() uint64 { return uint64(r.hi)<<32 | uint64(r.lo) }
+
+func makeRef(inInput bool, n int, pos uint64, num int) lineRef {
+	w := uint64(n)<<refPosBits | pos
+	if inInput {
+		w |= 1 << 63
+	}
+	return lineRef{lo: uint32(w), hi: uint32(w >> 32), num: uint32(num)}
+}
+
+func (r lineRef) inInput() bool { return r.word()>>63 != 0 }
+func (r lineRef) len() int      { return int(r.word() >> refPosBits & maxLine) }
+func (r lineRef) pos() uint64   { return r.word() & maxInputOffset }
+
+// chunkSize holds several lines of maxKept, so that few bytes are left unused at the end
+// of a chunk.
+const chunkSize = 4 * maxKept
+
+// add keeps line b, numbered num; off is the offset of b in the input when b is the
+// input's bytes there, else -1. It returns the line's index.
+func (s *lineStore) add(num int, b []byte, off int64) int {
+	b = b[:min(len(b), maxLine)]
+	if s.src != nil && off >= 0 && off <= maxInputOffset && len(b) > 0 {
+		s.refs = append(s.refs, makeRef(true, len(b), uint64(off), num))
+		return len(s.refs) - 1
+	}
+	n := len(s.chunks)
+	if n == 0 || len(s.chunks[n-1])+len(b) > cap(s.chunks[n-1]) {
+		s.chunks = append(s.chunks, make([]byte, 0, max(chunkSize, len(b))))
+		n++
+	}
+	c := s.chunks[n-1]
+	s.refs = append(s.refs, makeRef(false, len(b), uint64(n-1)<<refOffBits|uint64(len(c)), num))
+	s.chunks[n-1] = append(c, b...)
+	return len(s.refs) - 1
+}
+
+// bytes returns the file line number and the text of line i. Text read back from the
+// input is valid until the next read of the input; an error says the line could not be
+// read back.
+func (s *lineStore) bytes(i int) (int, []byte, error) {
+	r := s.refs[i]
+	if r.inInput() {
+		b, err := s.src.read(int64(r.pos()), r.len())
+		return int(r.num), b, err
+	}
+	p := r.pos()
+	off := int(p & (1<<refOffBits - 1))
+	return int(r.num), s.chunks[p>>refOffBits][off : off+r.len()], nil
+}
+
+// stable is bytes with a text that stays valid until the next call of stable on this
+// store.
+func (s *lineStore) stable(i int) (int, []byte, error) {
+	num, b, err := s.bytes(i)
+	if err == nil && s.refs[i].inInput() {
+		s.cur = append(s.cur[:0], b...)
+		b = s.cur
+	}
+	return num, b, err
+}
+
+// line returns the file line number and text of line i.
+func (s *lineStore) line(i int) (int, string, error) {
+	num, b, err := s.bytes(i)
+	return num, string(b), err
+}
+
+// readWindow is how much of the input a read back reads at once: the lines of one
+// access-list follow each other, so that reading through it costs a system call per
+// window, not per line.
+const readWindow = 256 << 10
+
+// source reads back the lines kept as references into the input.
+type source struct {
+	r    io.ReaderAt
+	name string
+	// base is the offset in r of the Scanner's first byte.
+	base int64
+	// stat, when the input is a file, says its size and modification time, compared
+	// before each read with those when it was opened.
+	stat  func() (fs.FileInfo, error)
+	size  int64
+	mtime time.Time
+	win   []byte
+	// winOff is the Scanner offset of win[0].
+	winOff int64
+	// changed is set when the input was found changed; every read back fails after.
+	changed error
+}
+
+// newSource returns a source reading r, which the Scanner starts reading at its current
+// offset; nil when r cannot be read at offsets.
+func newSource(r io.Reader, name string) *source {
+	ra, ok := r.(io.ReaderAt)
+	sk, ok2 := r.(io.Seeker)
+	if !ok || !ok2 {
+		return nil
+	}
+	base, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil
+	}
+	src := &source{r: ra, name: name, base: base}
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		fi, err := st.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil
+		}
+		src.stat, src.size, src.mtime = st.Stat, fi.Size(), fi.ModTime()
+	}
+	return src
+}
+
+// ErrChanged is wrapped by the error of a Config whose input changed while it was read back.
+var ErrChanged = errors.New("the file changed while it was audited")
+
+// read returns n bytes at Scanner offset off, valid until the next read.
+func (s *source) read(off int64, n int) ([]byte, error) {
+	if off >= s.winOff && off+int64(n) <= s.winOff+int64(len(s.win)) {
+		return s.win[off-s.winOff : off-s.winOff+int64(n)], nil
+	}
+	if s.changed != nil {
+		return nil, s.changed
+	}
+	if s.stat != nil {
+		fi, err := s.stat()
+		if err != nil {
+			return nil, err
+		}
+		if fi.Size() != s.size || !fi.ModTime().Equal(s.mtime) {
+			s.changed = fmt.Errorf("%s: %w (its size or modification time is not what it was when it was read): audit it again once it is no longer written to", s.name, ErrChanged)
+			s.win = s.win[:0]
+			return nil, s.changed
+		}
+	}
+	size := max(readWindow, n)
+	if cap(s.win) < size {
+		s.win = make([]byte, size)
+	}
+	got, err := s.r.ReadAt(s.win[:size], s.base+off)
+	s.win, s.winOff = s.win[:got], off
+	if got >= n {
+		return s.win[:n], nil
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return nil, err
+}
