@@ -204,7 +204,7 @@ func (b *Block) Add(num int, text string) {
 // Lines returns the lines below the block's headers, blanks normalised.
 func (b *Block) Lines() []string {
 	var out []string
-	for _, idx := range b.p.obj.lines {
+	for _, idx := range b.p.obj.indexes() {
 		if _, text, ok := b.p.paths.objLine(idx); ok && !isHeader(text) {
 			out = append(out, strings.Join(strings.Fields(text), " "))
 		}
@@ -215,12 +215,11 @@ func (b *Block) Lines() []string {
 // RemoveLine removes the lines below the block's headers that read text, and reports
 // whether there was one.
 func (b *Block) RemoveLine(text string) bool {
-	ps, n := b.p.paths, len(b.p.obj.lines)
-	b.p.obj.lines = slices.DeleteFunc(b.p.obj.lines, func(idx int32) bool {
+	ps := b.p.paths
+	return b.p.obj.removeFunc(func(idx int32) bool {
 		_, t, ok := ps.objLine(idx)
 		return ok && !isHeader(t) && strings.Join(strings.Fields(t), " ") == text
 	})
-	return len(b.p.obj.lines) != n
 }
 
 // RemoveBlock removes the object (group false) or object-group name, with an object's

@@ -169,7 +169,7 @@ type ICMPObject struct {
 // readObject parses a deferred object block.
 func (ps *Paths) readObject(b *block) *Object {
 	o := &Object{}
-	for i, idx := range b.lines {
+	for i, idx := range b.indexes() {
 		num, text, ok := ps.objLine(idx)
 		if !ok {
 			continue
@@ -289,7 +289,7 @@ func checkService(s *ServiceSpec) error {
 // readGroup parses a deferred object-group block.
 func (ps *Paths) readGroup(b *block) *ObjectGroup {
 	g := &ObjectGroup{}
-	for i, idx := range b.lines {
+	for i, idx := range b.indexes() {
 		num, text, ok := ps.objLine(idx)
 		if !ok {
 			continue

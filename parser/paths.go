@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"net/netip"
 	"strings"
 	"sync"
@@ -152,12 +153,70 @@ func newPaths(cfg *Config, src *source) *Paths {
 }
 
 // block is a deferred object or object-group: its kind (the second word of its header)
-// and the indexes of its lines in objText (the header of each time the block was entered,
-// and the children).
+// and its lines in objText (the header of each time the block was entered, and the
+// children). A configuration has tens of thousands of blocks, nearly all entered once, so
+// that their lines follow each other in objText: first and n say which, and lines is nil.
+// The lines of any other block are listed in lines.
 type block struct {
-	kind  string
-	lines []int32
+	kind     string
+	first, n int32
+	lines    []int32
 }
+
+// add appends line idx of objText to the block.
+func (b *block) add(idx int32) {
+	switch {
+	case b.lines != nil:
+		b.lines = append(b.lines, idx)
+	case b.n == 0:
+		b.first, b.n = idx, 1
+	case idx == b.first+b.n:
+		b.n++
+	default:
+		b.lines = make([]int32, 0, b.n+1)
+		for i := range b.n {
+			b.lines = append(b.lines, b.first+i)
+		}
+		b.lines = append(b.lines, idx)
+	}
+}
+
+// indexes returns the block's lines in objText.
+func (b *block) indexes() iter.Seq2[int, int32] {
+	return func(yield func(int, int32) bool) {
+		if b.lines != nil {
+			for i, idx := range b.lines {
+				if !yield(i, idx) {
+					return
+				}
+			}
+			return
+		}
+		for i := range b.n {
+			if !yield(int(i), b.first+i) {
+				return
+			}
+		}
+	}
+}
+
+// removeFunc removes the block's lines for which drop is true, and reports whether it
+// removed one. The block lists its lines after.
+func (b *block) removeFunc(drop func(int32) bool) bool {
+	keep := []int32{}
+	for _, idx := range b.indexes() {
+		if !drop(idx) {
+			keep = append(keep, idx)
+		}
+	}
+	removed := len(keep) != int(b.n)+len(b.lines)
+	b.first, b.n, b.lines = 0, 0, keep
+	return removed
+}
+
+// kinds are the words that name the kind of nearly every block, so that a block's kind
+// costs no allocation.
+var kinds = map[string]string{"network": "network", "service": "service", "protocol": "protocol", "icmp-type": "icmp-type", "user": "user", "security": "security"}
 
 // Deferred is a section kept as text and parsed a line at a time on demand.
 type Deferred[T any] struct {
@@ -545,10 +604,14 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 	}
 	b := blocks[name]
 	if b == nil {
-		b = &block{kind: string(kind)}
+		k, ok := kinds[string(kind)]
+		if !ok {
+			k = string(kind)
+		}
+		b = &block{kind: k}
 		blocks[name] = b
 	}
-	b.lines = append(b.lines, int32(ps.objText.add(num, text, p.offset(text))))
+	b.add(int32(ps.objText.add(num, text, p.offset(text))))
 	p.obj, p.objName, p.objNetwork = b, name, string(word) == "object" && string(kind) == "network"
 }
 
@@ -571,7 +634,7 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
 	}
-	p.obj.lines = append(p.obj.lines, int32(ps.objText.add(num, text, p.offset(text))))
+	p.obj.add(int32(ps.objText.add(num, text, p.offset(text))))
 }
 
 // interfaceChild reads a line below "interface X" with Options.Paths.

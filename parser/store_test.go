@@ -269,3 +269,37 @@ func TestReadBackTruncated(t *testing.T) {
 		t.Errorf("entry %v, diagnostics %v", e, cfg.Diagnostics)
 	}
 }
+
+// A block keeps its lines as a range while they follow each other, as a list after.
+func TestBlockLines(t *testing.T) {
+	lines := func(b *block) []int32 {
+		var out []int32
+		for _, idx := range b.indexes() {
+			out = append(out, idx)
+		}
+		return out
+	}
+	b := &block{}
+	for _, idx := range []int32{4, 5, 6} {
+		b.add(idx)
+	}
+	if b.lines != nil || !slices.Equal(lines(b), []int32{4, 5, 6}) {
+		t.Fatalf("range: %+v", b)
+	}
+	b.add(9)
+	b.add(10)
+	if !slices.Equal(lines(b), []int32{4, 5, 6, 9, 10}) {
+		t.Fatalf("list: %v", lines(b))
+	}
+	if !b.removeFunc(func(idx int32) bool { return idx == 5 }) || b.removeFunc(func(idx int32) bool { return idx == 5 }) {
+		t.Error("removeFunc reports wrongly")
+	}
+	b.add(11)
+	if !slices.Equal(lines(b), []int32{4, 6, 9, 10, 11}) {
+		t.Fatalf("after remove: %v", lines(b))
+	}
+	e := &block{first: 3, n: 2}
+	if e.removeFunc(func(int32) bool { return false }) || !slices.Equal(lines(e), []int32{3, 4}) {
+		t.Errorf("nothing removed: %v", lines(e))
+	}
+}
