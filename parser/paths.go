@@ -412,12 +412,16 @@ func (ps *Paths) unreadable(num int, err error) {
 		Message: "cannot read line back from the file: " + err.Error()})
 }
 
-// ReadBackErr returns the error that made lines unreadable because the input changed
-// after it was parsed (Options.ReadBack), wrapping ErrChanged; nil when it did not. An
-// audit that met it must not be reported: what it read may not be the file's lines.
+// ReadBackErr returns an error wrapping ErrChanged when the input changed after it was
+// parsed (Options.ReadBack): lines read back since may not be the lines parsed, so an
+// audit that gets it must not be reported. It compares the input once more, so that a
+// change after the last comparison is found too.
 func (c *Config) ReadBackErr() error {
 	if c.Paths == nil || c.Paths.src == nil {
 		return nil
+	}
+	if err := c.Paths.src.check(); !errors.Is(err, ErrChanged) {
+		return nil // unchanged, or it cannot be compared any more (closed): what was read stands
 	}
 	return c.Paths.src.changed
 }

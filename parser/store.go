@@ -18,6 +18,10 @@ type lineStore struct {
 	chunks [][]byte
 	refs   []lineRef
 	src    *source // nil: every line is in chunks
+	// win is what was last read of the input for this store: each store has its own,
+	// since the lines of an access-list are read in order while the objects they name
+	// are read here and there.
+	win window
 	// cur holds the last line bytes read back, for the callers that keep slices of it.
 	cur []byte
 }
@@ -85,7 +89,7 @@ func (s *lineStore) add(num int, b []byte, off int64) int {
 func (s *lineStore) bytes(i int) (int, []byte, error) {
 	r := s.refs[i]
 	if r.inInput() {
-		b, err := s.src.read(int64(r.pos()), r.len())
+		b, err := s.src.read(&s.win, int64(r.pos()), r.len())
 		return int(r.num), b, err
 	}
 	p := r.pos()
@@ -110,10 +114,20 @@ func (s *lineStore) line(i int) (int, string, error) {
 	return num, string(b), err
 }
 
-// readWindow is how much of the input a read back reads at once: the lines of one
-// access-list follow each other, so that reading through it costs a system call per
-// window, not per line.
-const readWindow = 256 << 10
+// readWindow is how much of the input a read back reads at once when it goes on from
+// the previous read: the lines of one access-list follow each other, so that reading
+// through it costs a system call per window, not per line. A read elsewhere (an object
+// named by an entry) reads seekWindow, which holds a block of several lines.
+const (
+	readWindow = 256 << 10
+	seekWindow = 4 << 10
+)
+
+// window is a part of the input read back: buf holds it from Scanner offset off.
+type window struct {
+	buf []byte
+	off int64
+}
 
 // source reads back the lines kept as references into the input.
 type source struct {
@@ -126,9 +140,10 @@ type source struct {
 	stat  func() (fs.FileInfo, error)
 	size  int64
 	mtime time.Time
-	win   []byte
-	// winOff is the Scanner offset of win[0].
-	winOff int64
+	// unchecked counts the bytes read since the input was last compared with stat: it is
+	// compared again before the next read once that is readWindow or more, and at the
+	// end (Config.ReadBackErr), so that a change is found whatever was read after it.
+	unchecked int
 	// changed is set when the input was found changed; every read back fails after.
 	changed error
 }
@@ -145,7 +160,7 @@ func newSource(r io.Reader, name string) *source {
 	if err != nil {
 		return nil
 	}
-	src := &source{r: ra, name: name, base: base}
+	src := &source{r: ra, name: name, base: base, unchecked: readWindow}
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		fi, err := st.Stat()
 		if err != nil || !fi.Mode().IsRegular() {
@@ -159,33 +174,50 @@ func newSource(r io.Reader, name string) *source {
 // ErrChanged is wrapped by the error of a Config whose input changed while it was read back.
 var ErrChanged = errors.New("the file changed while it was audited")
 
-// read returns n bytes at Scanner offset off, valid until the next read.
-func (s *source) read(off int64, n int) ([]byte, error) {
-	if off >= s.winOff && off+int64(n) <= s.winOff+int64(len(s.win)) {
-		return s.win[off-s.winOff : off-s.winOff+int64(n)], nil
+// check compares the input with what it was when it was opened: an error when it cannot
+// tell, ErrChanged (kept in changed) when it differs.
+func (s *source) check() error {
+	s.unchecked = 0
+	if s.stat == nil || s.changed != nil {
+		return s.changed
+	}
+	fi, err := s.stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() != s.size || !fi.ModTime().Equal(s.mtime) {
+		s.changed = fmt.Errorf("%s: %w (its size or modification time is not what it was when it was read): audit it again once it is no longer written to", s.name, ErrChanged)
+	}
+	return s.changed
+}
+
+// read returns n bytes at Scanner offset off, through w, valid until the next read
+// through w.
+func (s *source) read(w *window, off int64, n int) ([]byte, error) {
+	if off >= w.off && off+int64(n) <= w.off+int64(len(w.buf)) {
+		return w.buf[off-w.off : off-w.off+int64(n)], nil
 	}
 	if s.changed != nil {
 		return nil, s.changed
 	}
-	if s.stat != nil {
-		fi, err := s.stat()
-		if err != nil {
+	if s.unchecked >= readWindow {
+		if err := s.check(); err != nil {
 			return nil, err
 		}
-		if fi.Size() != s.size || !fi.ModTime().Equal(s.mtime) {
-			s.changed = fmt.Errorf("%s: %w (its size or modification time is not what it was when it was read): audit it again once it is no longer written to", s.name, ErrChanged)
-			s.win = s.win[:0]
-			return nil, s.changed
-		}
 	}
-	size := max(readWindow, n)
-	if cap(s.win) < size {
-		s.win = make([]byte, size)
+	size := seekWindow
+	if off >= w.off && off <= w.off+int64(len(w.buf))+readWindow {
+		size = readWindow
 	}
-	got, err := s.r.ReadAt(s.win[:size], s.base+off)
-	s.win, s.winOff = s.win[:got], off
+	size = max(size, n)
+	if cap(w.buf) < size {
+		w.buf = make([]byte, size)
+	}
+	got, err := s.r.ReadAt(w.buf[:size], s.base+off)
+	w.buf, w.off = w.buf[:got], off
+	s.unchecked += got
 	if got >= n {
-		return s.win[:n], nil
+		return w.buf[:n], nil
 	}
 	if err == nil || errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 // inputs are the configurations of the fixtures and of the shared corpus (when present).
@@ -253,6 +254,34 @@ func TestReadBackChanged(t *testing.T) {
 	}
 	if len(cfg.Diagnostics) != 2 || cfg.Diagnostics[0].Code != "PARSE001" || !strings.Contains(cfg.Diagnostics[0].Message, "changed") {
 		t.Errorf("diagnostics: %v", cfg.Diagnostics)
+	}
+}
+
+// A change after the last read back is found at the end: the file is compared once more.
+func TestReadBackChangedAtEnd(t *testing.T) {
+	in := "ASA Version 9.8(4)\nhostname fw\naccess-list in extended permit udp any any eq 5060\n"
+	path := filepath.Join(t.TempDir(), "fw.txt")
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Paths.AccessList("in").At(0) == nil || cfg.ReadBackErr() != nil {
+		t.Fatalf("read back: %v %v", cfg.Diagnostics, cfg.ReadBackErr())
+	}
+	cfg.Paths.AccessList("in").At(0) // from the window, without a read
+	if err := os.Chtimes(path, time.Time{}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.ReadBackErr(); !errors.Is(err, ErrChanged) {
+		t.Errorf("ReadBackErr: %v", err)
 	}
 }
 
