@@ -121,12 +121,10 @@ func lineError(file string, num int, text string, err error) *LineError {
 // number.
 func (d *Deferred[T]) Insert(i, num int, text string) {
 	d.add(num, []byte(text), -1)
-	last := len(d.lines.refs) - 1
+	last := d.lines.len() - 1
 	full := d.full[last]
 	delete(d.full, last)
-	r := d.lines.refs[last]
-	copy(d.lines.refs[i+1:], d.lines.refs[i:last])
-	d.lines.refs[i] = r
+	d.lines.move(i)
 	d.shift(i, 1)
 	if full {
 		d.full[i] = true
@@ -135,7 +133,7 @@ func (d *Deferred[T]) Insert(i, num int, text string) {
 
 // Remove takes line i away.
 func (d *Deferred[T]) Remove(i int) {
-	d.lines.refs = slices.Delete(d.lines.refs, i, i+1)
+	d.lines.remove(i)
 	delete(d.full, i)
 	d.shift(i+1, -1)
 }

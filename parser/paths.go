@@ -250,7 +250,7 @@ func (d *Deferred[T]) add(num int, text []byte, off int64) {
 }
 
 // Len returns the number of lines.
-func (d *Deferred[T]) Len() int { return len(d.lines.refs) }
+func (d *Deferred[T]) Len() int { return d.lines.len() }
 
 // Line returns the file line number and text of line i. The text is empty when the line
 // could not be read back from the input, which is reported (once) as PARSE001.
@@ -276,7 +276,7 @@ func (d *Deferred[T]) line(i int) (int, string, bool) {
 // It reads the kept bytes in place: a search of a long access-list allocates nothing.
 func (d *Deferred[T]) Find(text string) int {
 	rest, cut := strings.CutPrefix(text, d.prefix)
-	for i := range d.lines.refs {
+	for i := range d.lines.len() {
 		num, b, err := d.lines.bytes(i)
 		if err != nil {
 			d.ps.unreadable(num, err)

@@ -16,7 +16,11 @@ import (
 // kept as text in fixed-size chunks, so that a growing store never copies what it holds.
 type lineStore struct {
 	chunks [][]byte
-	refs   []lineRef
+	// pages hold the lineRefs, refPage to a page, so that a growing store of hundreds
+	// of thousands of lines does not copy them each time it outgrows its slice; n is
+	// the number of lines.
+	pages [][]lineRef
+	n     int
 	src    *source // nil: every line is in chunks
 	// win is what was last read of the input for this store: each store has its own,
 	// since the lines of an access-list are read in order while the objects they name
@@ -60,6 +64,47 @@ func (r lineRef) inInput() bool { return r.word()>>63 != 0 }
 func (r lineRef) len() int      { return int(r.word() >> refPosBits & maxLine) }
 func (r lineRef) pos() uint64   { return r.word() & maxInputOffset }
 
+// refPage is the number of lineRefs of a page (48 KiB).
+const refPage = 4096
+
+// len returns the number of lines.
+func (s *lineStore) len() int { return s.n }
+
+// ref returns where line i is.
+func (s *lineStore) ref(i int) lineRef { return s.pages[i/refPage][i%refPage] }
+
+func (s *lineStore) setRef(i int, r lineRef) { s.pages[i/refPage][i%refPage] = r }
+
+// push adds r after the last line and returns its index.
+func (s *lineStore) push(r lineRef) int {
+	if s.n%refPage == 0 {
+		s.pages = append(s.pages, make([]lineRef, refPage))
+	}
+	s.setRef(s.n, r)
+	s.n++
+	return s.n - 1
+}
+
+// move moves the last line to index i, after the lines before it.
+func (s *lineStore) move(i int) {
+	r := s.ref(s.n - 1)
+	for j := s.n - 1; j > i; j-- {
+		s.setRef(j, s.ref(j-1))
+	}
+	s.setRef(i, r)
+}
+
+// remove takes line i away.
+func (s *lineStore) remove(i int) {
+	for j := i; j < s.n-1; j++ {
+		s.setRef(j, s.ref(j+1))
+	}
+	s.n--
+	if s.n%refPage == 0 {
+		s.pages = s.pages[:len(s.pages)-1]
+	}
+}
+
 // chunkSize holds several lines of maxKept, so that few bytes are left unused at the end
 // of a chunk.
 const chunkSize = 4 * maxKept
@@ -69,8 +114,7 @@ const chunkSize = 4 * maxKept
 func (s *lineStore) add(num int, b []byte, off int64) int {
 	b = b[:min(len(b), maxLine)]
 	if s.src != nil && off >= 0 && off <= maxInputOffset && len(b) > 0 {
-		s.refs = append(s.refs, makeRef(true, len(b), uint64(off), num))
-		return len(s.refs) - 1
+		return s.push(makeRef(true, len(b), uint64(off), num))
 	}
 	n := len(s.chunks)
 	if n == 0 || len(s.chunks[n-1])+len(b) > cap(s.chunks[n-1]) {
@@ -78,16 +122,15 @@ func (s *lineStore) add(num int, b []byte, off int64) int {
 		n++
 	}
 	c := s.chunks[n-1]
-	s.refs = append(s.refs, makeRef(false, len(b), uint64(n-1)<<refOffBits|uint64(len(c)), num))
 	s.chunks[n-1] = append(c, b...)
-	return len(s.refs) - 1
+	return s.push(makeRef(false, len(b), uint64(n-1)<<refOffBits|uint64(len(c)), num))
 }
 
 // bytes returns the file line number and the text of line i. Text read back from the
 // input is valid until the next read of the input; an error says the line could not be
 // read back.
 func (s *lineStore) bytes(i int) (int, []byte, error) {
-	r := s.refs[i]
+	r := s.ref(i)
 	if r.inInput() {
 		b, err := s.src.read(&s.win, int64(r.pos()), r.len())
 		return int(r.num), b, err
@@ -101,7 +144,7 @@ func (s *lineStore) bytes(i int) (int, []byte, error) {
 // store.
 func (s *lineStore) stable(i int) (int, []byte, error) {
 	num, b, err := s.bytes(i)
-	if err == nil && s.refs[i].inInput() {
+	if err == nil && s.ref(i).inInput() {
 		s.cur = append(s.cur[:0], b...)
 		b = s.cur
 	}

@@ -93,7 +93,8 @@ func parseBoth(t *testing.T, file string) (back, mem *Config) {
 // storeLines returns the text of every kept line, and how many are read back.
 func storeLines(ps *Paths) (lines []string, inInput int) {
 	add := func(s *lineStore) {
-		for i, r := range s.refs {
+		for i := range s.len() {
+			r := s.ref(i)
 			num, text, err := s.line(i)
 			if err != nil {
 				text = "error: " + err.Error()
@@ -201,7 +202,7 @@ func TestReadBackFallback(t *testing.T) {
 	if acl == nil || acl.Len() != 2 {
 		t.Fatalf("access-list in: %v", acl)
 	}
-	if acl.lines.refs[0].inInput() || !acl.lines.refs[1].inInput() {
+	if acl.lines.ref(0).inInput() || !acl.lines.ref(1).inInput() {
 		t.Error("the prompt-stripped line is read back, or the verbatim one is not")
 	}
 	for i, want := range []string{"access-list in extended permit udp any any eq 5060", "access-list in extended deny ip any any"} {
@@ -330,5 +331,45 @@ func TestBlockLines(t *testing.T) {
 	e := &block{first: 3, n: 2}
 	if e.removeFunc(func(int32) bool { return false }) || !slices.Equal(lines(e), []int32{3, 4}) {
 		t.Errorf("nothing removed: %v", lines(e))
+	}
+}
+
+// Lines moved and removed across the pages of a store keep their text and numbers.
+func TestStorePages(t *testing.T) {
+	var s lineStore
+	var want []string
+	for i := range 2*refPage + 3 {
+		s.add(i, []byte(fmt.Sprint("line ", i)), -1)
+		want = append(want, fmt.Sprint(i, " line ", i))
+	}
+	check := func(step string) {
+		t.Helper()
+		var got []string
+		for i := range s.len() {
+			num, text, err := s.line(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprint(num, " ", text))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: %d lines, first difference at %d", step, len(got), firstDiff(got, want))
+		}
+	}
+	check("added")
+	s.add(99999, []byte("first"), -1)
+	s.move(0)
+	want = slices.Insert(want, 0, "99999 first")
+	check("moved to 0")
+	for _, i := range []int{refPage, 0, -1, -1, -1, -1} { // -1: the last
+		if i < 0 {
+			i = s.len() - 1
+		}
+		s.remove(i)
+		want = slices.Delete(want, i, i+1)
+		check(fmt.Sprint("removed ", i))
+	}
+	if s.len() != 2*refPage-2 || len(s.pages) != 2 {
+		t.Errorf("%d lines in %d pages", s.len(), len(s.pages))
 	}
 }
