@@ -21,7 +21,7 @@ type lineStore struct {
 	// the number of lines.
 	pages [][]lineRef
 	n     int
-	src    *source // nil: every line is in chunks
+	src   *source // nil: every line is in chunks
 	// win is what was last read of the input for this store: each store has its own,
 	// since the lines of an access-list are read in order while the objects they name
 	// are read here and there.
