@@ -127,8 +127,9 @@ func (m *Model) routes() []route {
 	if m.path.routes != nil {
 		return m.path.routes
 	}
-	m.path.routes = []route{}
-	r6 := m.Config.Paths.Routes6
+	ps := m.Config.Paths
+	r6 := ps.Routes6
+	m.path.routes = make([]route, 0, r6.Len()+ps.Routes.Len())
 	for i := range r6.Len() {
 		if r := r6.At(i); r != nil {
 			if p, ok := r.Prefix(); ok {
@@ -136,17 +137,20 @@ func (m *Model) routes() []route {
 			}
 		}
 	}
-	ps := m.Config.Paths
-	ifaces := map[string]string{} // one copy of each interface name
+	// One copy of each interface name and gateway: a large table has few of them.
+	words := map[string]string{}
+	intern := func(b []byte) string {
+		w, ok := words[string(b)]
+		if !ok {
+			w = string(b)
+			words[w] = w
+		}
+		return w
+	}
 	var sk parser.RouteSketch
 	for i := range ps.Routes.Len() {
 		if sketching && ps.RouteSketch(i, &sk) {
-			name, ok := ifaces[string(sk.Interface)]
-			if !ok {
-				name = string(sk.Interface)
-				ifaces[name] = name
-			}
-			m.path.routes = append(m.path.routes, route{prefix: sk.Prefix, iface: name, gateway: string(sk.Gateway), distance: max(sk.Distance, 1), index: i})
+			m.path.routes = append(m.path.routes, route{prefix: sk.Prefix, iface: intern(sk.Interface), gateway: intern(sk.Gateway), distance: max(sk.Distance, 1), index: i})
 			continue
 		}
 		r := ps.Routes.At(i)

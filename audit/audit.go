@@ -51,9 +51,16 @@ type Result struct {
 // r can be read again (a regular file, or an io.ReadSeeker in memory), a second pass
 // reads only them (parser.ReadACLs), so that the SIP rules can evaluate them. From
 // standard input they are not evaluated, and the findings say so.
+//
+// With the path sections, the lines of a configuration that can be read again are read
+// back from r when the rules ask for them (parser.Options.ReadBack), so r must not be
+// closed before Reader returns; when the file changed in the meantime, the audit is an
+// error.
 func Reader(r io.Reader, name string, o Options) (*Result, error) {
 	rs, start, seekable := rewindable(r)
-	cfg, err := parser.ParseWith(r, name, o.ParserOptions())
+	po := o.ParserOptions()
+	po.ReadBack = seekable
+	cfg, err := parser.ParseWith(r, name, po)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +71,11 @@ func Reader(r io.Reader, name string, o Options) (*Result, error) {
 			}
 		}
 	}
-	return Config(cfg, o), nil
+	res := Config(cfg, o)
+	if err := cfg.ReadBackErr(); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // rewindable returns r as a seeker and its current offset, when it can be read again: a

@@ -120,13 +120,11 @@ func lineError(file string, num int, text string, err error) *LineError {
 // Insert adds a line before line i (after the last when i is Len()); num is its line
 // number.
 func (d *Deferred[T]) Insert(i, num int, text string) {
-	d.add(num, []byte(text))
-	last := len(d.lines.refs) - 1
+	d.add(num, []byte(text), -1)
+	last := d.lines.len() - 1
 	full := d.full[last]
 	delete(d.full, last)
-	r := d.lines.refs[last]
-	copy(d.lines.refs[i+1:], d.lines.refs[i:last])
-	d.lines.refs[i] = r
+	d.lines.move(i)
 	d.shift(i, 1)
 	if full {
 		d.full[i] = true
@@ -135,7 +133,7 @@ func (d *Deferred[T]) Insert(i, num int, text string) {
 
 // Remove takes line i away.
 func (d *Deferred[T]) Remove(i int) {
-	d.lines.refs = slices.Delete(d.lines.refs, i, i+1)
+	d.lines.remove(i)
 	delete(d.full, i)
 	d.shift(i+1, -1)
 }
@@ -204,8 +202,8 @@ func (b *Block) Add(num int, text string) {
 // Lines returns the lines below the block's headers, blanks normalised.
 func (b *Block) Lines() []string {
 	var out []string
-	for _, idx := range b.p.obj.lines {
-		if _, text := b.p.paths.objText.line(int(idx)); !isHeader(text) {
+	for _, idx := range b.p.obj.indexes() {
+		if _, text, ok := b.p.paths.objLine(idx); ok && !isHeader(text) {
 			out = append(out, strings.Join(strings.Fields(text), " "))
 		}
 	}
@@ -215,12 +213,11 @@ func (b *Block) Lines() []string {
 // RemoveLine removes the lines below the block's headers that read text, and reports
 // whether there was one.
 func (b *Block) RemoveLine(text string) bool {
-	ps, n := b.p.paths, len(b.p.obj.lines)
-	b.p.obj.lines = slices.DeleteFunc(b.p.obj.lines, func(idx int32) bool {
-		_, t := ps.objText.line(int(idx))
-		return !isHeader(t) && strings.Join(strings.Fields(t), " ") == text
+	ps := b.p.paths
+	return b.p.obj.removeFunc(func(idx int32) bool {
+		_, t, ok := ps.objLine(idx)
+		return ok && !isHeader(t) && strings.Join(strings.Fields(t), " ") == text
 	})
-	return len(b.p.obj.lines) != n
 }
 
 // RemoveBlock removes the object (group false) or object-group name, with an object's

@@ -31,7 +31,7 @@ func ReadACLs(r io.Reader, cfg *Config, names []string) error {
 	for _, n := range names {
 		want[n] = true
 	}
-	ps := newPaths(cfg)
+	ps := newPaths(cfg, nil)
 	// Lines the first pass did not audit are not reported: the scratch Config takes the
 	// diagnostics of this pass; the deferred lines report to cfg when they are read.
 	p := &state{cfg: &Config{File: cfg.File}, paths: ps}

@@ -42,14 +42,18 @@ type Scanner struct {
 	// configuration prompts are stripped.
 	nextHash int
 
-	num       int
-	text      []byte // the current line, normalised; valid until the next call to Scan
-	long      []byte // the kept start of a line longer than the buffer
-	scratch   []byte // render's output
-	truncated bool
-	err       error // set when Scan has returned false
-	binary    bool
-	sniffed   bool // the start of the input was checked for a UTF-16 byte order mark
+	num  int
+	text []byte // the current line, normalised; valid until the next call to Scan
+	// base is the offset in the input of buf[0]; textOff the offset of text when text is
+	// the input's bytes there as they are, else -1.
+	base, textOff int64
+	decoded       bool   // the input is UTF-16, read through a decoder: no offset is the input's
+	long          []byte // the kept start of a line longer than the buffer
+	scratch       []byte // render's output
+	truncated     bool
+	err           error // set when Scan has returned false
+	binary        bool
+	sniffed       bool // the start of the input was checked for a UTF-16 byte order mark
 
 	prompts bool   // strip configuration-mode prompts
 	mode    []byte // the mode named by the prompt stripped from the current line
@@ -77,7 +81,11 @@ func (s *Scanner) Scan() bool {
 		return false
 	}
 	s.num++
-	s.text = s.normalise(line, inBuf)
+	s.text, inBuf = s.normalise(line, inBuf)
+	s.textOff = -1
+	if inBuf >= 0 && !s.truncated && !s.decoded {
+		s.textOff = s.base + int64(inBuf)
+	}
 	return true
 }
 
@@ -146,6 +154,7 @@ func (s *Scanner) skipLong() ([]byte, int, bool) {
 
 // fill moves the unconsumed bytes to the front of the buffer and reads more after them.
 func (s *Scanner) fill() {
+	s.base += int64(s.start)
 	s.end = copy(s.buf, s.buf[s.start:s.end])
 	s.start = 0
 	s.forget()
@@ -231,6 +240,14 @@ func (s *Scanner) Err() error {
 // only valid until the next call to Scan.
 func (s *Scanner) Line() (int, []byte) { return s.num, s.text }
 
+// Verbatim returns the offset in the input of the current line, when its text is the
+// input's bytes at that offset as they are: false for a line the Scanner changed (a
+// rendered terminal sequence, a pager or configuration prompt removed, UTF-16 decoded, a
+// line cut to its kept length). A line's trailing blanks and line ending are not part of
+// its text, so that a verbatim line is followed in the input by a blank, a line ending or
+// the end of the input.
+func (s *Scanner) Verbatim() (int64, bool) { return s.textOff, s.textOff >= 0 }
+
 // Truncated reports whether the current line was longer than the Scanner keeps.
 func (s *Scanner) Truncated() bool { return s.truncated }
 
@@ -261,8 +278,9 @@ var (
 const moreErase = len("<--- More --->")
 
 // normalise returns line without its line ending, terminal artefacts and trailing space.
-// at is the line's offset in buf, or -1 if it is not in buf.
-func (s *Scanner) normalise(line []byte, at int) []byte {
+// at is the line's offset in buf, or -1 if it is not in buf; normalise returns the offset
+// in buf of what it returns, or -1 when that is not bytes of buf as they are.
+func (s *Scanner) normalise(line []byte, at int) ([]byte, int) {
 	for len(line) > 0 && line[len(line)-1] == '\r' {
 		line = line[:len(line)-1]
 	}
@@ -285,10 +303,12 @@ func (s *Scanner) normalise(line []byte, at int) []byte {
 		// Every prompt holds a '#', and few lines do: only those are looked at.
 		s.hash = len(line) > 0 && (at < 0 && bytes.IndexByte(line, '#') >= 0 || at >= 0 && s.hashIn(at, at+len(line)))
 		if s.hash {
-			line = s.stripPrompt(line)
+			if stripped := s.stripPrompt(line); len(stripped) != len(line) {
+				line, at = stripped, -1
+			}
 		}
 	}
-	return line
+	return line, at
 }
 
 // MayHoldPrompt reports, with StripConfigPrompts, whether the current line may start with

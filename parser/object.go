@@ -169,8 +169,11 @@ type ICMPObject struct {
 // readObject parses a deferred object block.
 func (ps *Paths) readObject(b *block) *Object {
 	o := &Object{}
-	for i, idx := range b.lines {
-		num, text := ps.objText.line(int(idx))
+	for i, idx := range b.indexes() {
+		num, text, ok := ps.objLine(idx)
+		if !ok {
+			continue
+		}
 		if i == 0 || isHeader(text) {
 			h := ps.parse(num, text, func(file string, num int, text string) (any, error) {
 				return parseLine(ps.g.objectHeader, file, num, text)
@@ -286,8 +289,11 @@ func checkService(s *ServiceSpec) error {
 // readGroup parses a deferred object-group block.
 func (ps *Paths) readGroup(b *block) *ObjectGroup {
 	g := &ObjectGroup{}
-	for i, idx := range b.lines {
-		num, text := ps.objText.line(int(idx))
+	for i, idx := range b.indexes() {
+		num, text, ok := ps.objLine(idx)
+		if !ok {
+			continue
+		}
 		if i == 0 || isHeader(text) {
 			h := ps.parse(num, text, func(file string, num int, text string) (any, error) {
 				return parseLine(ps.g.groupHeader, file, num, text)

@@ -66,7 +66,11 @@ func Parse(r io.Reader, name string) (*Config, error) { return ParseWith(r, name
 func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 	p := &state{cfg: &Config{File: name}, g: loadGrammars()}
 	if o.Paths {
-		p.paths = newPaths(p.cfg)
+		var src *source
+		if o.ReadBack {
+			src = newSource(r, name)
+		}
+		p.paths = newPaths(p.cfg, src)
 		p.cfg.Paths = p.paths
 	}
 	s := NewScanner(r)
@@ -85,6 +89,8 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 				p.modes.reset() // the prompt says the line was typed in global mode
 			}
 		}
+		p.lineText = text
+		p.lineOff, p.verbatim = s.Verbatim()
 		p.line(num, text, s.Truncated(), s.MayHoldPrompt())
 	}
 	if err := s.Err(); err != nil {
@@ -167,9 +173,14 @@ type state struct {
 	kind  blockKind
 	modes modes
 	paths *Paths // nil without Options.Paths
-	cm    *ClassMap
-	pm    *PolicyMap
-	iface *Interface
+	// The current line as the Scanner gave it and, when verbatim, its offset in the
+	// input, for the path sections to keep a reference instead of the text.
+	lineText []byte
+	lineOff  int64
+	verbatim bool
+	cm       *ClassMap
+	pm       *PolicyMap
+	iface    *Interface
 	// Within a policy-map: the open first-level child.
 	pmClass   *PolicyClass
 	pmMatch   *InspectMatch

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"net/netip"
 	"strings"
 	"sync"
@@ -19,6 +20,13 @@ type Options struct {
 	// objects and object-groups, NAT. Without it these sections are skipped by their
 	// first word and cost nothing.
 	Paths bool
+	// ReadBack lets the path sections keep a line that is the input's bytes as they are
+	// by its offset, and read it back when it is asked for, instead of keeping its text:
+	// the memory of an audit then does not grow with the access-lists. It needs an input
+	// that is an io.ReaderAt and an io.Seeker (a regular file, a bytes.Reader) which stays
+	// open and unchanged while the Config is used (Config.ReadBackErr says when it did
+	// not); for any other input the lines are kept in memory.
+	ReadBack bool
 }
 
 // Paths is what ParseWith reads with Options.Paths. Routes, NAT, access-lists, objects
@@ -49,6 +57,7 @@ type Paths struct {
 
 	cfg      *Config
 	g        *pathGrammars
+	src      *source // nil: the lines are kept in memory
 	names    map[string]netip.Addr
 	acls     map[string]*AccessList
 	aclNames []string
@@ -118,9 +127,11 @@ var loadPathGrammars = sync.OnceValue(func() *pathGrammars {
 	}
 })
 
-func newPaths(cfg *Config) *Paths {
+func newPaths(cfg *Config, src *source) *Paths {
 	ps := &Paths{
 		cfg:      cfg,
+		src:      src,
+		objText:  lineStore{src: src},
 		g:        loadPathGrammars(),
 		names:    map[string]netip.Addr{},
 		acls:     map[string]*AccessList{},
@@ -141,46 +152,71 @@ func newPaths(cfg *Config) *Paths {
 	return ps
 }
 
-// lineStore keeps lines as text in fixed-size chunks, so that a growing store never
-// copies what it holds: a line is its chunk, offset and length, and its file line.
-type lineStore struct {
-	chunks [][]byte
-	refs   []lineRef
-}
-
-type lineRef struct {
-	chunk, off, len uint32
-	num             int32
-}
-
-// chunkSize holds several lines of maxKept, so that few bytes are left unused at the end
-// of a chunk.
-const chunkSize = 4 * maxKept
-
-func (s *lineStore) add(num int, b []byte) int {
-	n := len(s.chunks)
-	if n == 0 || len(s.chunks[n-1])+len(b) > cap(s.chunks[n-1]) {
-		s.chunks = append(s.chunks, make([]byte, 0, max(chunkSize, len(b))))
-		n++
-	}
-	c := s.chunks[n-1]
-	s.refs = append(s.refs, lineRef{chunk: uint32(n - 1), off: uint32(len(c)), len: uint32(len(b)), num: int32(num)})
-	s.chunks[n-1] = append(c, b...)
-	return len(s.refs) - 1
-}
-
-func (s *lineStore) line(i int) (int, string) {
-	r := s.refs[i]
-	return int(r.num), string(s.chunks[r.chunk][r.off : r.off+r.len])
-}
-
 // block is a deferred object or object-group: its kind (the second word of its header)
-// and the indexes of its lines in objText (the header of each time the block was entered,
-// and the children).
+// and its lines in objText (the header of each time the block was entered, and the
+// children). A configuration has tens of thousands of blocks, nearly all entered once, so
+// that their lines follow each other in objText: first and n say which, and lines is nil.
+// The lines of any other block are listed in lines.
 type block struct {
-	kind  string
-	lines []int32
+	kind     string
+	first, n int32
+	lines    []int32
 }
+
+// add appends line idx of objText to the block.
+func (b *block) add(idx int32) {
+	switch {
+	case b.lines != nil:
+		b.lines = append(b.lines, idx)
+	case b.n == 0:
+		b.first, b.n = idx, 1
+	case idx == b.first+b.n:
+		b.n++
+	default:
+		b.lines = make([]int32, 0, b.n+1)
+		for i := range b.n {
+			b.lines = append(b.lines, b.first+i)
+		}
+		b.lines = append(b.lines, idx)
+	}
+}
+
+// indexes returns the block's lines in objText.
+func (b *block) indexes() iter.Seq2[int, int32] {
+	return func(yield func(int, int32) bool) {
+		if b.lines != nil {
+			for i, idx := range b.lines {
+				if !yield(i, idx) {
+					return
+				}
+			}
+			return
+		}
+		for i := range b.n {
+			if !yield(int(i), b.first+i) {
+				return
+			}
+		}
+	}
+}
+
+// removeFunc removes the block's lines for which drop is true, and reports whether it
+// removed one. The block lists its lines after.
+func (b *block) removeFunc(drop func(int32) bool) bool {
+	keep := []int32{}
+	for _, idx := range b.indexes() {
+		if !drop(idx) {
+			keep = append(keep, idx)
+		}
+	}
+	removed := len(keep) != int(b.n)+len(b.lines)
+	b.first, b.n, b.lines = 0, 0, keep
+	return removed
+}
+
+// kinds are the words that name the kind of nearly every block, so that a block's kind
+// costs no allocation.
+var kinds = map[string]string{"network": "network", "service": "service", "protocol": "protocol", "icmp-type": "icmp-type", "user": "user", "security": "security"}
 
 // Deferred is a section kept as text and parsed a line at a time on demand.
 type Deferred[T any] struct {
@@ -195,38 +231,58 @@ type Deferred[T any] struct {
 }
 
 func newDeferred[T any](ps *Paths, g *participle.Parser[T], prefix string, check func(*T, int) (lexer.Position, error)) *Deferred[T] {
-	return &Deferred[T]{ps: ps, g: g, check: check, prefix: prefix}
+	return &Deferred[T]{ps: ps, g: g, check: check, prefix: prefix, lines: lineStore{src: ps.src}}
 }
 
-func (d *Deferred[T]) add(num int, text []byte) {
+// add keeps a line; off is its offset in the input, or -1 (see lineStore.add).
+func (d *Deferred[T]) add(num int, text []byte, off int64) {
 	if rest, ok := bytes.CutPrefix(text, []byte(d.prefix)); ok && d.prefix != "" {
-		d.lines.add(num, rest)
+		if off >= 0 {
+			off += int64(len(d.prefix))
+		}
+		d.lines.add(num, rest, off)
 		return
 	}
 	if d.full == nil {
 		d.full = map[int]bool{}
 	}
-	d.full[d.lines.add(num, text)] = true
+	d.full[d.lines.add(num, text, off)] = true
 }
 
 // Len returns the number of lines.
-func (d *Deferred[T]) Len() int { return len(d.lines.refs) }
+func (d *Deferred[T]) Len() int { return d.lines.len() }
 
-// Line returns the file line number and text of line i.
+// Line returns the file line number and text of line i. The text is empty when the line
+// could not be read back from the input, which is reported (once) as PARSE001.
 func (d *Deferred[T]) Line(i int) (int, string) {
-	num, text := d.lines.line(i)
+	num, text, _ := d.line(i)
+	return num, text
+}
+
+// line is Line, false when the line could not be read back.
+func (d *Deferred[T]) line(i int) (int, string, bool) {
+	num, text, err := d.lines.line(i)
+	if err != nil {
+		d.ps.unreadable(num, err)
+		return num, "", false
+	}
 	if !d.full[i] {
 		text = d.prefix + text
 	}
-	return num, text
+	return num, text, true
 }
 
 // Find returns the index of the line whose text is text (trailing blanks aside), or -1.
 // It reads the kept bytes in place: a search of a long access-list allocates nothing.
 func (d *Deferred[T]) Find(text string) int {
 	rest, cut := strings.CutPrefix(text, d.prefix)
-	for i, r := range d.lines.refs {
-		b := bytes.TrimRight(d.lines.chunks[r.chunk][r.off:r.off+r.len], " \t")
+	for i := range d.lines.len() {
+		num, b, err := d.lines.bytes(i)
+		if err != nil {
+			d.ps.unreadable(num, err)
+			continue
+		}
+		b = bytes.TrimRight(b, " \t")
 		if d.full[i] && string(b) == text || !d.full[i] && cut && string(b) == rest {
 			return i
 		}
@@ -236,7 +292,10 @@ func (d *Deferred[T]) Find(text string) int {
 
 // At parses line i; nil when it cannot be read, which is reported (once) as PARSE001.
 func (d *Deferred[T]) At(i int) *T {
-	num, text := d.Line(i)
+	num, text, ok := d.line(i)
+	if !ok {
+		return nil
+	}
 	v := d.ps.parse(num, text, func(file string, num int, text string) (any, error) {
 		x, err := parseLine(d.g, file, num, text)
 		if err != nil {
@@ -343,6 +402,30 @@ func positionedAt(pos lexer.Position, err error) error {
 	return &posError{pos, err}
 }
 
+// unreadable reports (once) that line num could not be read back from the input.
+func (ps *Paths) unreadable(num int, err error) {
+	if ps.reported[num] {
+		return
+	}
+	ps.reported[num] = true
+	ps.cfg.Diagnostics = append(ps.cfg.Diagnostics, Diagnostic{Pos: lexer.Position{Filename: ps.cfg.File, Line: num, Column: 1}, Code: "PARSE001",
+		Message: "cannot read line back from the file: " + err.Error()})
+}
+
+// ReadBackErr returns an error wrapping ErrChanged when the input changed after it was
+// parsed (Options.ReadBack): lines read back since may not be the lines parsed, so an
+// audit that gets it must not be reported. It compares the input once more, so that a
+// change after the last comparison is found too.
+func (c *Config) ReadBackErr() error {
+	if c.Paths == nil || c.Paths.src == nil {
+		return nil
+	}
+	if err := c.Paths.src.check(); !errors.Is(err, ErrChanged) {
+		return nil // unchanged, or it cannot be compared any more (closed): what was read stands
+	}
+	return c.Paths.src.changed
+}
+
 // parse runs read over one line; an error becomes a PARSE001 diagnostic (once per line)
 // and nil.
 func (ps *Paths) parse(num int, text string, read func(file string, num int, text string) (any, error)) any {
@@ -416,7 +499,20 @@ func keep[T any](p *state, d *Deferred[T], num int, text []byte, truncated bool)
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
 	}
-	d.add(num, text)
+	d.add(num, text, p.offset(text))
+}
+
+// offset returns the offset in the input of b, a part of the current line, when the line
+// is the input's bytes as they are; else -1.
+func (p *state) offset(b []byte) int64 {
+	if !p.verbatim || len(b) == 0 {
+		return -1
+	}
+	i := cap(p.lineText) - cap(b)
+	if i < 0 || i+len(b) > len(p.lineText) || &p.lineText[i] != &b[0] {
+		return -1
+	}
+	return p.lineOff + int64(i)
 }
 
 // pathTop handles a top-level line of a path section; false when word starts none.
@@ -512,10 +608,14 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 	}
 	b := blocks[name]
 	if b == nil {
-		b = &block{kind: string(kind)}
+		k, ok := kinds[string(kind)]
+		if !ok {
+			k = string(kind)
+		}
+		b = &block{kind: k}
 		blocks[name] = b
 	}
-	b.lines = append(b.lines, int32(ps.objText.add(num, text)))
+	b.add(int32(ps.objText.add(num, text, p.offset(text))))
 	p.obj, p.objName, p.objNetwork = b, name, string(word) == "object" && string(kind) == "network"
 }
 
@@ -538,7 +638,7 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
 	}
-	p.obj.lines = append(p.obj.lines, int32(ps.objText.add(num, text)))
+	p.obj.add(int32(ps.objText.add(num, text, p.offset(text))))
 }
 
 // interfaceChild reads a line below "interface X" with Options.Paths.
@@ -574,6 +674,17 @@ func (p *state) interfaceChild(num int, text []byte, truncated bool) {
 	case c.Other != nil:
 		i.Settings = append(i.Settings, c.Other)
 	}
+}
+
+// objLine returns the file line number and text of line idx of objText; false when it
+// could not be read back, which is reported.
+func (ps *Paths) objLine(idx int32) (int, string, bool) {
+	num, text, err := ps.objText.line(int(idx))
+	if err != nil {
+		ps.unreadable(num, err)
+		return num, "", false
+	}
+	return num, text, true
 }
 
 // isHeader reports whether a kept object line is a block header ("object ..." or
@@ -628,8 +739,11 @@ type RouteSketch struct {
 // for a line of more than len(buf) words or, with noTime, one with a word the lexer takes
 // for a time: the sketches leave such lines to the grammar.
 func (d *Deferred[T]) words(i int, buf [][]byte, noTime bool) ([][]byte, bool) {
-	r := d.lines.refs[i]
-	text := d.lines.chunks[r.chunk][r.off : r.off+r.len]
+	num, text, err := d.lines.stable(i)
+	if err != nil {
+		d.ps.unreadable(num, err)
+		return nil, false
+	}
 	n := 0
 	for j := 0; j < len(text); {
 		if text[j] == ' ' || text[j] == '\t' {

@@ -35,6 +35,7 @@ func (s *Scanner) sniffUTF16() {
 	case !errors.Is(s.rerr, io.EOF):
 		src = append(src, failed{s.rerr}) // the error comes after the bytes read before it
 	}
+	s.decoded = true
 	s.r = transform.NewReader(io.MultiReader(src...), unicode.UTF16(order, unicode.ExpectBOM).NewDecoder())
 	s.end, s.rerr = 0, nil
 	s.read()

@@ -1,0 +1,269 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+)
+
+// lineStore keeps the lines of a deferred section. A line that is the input's bytes as
+// they are (Scanner.Verbatim), when the input can be read again (Options.ReadBack), is
+// kept as a reference into the input and read back when asked for: a large configuration
+// is mostly access-list lines, and keeping their text would make the memory of an audit
+// grow with the file. Any other line (normalised by the Scanner, or added by an edit) is
+// kept as text in fixed-size chunks, so that a growing store never copies what it holds.
+type lineStore struct {
+	chunks [][]byte
+	// pages hold the lineRefs, refPage to a page, so that a growing store of hundreds
+	// of thousands of lines does not copy them each time it outgrows its slice; n is
+	// the number of lines.
+	pages [][]lineRef
+	n     int
+	src   *source // nil: every line is in chunks
+	// win is what was last read of the input for this store: each store has its own,
+	// since the lines of an access-list are read in order while the objects they name
+	// are read here and there.
+	win window
+	// cur holds the last line bytes read back, for the callers that keep slices of it.
+	cur []byte
+}
+
+// lineRef is where a kept line is, and its file line: 12 bytes, as a large configuration
+// has hundreds of thousands of them. The where packs, from the top bit down: whether
+// the line is in the input, its length (refLenBits), and its offset in the input or, in
+// memory, its chunk and its offset in the chunk (refOffBits).
+type lineRef struct {
+	lo, hi uint32
+	num    uint32
+}
+
+const (
+	refLenBits = 20
+	refOffBits = 20
+	refPosBits = 63 - refLenBits
+	// maxLine is the longest line a store keeps whole; the Scanner gives none longer.
+	maxLine = 1<<refLenBits - 1
+	// maxInputOffset bounds the offsets kept as references; a line beyond it (in an
+	// input of terabytes) is kept in memory.
+	maxInputOffset = 1<<refPosBits - 1
+)
+
+func (r lineRef) word() uint64 { return uint64(r.hi)<<32 | uint64(r.lo) }
+
+func makeRef(inInput bool, n int, pos uint64, num int) lineRef {
+	w := uint64(n)<<refPosBits | pos
+	if inInput {
+		w |= 1 << 63
+	}
+	return lineRef{lo: uint32(w), hi: uint32(w >> 32), num: uint32(num)}
+}
+
+func (r lineRef) inInput() bool { return r.word()>>63 != 0 }
+func (r lineRef) len() int      { return int(r.word() >> refPosBits & maxLine) }
+func (r lineRef) pos() uint64   { return r.word() & maxInputOffset }
+
+// refPage is the number of lineRefs of a page (48 KiB).
+const refPage = 4096
+
+// len returns the number of lines.
+func (s *lineStore) len() int { return s.n }
+
+// ref returns where line i is.
+func (s *lineStore) ref(i int) lineRef { return s.pages[i/refPage][i%refPage] }
+
+func (s *lineStore) setRef(i int, r lineRef) { s.pages[i/refPage][i%refPage] = r }
+
+// push adds r after the last line and returns its index.
+func (s *lineStore) push(r lineRef) int {
+	if s.n%refPage == 0 {
+		s.pages = append(s.pages, make([]lineRef, refPage))
+	}
+	s.setRef(s.n, r)
+	s.n++
+	return s.n - 1
+}
+
+// move moves the last line to index i, after the lines before it.
+func (s *lineStore) move(i int) {
+	r := s.ref(s.n - 1)
+	for j := s.n - 1; j > i; j-- {
+		s.setRef(j, s.ref(j-1))
+	}
+	s.setRef(i, r)
+}
+
+// remove takes line i away.
+func (s *lineStore) remove(i int) {
+	for j := i; j < s.n-1; j++ {
+		s.setRef(j, s.ref(j+1))
+	}
+	s.n--
+	if s.n%refPage == 0 {
+		s.pages = s.pages[:len(s.pages)-1]
+	}
+}
+
+// chunkSize holds several lines of maxKept, so that few bytes are left unused at the end
+// of a chunk.
+const chunkSize = 4 * maxKept
+
+// add keeps line b, numbered num; off is the offset of b in the input when b is the
+// input's bytes there, else -1. It returns the line's index.
+func (s *lineStore) add(num int, b []byte, off int64) int {
+	b = b[:min(len(b), maxLine)]
+	if s.src != nil && off >= 0 && off <= maxInputOffset && len(b) > 0 {
+		return s.push(makeRef(true, len(b), uint64(off), num))
+	}
+	n := len(s.chunks)
+	if n == 0 || len(s.chunks[n-1])+len(b) > cap(s.chunks[n-1]) {
+		s.chunks = append(s.chunks, make([]byte, 0, max(chunkSize, len(b))))
+		n++
+	}
+	c := s.chunks[n-1]
+	s.chunks[n-1] = append(c, b...)
+	return s.push(makeRef(false, len(b), uint64(n-1)<<refOffBits|uint64(len(c)), num))
+}
+
+// bytes returns the file line number and the text of line i. Text read back from the
+// input is valid until the next read of the input; an error says the line could not be
+// read back.
+func (s *lineStore) bytes(i int) (int, []byte, error) {
+	r := s.ref(i)
+	if r.inInput() {
+		b, err := s.src.read(&s.win, int64(r.pos()), r.len())
+		return int(r.num), b, err
+	}
+	p := r.pos()
+	off := int(p & (1<<refOffBits - 1))
+	return int(r.num), s.chunks[p>>refOffBits][off : off+r.len()], nil
+}
+
+// stable is bytes with a text that stays valid until the next call of stable on this
+// store.
+func (s *lineStore) stable(i int) (int, []byte, error) {
+	num, b, err := s.bytes(i)
+	if err == nil && s.ref(i).inInput() {
+		s.cur = append(s.cur[:0], b...)
+		b = s.cur
+	}
+	return num, b, err
+}
+
+// line returns the file line number and text of line i.
+func (s *lineStore) line(i int) (int, string, error) {
+	num, b, err := s.bytes(i)
+	return num, string(b), err
+}
+
+// readWindow is how much of the input a read back reads at once when it goes on from
+// the previous read: the lines of one access-list follow each other, so that reading
+// through it costs a system call per window, not per line. A read elsewhere (an object
+// named by an entry) reads seekWindow, which holds a block of several lines.
+const (
+	readWindow = 256 << 10
+	seekWindow = 4 << 10
+)
+
+// window is a part of the input read back: buf holds it from Scanner offset off.
+type window struct {
+	buf []byte
+	off int64
+}
+
+// source reads back the lines kept as references into the input.
+type source struct {
+	r    io.ReaderAt
+	name string
+	// base is the offset in r of the Scanner's first byte.
+	base int64
+	// stat, when the input is a file, says its size and modification time, compared
+	// before each read with those when it was opened.
+	stat  func() (fs.FileInfo, error)
+	size  int64
+	mtime time.Time
+	// unchecked counts the bytes read since the input was last compared with stat: it is
+	// compared again before the next read once that is readWindow or more, and at the
+	// end (Config.ReadBackErr), so that a change is found whatever was read after it.
+	unchecked int
+	// changed is set when the input was found changed; every read back fails after.
+	changed error
+}
+
+// newSource returns a source reading r, which the Scanner starts reading at its current
+// offset; nil when r cannot be read at offsets.
+func newSource(r io.Reader, name string) *source {
+	ra, ok := r.(io.ReaderAt)
+	sk, ok2 := r.(io.Seeker)
+	if !ok || !ok2 {
+		return nil
+	}
+	base, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil
+	}
+	src := &source{r: ra, name: name, base: base, unchecked: readWindow}
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		fi, err := st.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil
+		}
+		src.stat, src.size, src.mtime = st.Stat, fi.Size(), fi.ModTime()
+	}
+	return src
+}
+
+// ErrChanged is wrapped by the error of a Config whose input changed while it was read back.
+var ErrChanged = errors.New("the file changed while it was audited")
+
+// check compares the input with what it was when it was opened: an error when it cannot
+// tell, ErrChanged (kept in changed) when it differs.
+func (s *source) check() error {
+	s.unchecked = 0
+	if s.stat == nil || s.changed != nil {
+		return s.changed
+	}
+	fi, err := s.stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() != s.size || !fi.ModTime().Equal(s.mtime) {
+		s.changed = fmt.Errorf("%s: %w (its size or modification time is not what it was when it was read): audit it again once it is no longer written to", s.name, ErrChanged)
+	}
+	return s.changed
+}
+
+// read returns n bytes at Scanner offset off, through w, valid until the next read
+// through w.
+func (s *source) read(w *window, off int64, n int) ([]byte, error) {
+	if off >= w.off && off+int64(n) <= w.off+int64(len(w.buf)) {
+		return w.buf[off-w.off : off-w.off+int64(n)], nil
+	}
+	if s.changed != nil {
+		return nil, s.changed
+	}
+	if s.unchecked >= readWindow {
+		if err := s.check(); err != nil {
+			return nil, err
+		}
+	}
+	size := seekWindow
+	if off >= w.off && off <= w.off+int64(len(w.buf))+readWindow {
+		size = readWindow
+	}
+	size = max(size, n)
+	if cap(w.buf) < size {
+		w.buf = make([]byte, size)
+	}
+	got, err := s.r.ReadAt(w.buf[:size], s.base+off)
+	w.buf, w.off = w.buf[:got], off
+	s.unchecked += got
+	if got >= n {
+		return w.buf[:n], nil
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return nil, err
+}

@@ -1,0 +1,375 @@
+package parser
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+// inputs are the configurations of the fixtures and of the shared corpus (when present).
+func inputs(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, pat := range []string{"../fixtures/*.txt", "../fixtures/*/*.txt", "../fixtures/*/*.txt16", "/work/shared/corpus/asa/*.txt"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) < 40 {
+		t.Fatalf("want the fixtures, got %d files", len(files))
+	}
+	return files
+}
+
+// A line the Scanner calls verbatim is the input's bytes at its offset, followed by a blank,
+// a line ending or the end of the input, at any buffer size.
+func TestScannerVerbatim(t *testing.T) {
+	for _, file := range inputs(t) {
+		in, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range []int{bufSize, 64, 7} {
+			s := newScanner(iotest.HalfReader(bytes.NewReader(in)), size, min(size, maxKept))
+			s.StripConfigPrompts()
+			verbatim := 0
+			for s.Scan() {
+				num, text := s.Line()
+				off, ok := s.Verbatim()
+				if !ok {
+					continue
+				}
+				verbatim++
+				end := off + int64(len(text))
+				if end > int64(len(in)) || !bytes.Equal(in[off:end], text) || end < int64(len(in)) && !strings.ContainsRune(" \t\r\n", rune(in[end])) {
+					t.Fatalf("%s (buffer %d): line %d %q is not the input at %d", file, size, num, text, off)
+				}
+			}
+			if size == bufSize && strings.HasSuffix(file, ".txt16") != (verbatim == 0) {
+				t.Errorf("%s (buffer %d): %d verbatim lines", file, size, verbatim)
+			}
+		}
+	}
+}
+
+// parseBoth parses file with its lines read back from the file, and from a reader that
+// cannot be read again (kept in memory).
+func parseBoth(t *testing.T, file string) (back, mem *Config) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	back, err = ParseWith(f, file, Options{Paths: true, ReadBack: true})
+	if err != nil {
+		return nil, nil
+	}
+	in, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err = ParseWith(iotest.HalfReader(bytes.NewReader(in)), file, Options{Paths: true, ReadBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mem.Paths.src != nil {
+		t.Fatal("a reader that cannot be read again reads back")
+	}
+	return back, mem
+}
+
+// storeLines returns the text of every kept line, and how many are read back.
+func storeLines(ps *Paths) (lines []string, inInput int) {
+	add := func(s *lineStore) {
+		for i := range s.len() {
+			r := s.ref(i)
+			num, text, err := s.line(i)
+			if err != nil {
+				text = "error: " + err.Error()
+			}
+			lines = append(lines, fmt.Sprintf("%d %s", num, text))
+			if r.inInput() {
+				inInput++
+			}
+		}
+	}
+	for _, s := range []*lineStore{&ps.Routes.lines, &ps.Routes6.lines, &ps.ObjectNAT.lines, &ps.NAT.lines, &ps.Globals.lines, &ps.Statics.lines, &ps.objText} {
+		add(s)
+	}
+	for _, name := range ps.aclNames {
+		add(&ps.acls[name].lines)
+	}
+	return lines, inInput
+}
+
+// parsed reads every deferred line, the objects and groups in the order of their names.
+func parsed(ps *Paths) []any {
+	var out []any
+	add := func(x any, ok bool) {
+		if ok {
+			out = append(out, x)
+		}
+	}
+	for _, d := range []interface{ readAll(func(any, bool)) }{ps.Routes, ps.Routes6, ps.ObjectNAT, ps.NAT, ps.Globals, ps.Statics} {
+		d.readAll(add)
+	}
+	for _, name := range ps.aclNames {
+		ps.acls[name].readAll(add)
+	}
+	for _, name := range slices.Sorted(maps.Keys(ps.objects)) {
+		out = append(out, ps.Object(name))
+	}
+	for _, name := range slices.Sorted(maps.Keys(ps.groups)) {
+		out = append(out, ps.ObjectGroup(name))
+	}
+	return out
+}
+
+// The lines read back from the file are the lines kept in memory, and read the same: the
+// same nodes, the same diagnostics.
+func TestReadBackSameText(t *testing.T) {
+	readBack := 0
+	for _, file := range inputs(t) {
+		back, mem := parseBoth(t, file)
+		if back == nil {
+			continue // not a configuration
+		}
+		got, n := storeLines(back.Paths)
+		want, m := storeLines(mem.Paths)
+		if m != 0 {
+			t.Fatalf("%s: %d lines kept as references without an input to read back", file, m)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the lines read back differ from those kept in memory", file)
+		}
+		readBack += n
+		if !reflect.DeepEqual(parsed(back.Paths), parsed(mem.Paths)) {
+			t.Errorf("%s: the lines read back parse differently", file)
+		}
+		if !reflect.DeepEqual(back.Diagnostics, mem.Diagnostics) {
+			t.Errorf("%s: diagnostics differ:\n%v\n%v", file, back.Diagnostics, mem.Diagnostics)
+		}
+		if err := back.ReadBackErr(); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
+	if readBack == 0 {
+		t.Error("no line was read back")
+	}
+}
+
+// Lines the Scanner changed are kept in memory: all of a UTF-16 file, the lines of a pager
+// capture that held the pager, the lines of a session log that held a prompt.
+func TestReadBackFallback(t *testing.T) {
+	tests := []struct {
+		file   string
+		noRefs bool
+	}{
+		{file: "../fixtures/shapes/utf16-powershell.txt16", noRefs: true},
+		{file: "../fixtures/shapes/pager-same-line.txt"},
+	}
+	for _, tt := range tests {
+		back, mem := parseBoth(t, tt.file)
+		got, n := storeLines(back.Paths)
+		want, _ := storeLines(mem.Paths)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the lines read back differ from those kept in memory", tt.file)
+		}
+		if tt.noRefs != (n == 0) || len(got) == 0 {
+			t.Errorf("%s: %d of %d lines read back", tt.file, n, len(got))
+		}
+	}
+	// A prompt-stripped line in the middle of verbatim ones.
+	in := "ASA Version 9.8(4)\nhostname fw\nfw(config)# access-list in extended permit udp any any eq 5060\naccess-list in extended deny ip any any\nfw(config)# object network o1\nfw(config-network-object)# host 10.0.0.1\naccess-group in in interface inside\n"
+	path := filepath.Join(t.TempDir(), "session.txt")
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	back, _ := parseBoth(t, path)
+	acl := back.Paths.AccessList("in")
+	if acl == nil || acl.Len() != 2 {
+		t.Fatalf("access-list in: %v", acl)
+	}
+	if acl.lines.ref(0).inInput() || !acl.lines.ref(1).inInput() {
+		t.Error("the prompt-stripped line is read back, or the verbatim one is not")
+	}
+	for i, want := range []string{"access-list in extended permit udp any any eq 5060", "access-list in extended deny ip any any"} {
+		if _, text := acl.Line(i); text != want {
+			t.Errorf("line %d: %q, want %q", i, text, want)
+		}
+	}
+	if o := back.Paths.Object("o1"); o == nil || o.Host == nil {
+		t.Errorf("object o1: %+v", o)
+	}
+}
+
+// A file changed after it was parsed is not read back: the lines are reported as
+// unreadable and the Config says why.
+func TestReadBackChanged(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("ASA Version 9.8(4)\nhostname fw\n")
+	for range 10000 { // more than one read window
+		b.WriteString("access-list in extended permit udp any host 10.1.1.1 eq 5060\n")
+	}
+	path := filepath.Join(t.TempDir(), "fw.txt")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acl := cfg.Paths.AccessList("in")
+	if e := acl.At(0); e == nil {
+		t.Fatal("line 3 not read")
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(b.String(), "5060", "5061", -1)+"!\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if e := acl.At(9999); e != nil {
+		t.Errorf("the last line was read from the changed file: %s", e.Source)
+	}
+	if _, text := acl.Line(9998); text != "" {
+		t.Errorf("Line read %q from the changed file", text)
+	}
+	err = cfg.ReadBackErr()
+	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("ReadBackErr: %v", err)
+	}
+	if len(cfg.Diagnostics) != 2 || cfg.Diagnostics[0].Code != "PARSE001" || !strings.Contains(cfg.Diagnostics[0].Message, "changed") {
+		t.Errorf("diagnostics: %v", cfg.Diagnostics)
+	}
+}
+
+// A change after the last read back is found at the end: the file is compared once more.
+func TestReadBackChangedAtEnd(t *testing.T) {
+	in := "ASA Version 9.8(4)\nhostname fw\naccess-list in extended permit udp any any eq 5060\n"
+	path := filepath.Join(t.TempDir(), "fw.txt")
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Paths.AccessList("in").At(0) == nil || cfg.ReadBackErr() != nil {
+		t.Fatalf("read back: %v %v", cfg.Diagnostics, cfg.ReadBackErr())
+	}
+	cfg.Paths.AccessList("in").At(0) // from the window, without a read
+	if err := os.Chtimes(path, time.Time{}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.ReadBackErr(); !errors.Is(err, ErrChanged) {
+		t.Errorf("ReadBackErr: %v", err)
+	}
+}
+
+// A file truncated under the Config (same modification time, as a copy may keep it) gives
+// unreadable lines, not a panic.
+func TestReadBackTruncated(t *testing.T) {
+	in := "ASA Version 9.8(4)\nhostname fw\naccess-list in extended permit udp any any eq 5060\n"
+	cfg, err := ParseWith(bytes.NewReader([]byte(in)), "t.cfg", Options{Paths: true, ReadBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Paths.src.r = bytes.NewReader([]byte(in[:40]))
+	if e := cfg.Paths.AccessList("in").At(0); e != nil || len(cfg.Diagnostics) != 1 {
+		t.Errorf("entry %v, diagnostics %v", e, cfg.Diagnostics)
+	}
+}
+
+// A block keeps its lines as a range while they follow each other, as a list after.
+func TestBlockLines(t *testing.T) {
+	lines := func(b *block) []int32 {
+		var out []int32
+		for _, idx := range b.indexes() {
+			out = append(out, idx)
+		}
+		return out
+	}
+	b := &block{}
+	for _, idx := range []int32{4, 5, 6} {
+		b.add(idx)
+	}
+	if b.lines != nil || !slices.Equal(lines(b), []int32{4, 5, 6}) {
+		t.Fatalf("range: %+v", b)
+	}
+	b.add(9)
+	b.add(10)
+	if !slices.Equal(lines(b), []int32{4, 5, 6, 9, 10}) {
+		t.Fatalf("list: %v", lines(b))
+	}
+	if !b.removeFunc(func(idx int32) bool { return idx == 5 }) || b.removeFunc(func(idx int32) bool { return idx == 5 }) {
+		t.Error("removeFunc reports wrongly")
+	}
+	b.add(11)
+	if !slices.Equal(lines(b), []int32{4, 6, 9, 10, 11}) {
+		t.Fatalf("after remove: %v", lines(b))
+	}
+	e := &block{first: 3, n: 2}
+	if e.removeFunc(func(int32) bool { return false }) || !slices.Equal(lines(e), []int32{3, 4}) {
+		t.Errorf("nothing removed: %v", lines(e))
+	}
+}
+
+// Lines moved and removed across the pages of a store keep their text and numbers.
+func TestStorePages(t *testing.T) {
+	var s lineStore
+	var want []string
+	for i := range 2*refPage + 3 {
+		s.add(i, []byte(fmt.Sprint("line ", i)), -1)
+		want = append(want, fmt.Sprint(i, " line ", i))
+	}
+	check := func(step string) {
+		t.Helper()
+		var got []string
+		for i := range s.len() {
+			num, text, err := s.line(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprint(num, " ", text))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: %d lines, first difference at %d", step, len(got), firstDiff(got, want))
+		}
+	}
+	check("added")
+	s.add(99999, []byte("first"), -1)
+	s.move(0)
+	want = slices.Insert(want, 0, "99999 first")
+	check("moved to 0")
+	for _, i := range []int{refPage, 0, -1, -1, -1, -1} { // -1: the last
+		if i < 0 {
+			i = s.len() - 1
+		}
+		s.remove(i)
+		want = slices.Delete(want, i, i+1)
+		check(fmt.Sprint("removed ", i))
+	}
+	if s.len() != 2*refPage-2 || len(s.pages) != 2 {
+		t.Errorf("%d lines in %d pages", s.len(), len(s.pages))
+	}
+}
