@@ -80,15 +80,17 @@ type Message struct {
 	StatusCode int
 	Reason     string
 
-	CallID    string
-	CSeq      uint32
-	From, To  string // the URIs, without tags or display names
-	FromTag   string
-	ToTag     string
-	Contacts  []Contact
-	Expires   int // the Expires header in seconds; -1 when absent
-	Via       []Via
-	UserAgent string
+	CallID   string
+	CSeq     uint32
+	From, To string // the URIs, without tags or display names
+	FromTag  string
+	ToTag    string
+	Contacts []Contact
+	Expires  int // the Expires header in seconds; -1 when absent
+	// MinExpires is a 423 Interval Too Brief's Min-Expires header in seconds; -1 when absent.
+	MinExpires int
+	Via        []Via
+	UserAgent  string
 	// Credentials are the Authorization or Proxy-Authorization header's non-secret
 	// parameters (the digest response is never kept); nil when absent.
 	Credentials *Credentials

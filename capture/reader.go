@@ -25,8 +25,10 @@ const maxWarnings = 100
 // frames anywhere near it.
 const maxSnaplen = 256 << 10
 
-// notCapture is the error for an input that is none of the formats read.
-const notCapture = `not a packet capture (pcap, pcapng, "show capture" output or a tshark summary)`
+// ErrNotCapture is wrapped by the error for an input that is none of the formats read, so
+// that a caller sorting files (--evidence takes captures and show outputs) can tell it
+// from a capture that is damaged.
+var ErrNotCapture = errors.New(`not a packet capture (pcap, pcapng, "show capture" output or a tshark summary)`)
 
 // Reader reads the events of one capture, streamed: memory stays bounded whatever the
 // size of the input.
@@ -83,7 +85,7 @@ func NewReader(rd io.Reader, name string) (*Reader, error) {
 	head, err := br.Peek(4)
 	if err != nil && len(head) == 0 {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty file, %s", name, notCapture)
+			return nil, fmt.Errorf("%s: empty file, %w", name, ErrNotCapture)
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -103,6 +103,26 @@ func TestMessage(t *testing.T) {
 	}
 }
 
+// TestMinExpires reads a 423's Min-Expires (REG007 quotes it); other messages say -1.
+func TestMinExpires(t *testing.T) {
+	for _, tt := range []struct {
+		payload string
+		want    int
+	}{
+		{"SIP/2.0 423 Interval Too Brief\r\nVia: SIP/2.0/UDP 10.1.1.1:5060\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>;tag=2\r\nCall-ID: x\r\nCSeq: 2 REGISTER\r\nMin-Expires: 1800\r\nContent-Length: 0\r\n\r\n", 1800},
+		{ok200, -1},
+	} {
+		f := udp("204.11.192.22:5060", "10.200.41.89:5060", tt.payload)
+		_, evs := read(t, "cap", writePcap(t, ether, false, records(t, f)))
+		if len(evs) != 1 || evs[0].SIP == nil {
+			t.Fatalf("%d events", len(evs))
+		}
+		if got := evs[0].SIP.MinExpires; got != tt.want {
+			t.Errorf("%.30q: MinExpires %d, want %d", tt.payload, got, tt.want)
+		}
+	}
+}
+
 // TestTCP joins a REGISTER split across two segments (on a port that is not 5060), and
 // splits one segment holding two messages, naming each by the frame of its first byte.
 func TestTCP(t *testing.T) {
@@ -285,6 +305,9 @@ func TestNotCapture(t *testing.T) {
 		path := filepath.Join(dir, tt.name)
 		os.WriteFile(path, []byte(tt.content), 0o644)
 		_, err := Open(path)
+		if !errors.Is(err, ErrNotCapture) {
+			t.Errorf("%s: %v does not wrap ErrNotCapture", tt.name, err)
+		}
 		if err == nil || !strings.HasPrefix(err.Error(), path+": ") ||
 			!strings.HasSuffix(err.Error(), `not a packet capture (pcap, pcapng, "show capture" output or a tshark summary)`) {
 			t.Errorf("%s: %v", tt.name, err)

@@ -91,7 +91,7 @@ func parseSIP(b []byte) (m *Message, err error) {
 
 // toMessage keeps what the registration rules read.
 func toMessage(msg sip.Message) (*Message, error) {
-	m := &Message{Expires: -1}
+	m := &Message{Expires: -1, MinExpires: -1}
 	switch v := msg.(type) {
 	case *sip.Request:
 		m.Request = true
@@ -145,6 +145,9 @@ func toMessage(msg sip.Message) (*Message, error) {
 	}
 	if h := header(msg, "Expires"); h != nil {
 		m.Expires = atoi(strings.TrimSpace(h.Value()), -1)
+	}
+	if h := header(msg, "Min-Expires"); h != nil {
+		m.MinExpires = atoi(strings.TrimSpace(h.Value()), -1)
 	}
 	if h := header(msg, "User-Agent"); h != nil {
 		m.UserAgent = h.Value()

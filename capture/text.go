@@ -48,7 +48,7 @@ func (r *Reader) openText(br *bufio.Reader) error {
 		return fmt.Errorf("%s: %w", r.name, err)
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		return fmt.Errorf("%s: %s", r.name, notCapture)
+		return fmt.Errorf("%s: %w", r.name, ErrNotCapture)
 	}
 	show, detail, dump, summary := false, false, false, false
 	for _, line := range strings.Split(string(head), "\n") {
@@ -82,7 +82,7 @@ func (r *Reader) openText(br *bufio.Reader) error {
 		r.flowOnly = true
 		r.next = t.showLine
 	default:
-		return fmt.Errorf("%s: %s", r.name, notCapture)
+		return fmt.Errorf("%s: %w", r.name, ErrNotCapture)
 	}
 	return nil
 }

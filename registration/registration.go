@@ -85,6 +85,8 @@ type Observation struct {
 	// Status and Reason are the response's (AuthRejected, DomainUnknown, ProviderLimit).
 	Status int
 	Reason string
+	// MinExpires is a 423's Min-Expires in seconds (ProviderLimit); 0 when not given.
+	MinExpires int
 	// Username and Realm are the credentials' (AuthRejected); Challenged is the status of
 	// the challenge that preceded them (401 or 407), SameNonce true when a second
 	// challenge repeated the nonce.
@@ -452,6 +454,9 @@ func (a *Analyzer) response(r *Registration, ev capture.Event) {
 	}
 	obs := func(o Observation) {
 		o.Step, o.Status, o.Reason = s, m.StatusCode, m.Reason
+		if m.StatusCode == 423 && m.MinExpires > 0 {
+			o.MinExpires = m.MinExpires
+		}
 		r.observe(o)
 	}
 	code := m.StatusCode

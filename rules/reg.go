@@ -250,6 +250,9 @@ var REG007 = captureRule("REG007", "registration refused by provider limits", Wa
 		switch o.Status {
 		case 423:
 			why = "the requested expiry is shorter than the registrar accepts (Min-Expires): raise the registration interval"
+			if o.MinExpires > 0 {
+				why = fmt.Sprintf("the requested expiry is shorter than the registrar accepts (Min-Expires: %d s): raise the phones' registration expiry to at least %d s", o.MinExpires, o.MinExpires)
+			}
 		case 503:
 			why = "the registrar is overloaded or out of service for this account"
 		}

@@ -61,7 +61,7 @@ func (s *script) register(at float64, port uint16, cseq uint32, creds *capture.C
 // respond answers the client's port at second at.
 func (s *script) respond(at float64, port uint16, cseq uint32, code int, reason string) *capture.Message {
 	m := &capture.Message{Method: "REGISTER", StatusCode: code, Reason: reason, CallID: "c1@phone", CSeq: cseq,
-		To: "sip:alice@example.com", Expires: -1}
+		To: "sip:alice@example.com", Expires: -1, MinExpires: -1}
 	s.add(at, s.ap(s.n.registrar, 5060), s.ap(s.n.client, port), capture.SIP, m)
 	return m
 }
@@ -142,6 +142,10 @@ var scenarios = []struct {
 		s.register(0, 5060, 1, nil)
 		s.respond(0.1, 5060, 1, 423, "Interval Too Brief")
 	}, []string{"REG005", "REG007"}, "Min-Expires"},
+	{"interval too brief, with the registrar's minimum", func(s *script) {
+		s.register(0, 5060, 1, nil)
+		s.respond(0.1, 5060, 1, 423, "Interval Too Brief").MinExpires = 1800
+	}, []string{"REG005", "REG007"}, "Min-Expires: 1800 s"},
 	{"registration limit", func(s *script) {
 		s.register(0, 5060, 1, nil)
 		s.challenge(0.1, 1, "n1", false)

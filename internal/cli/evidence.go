@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -108,9 +109,12 @@ func isCapture(path string) bool {
 	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a:
 		return true
 	}
+	// Text: a capture when the capture readers recognise it; a damaged one is a capture
+	// too, and its reading then says what is wrong (evidence.ParseFile would only say that
+	// it holds no show output).
 	r, err := capture.Open(path)
 	if err != nil {
-		return false
+		return !errors.Is(err, capture.ErrNotCapture)
 	}
 	r.Close()
 	return true
