@@ -465,6 +465,11 @@ var pathRules = []*Rule{PATH000, ACL001, ACL002, NAT001}
 // ParserOptions returns how to parse a configuration for rules run with opts (enabled
 // selects them; nil is all): with its path sections when a path rule will evaluate paths.
 func ParserOptions(opts Options, enabled func(*Rule) bool) parser.Options {
+	if tracesGiven(opts) && (enabled == nil || enabled(PT001) || enabled(PT002)) {
+		// A packet-tracer answer is compared with the model's evaluation of its own flow,
+		// which needs the path sections whether or not clients and a provider are given.
+		return parser.Options{Paths: true}
+	}
 	if len(opts.Clients) == 0 || len(opts.Providers) == 0 {
 		return parser.Options{}
 	}
