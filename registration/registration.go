@@ -401,7 +401,7 @@ func (a *Analyzer) request(r *Registration, ev capture.Event) {
 	if m.CSeq > r.maxCSeq {
 		r.maxCSeq = m.CSeq
 	}
-	if newTx && len(r.sources) > 0 && !slices.Contains(r.sources, ev.Src) && !m.Summary {
+	if newTx && len(r.sources) > 0 && !slices.Contains(r.sources, ev.Src) && !m.Summary && natMoved(r.Transport, r.lastSource, ev.Src, ev.Time.Sub(r.lastAt)) {
 		old := r.lastSource
 		r.observe(Observation{Kind: Moved, Step: s, From: old, To: ev.Src, Gap: ev.Time.Sub(r.lastAt)})
 	}
@@ -606,6 +606,23 @@ var privates = []netip.Prefix{
 	netip.MustParsePrefix("192.168.0.0/16"),
 	netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("fc00::/7"),
+}
+
+// minIdle is the shortest idle timeout the ASA accepts for a UDP flow or its PAT
+// translation ("timeout pat-xlate 0:00:30"; "timeout udp" is at least a minute): a binding
+// that moves sooner did not idle out on an ASA.
+const minIdle = 30 * time.Second
+
+// natMoved reports whether a refresh leaving from source to after gap since the last
+// message from from is a NAT binding that idled out: UDP (a TCP client opens a new
+// connection, with a new port, whenever it likes), both sources public (seen past the
+// translation: a private source is the phone itself, before any NAT), and a gap at least
+// as long as the shortest idle timeout.
+func natMoved(transport string, from, to netip.AddrPort, gap time.Duration) bool {
+	public := func(a netip.Addr) bool {
+		return a.IsValid() && !Private(a) && !a.IsLoopback() && !a.IsLinkLocalUnicast()
+	}
+	return transport == "UDP" && public(from.Addr()) && public(to.Addr()) && gap >= minIdle
 }
 
 // Private reports whether a is an RFC 1918, RFC 6598 (shared, carrier-grade NAT) or IPv6
