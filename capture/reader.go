@@ -8,12 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
+
+	"github.com/asaaudit/asaaudit/internal/input"
 )
 
 // maxWarnings bounds the warnings kept: a capture damaged throughout says so in its first
@@ -57,17 +58,9 @@ type Reader struct {
 // Open opens the capture at path and finds its format from its first bytes. Errors name
 // the file.
 func Open(path string) (*Reader, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path, "a packet capture")
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not a packet capture", path)
+		return nil, err
 	}
 	r, err := NewReader(f, path)
 	if err != nil {
