@@ -19,7 +19,7 @@ import (
 func inputs(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, pat := range []string{"../fixtures/*.txt", "../fixtures/*/*.txt", "../fixtures/*/*.txt16", "/work/shared/corpus/asa/*.txt"} {
+	for _, pat := range []string{"../fixtures/*.txt", "../fixtures/*/*.txt", "../fixtures/*/*.txt16", "../../shared/corpus/asa/*.txt"} {
 		m, err := filepath.Glob(pat)
 		if err != nil {
 			t.Fatal(err)
