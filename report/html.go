@@ -30,10 +30,14 @@ type HTMLContext struct {
 	Lines func(file string) ([]string, error)
 	paths map[string][]*asa.Path
 	flows map[string][]ObservedFlow
+	// ladders are the registrations of each capture target, in the order they ended.
+	ladders map[string][]Ladder
 	// pending are the results whose paths and flows are worked out when a page is
 	// written: a run without --format html does not pay for them.
 	pending []pendingResult
-	opts    rules.Options // the run's options, for AddResults
+	// ladderSources are called when a page is written (AddLadders).
+	ladderSources []func(add func(target string, l Ladder))
+	opts          rules.Options // the run's options, for AddResults
 }
 
 type pendingResult struct {
@@ -158,6 +162,11 @@ func (c *HTMLContext) resolve() {
 	for _, p := range pending {
 		c.addResult(p.res, p.opts)
 	}
+	sources := c.ladderSources
+	c.ladderSources = nil
+	for _, each := range sources {
+		each(c.AddLadder)
+	}
 }
 
 func (c *HTMLContext) addResult(res *audit.Result, o rules.Options) {
@@ -215,6 +224,61 @@ func (c *HTMLContext) AddFlow(target string, f ObservedFlow) {
 		c.flows = map[string][]ObservedFlow{}
 	}
 	c.flows[target] = append(c.flows[target], f)
+}
+
+// Ladder is one registration of a capture as the page draws it: its messages between the
+// client (left) and the registrar (right), and the diagnosis beneath them.
+type Ladder struct {
+	// Title names the registration: "registration udp/5080 sip:1001@example.net, ...".
+	Title string
+	// Client and Registrar are the addresses of the first REGISTER, the two columns.
+	Client, Registrar string
+	Steps             []LadderStep
+	// Omitted counts the messages not kept.
+	Omitted   int
+	Diagnoses []Diagnosis
+}
+
+// LadderStep is one message of a Ladder.
+type LadderStep struct {
+	Frame int
+	// Time is the seconds since the registration's first message ("90.050"), "" when the
+	// input shows no times.
+	Time     string
+	Src, Dst string
+	// Text is the message: "REGISTER sip:example.com", "SIP/2.0 401 Unauthorized".
+	Text string
+}
+
+// Diagnosis is a finding on a registration, at the frame it points at. With a
+// Fingerprint, the page shows the report's findings of that fingerprint instead (their
+// message as the report has it, linked to them), and nothing when the report holds none:
+// a baselined finding is not a diagnosis.
+type Diagnosis struct {
+	Frame                   int
+	Rule, Severity, Message string
+	Fingerprint             string
+}
+
+// AddLadders records where the page's registration ladders come from: each is called,
+// with AddLadder, when a page is written, so that a run without --format html does not
+// build them. A nil c records nothing.
+func (c *HTMLContext) AddLadders(each func(add func(target string, l Ladder))) {
+	if c == nil || each == nil {
+		return
+	}
+	c.ladderSources = append(c.ladderSources, each)
+}
+
+// AddLadder records a registration of the capture target. A nil c records nothing.
+func (c *HTMLContext) AddLadder(target string, l Ladder) {
+	if c == nil {
+		return
+	}
+	if c.ladders == nil {
+		c.ladders = map[string][]Ladder{}
+	}
+	c.ladders[target] = append(c.ladders[target], l)
 }
 
 //go:embed html/page.html.tmpl
@@ -294,7 +358,10 @@ type targetView struct {
 	Baselined []findingView
 	Paths     []pathView
 	Flows     []flowView
-	Open      bool
+	Ladders   []*ladderView
+	// Undrawn counts the registrations left out of Ladders (maxLadders).
+	Undrawn int
+	Open    bool
 }
 
 type sevGroup struct {
@@ -322,7 +389,10 @@ type findingView struct {
 	Line     int
 	Link     string // fragment of the configuration line, "" when none
 	// Linked is set when Link leads elsewhere than the finding's own line.
-	Linked  bool
+	Linked bool
+	// Step is set when Link leads to the message of a registration ladder the finding's
+	// frame is.
+	Step    bool
 	Context []lineView
 	Fix     string
 	FTD     string
@@ -372,6 +442,34 @@ type flowView struct {
 	HasRefresh, Bad, Near     bool
 }
 
+type ladderView struct {
+	ID, Title, Client, Registrar string
+	Worst                        string // the worst severity of its diagnoses, "" when none
+	Steps                        []ladderStepView
+	Omitted                      int
+	Diagnoses                    []diagnosisView
+	Open                         bool
+	frames                       map[int]int // frame → index in Steps
+	src                          *Ladder
+}
+
+type ladderStepView struct {
+	ID         string
+	Frame      int
+	Time, Text string
+	Right      bool // from the client to the registrar
+	// Ends is "src → dst" when either is not its column's address (a binding that moved).
+	Ends string
+	// Hit is the worst severity of the diagnoses that point at the step.
+	Hit string
+}
+
+type diagnosisView struct {
+	Frame                   int
+	StepID, FindingID       string
+	Rule, Severity, Message string
+}
+
 type diffView struct {
 	Before, After, Change string
 	IntroducedN           int
@@ -418,6 +516,16 @@ type pageBuilder struct {
 	nextID    int
 	// why are the distinct reasons (Finding.Detail) of each rule, in order of appearance.
 	why map[string][]string
+	// ladders are the registration ladders of each target drawn on the page, which the
+	// target's findings link to; shown the findings (IDs) of each fingerprint.
+	ladders map[string][]*ladderView
+	shown   map[string][]shownFinding // file + "\x00" + fingerprint
+	nLadder int
+}
+
+type shownFinding struct {
+	id string
+	f  rules.Finding
 }
 
 func newPageBuilder(ctx *HTMLContext) *pageBuilder {
@@ -425,7 +533,8 @@ func newPageBuilder(ctx *HTMLContext) *pageBuilder {
 		ctx = &HTMLContext{}
 	}
 	ctx.resolve()
-	return &pageBuilder{ctx: ctx, fileIDs: map[string]string{}, wanted: map[string]map[int]string{}, pathLines: map[string]map[int]bool{}, why: map[string][]string{}, lines: map[string][]string{}, rules: map[string]bool{}}
+	return &pageBuilder{ctx: ctx, fileIDs: map[string]string{}, wanted: map[string]map[int]string{}, pathLines: map[string]map[int]bool{}, why: map[string][]string{}, lines: map[string][]string{}, rules: map[string]bool{},
+		ladders: map[string][]*ladderView{}, shown: map[string][]shownFinding{}}
 }
 
 // detailsInline is the number of findings up to which each finding (or rule group) says
@@ -504,12 +613,14 @@ func (b *pageBuilder) reportView(r *Report) *pageView {
 		tv := &targetView{Target: t, Anchor: "t" + strconv.Itoa(i+1)}
 		fs := byFile[t.Target]
 		tv.Counts[0], tv.Counts[1], tv.Counts[2] = bySeverity(fs)
+		tv.Ladders, tv.Undrawn = b.drawLadders(t.Target, tv.Anchor)
 		tv.Groups = b.groups(fs)
 		for _, f := range baselined[t.Target] {
 			tv.Baselined = append(tv.Baselined, b.finding(f, false))
 		}
 		tv.Paths = b.paths(t.Target)
 		tv.Flows = b.flows(t.Target)
+		b.diagnose(t.Target)
 		v.Targets = append(v.Targets, tv)
 		row := fleetRow{Target: t.Target, Hostname: t.Hostname, Anchor: tv.Anchor, Errors: tv.Counts[0], Warnings: tv.Counts[1], Infos: tv.Counts[2], Baselined: len(tv.Baselined)}
 		row.Total = row.Errors + row.Warnings + row.Infos
@@ -526,6 +637,13 @@ func (b *pageBuilder) reportView(r *Report) *pageView {
 	// A single target is opened: folding is for fleets.
 	if len(v.Targets) == 1 {
 		v.Targets[0].Open = true
+	}
+	if b.nLadder <= laddersOpen {
+		for _, ls := range b.ladders {
+			for _, l := range ls {
+				l.Open = true
+			}
+		}
 	}
 	b.finish(v)
 	return v
@@ -611,7 +729,15 @@ func (b *pageBuilder) finding(f rules.Finding, full bool) findingView {
 	b.nextID++
 	fv := findingView{ID: "f" + strconv.Itoa(b.nextID), Rule: f.Rule, Title: f.Title, Severity: f.Severity.String(), Message: f.Message,
 		File: f.File, Line: f.Line, FTD: f.FTD}
-	fv.Link = b.want(f.File, f.Line, f.Source)
+	if id := b.stepLink(f); id != "" {
+		fv.Link, fv.Step = id, true
+	} else {
+		fv.Link = b.want(f.File, f.Line, f.Source)
+	}
+	if full && f.Fingerprint != "" && b.ladders[f.File] != nil {
+		k := f.File + "\x00" + f.Fingerprint
+		b.shown[k] = append(b.shown[k], shownFinding{fv.ID, f})
+	}
 	if full {
 		fv.Detail = f.Detail
 		if f.Detail != "" && !slices.Contains(b.why[f.Rule], f.Detail) {
@@ -621,7 +747,10 @@ func (b *pageBuilder) finding(f rules.Finding, full bool) findingView {
 		if f.Line > 0 {
 			// Filled in by finish, once the files are read.
 			fv.Context = []lineView{{N: f.Line, Text: f.Source, Hit: true}}
-			for n := f.Line - contextLines; n <= f.Line+contextLines; n++ {
+			if fv.Step {
+				fv.Context[0].N = 0 // the frame's summary line starts with its number
+			}
+			for n := f.Line - contextLines; n <= f.Line+contextLines && !fv.Step; n++ {
 				if n > 0 && n != f.Line {
 					b.want(f.File, n, "")
 				}
@@ -713,6 +842,172 @@ func (b *pageBuilder) flows(target string) []flowView {
 	return out
 }
 
+// maxLadders bounds the registrations drawn per capture target, the worst first: a
+// capture of thousands of phones would make a page nobody opens. The text output lists
+// them all.
+const maxLadders = 200
+
+// laddersOpen is the number of ladders up to which the page shows them unfolded.
+const laddersOpen = 8
+
+// drawLadders lays out the registration ladders of target, whose section is anchor; the
+// findings of target link to their steps (stepLink) and diagnose fills in their
+// diagnoses once the findings have their IDs.
+func (b *pageBuilder) drawLadders(target, anchor string) ([]*ladderView, int) {
+	ls := b.ctx.ladders[target]
+	keep := make([]int, len(ls))
+	for i := range keep {
+		keep[i] = i
+	}
+	if len(ls) > maxLadders {
+		slices.SortStableFunc(keep, func(i, j int) int { return cmp.Compare(worstDiagnosis(ls[j]), worstDiagnosis(ls[i])) })
+		keep = keep[:maxLadders]
+		slices.Sort(keep)
+	}
+	var out []*ladderView
+	for n, i := range keep {
+		l := &ls[i]
+		lv := &ladderView{ID: anchor + "-r" + strconv.Itoa(n+1), Title: l.Title, Client: l.Client, Registrar: l.Registrar, Omitted: l.Omitted,
+			frames: map[int]int{}, src: l}
+		for _, st := range l.Steps {
+			sv := ladderStepView{ID: lv.ID + "-f" + strconv.Itoa(st.Frame), Frame: st.Frame, Time: st.Time, Text: st.Text, Right: l.toRegistrar(st)}
+			client, registrar := st.Src, st.Dst
+			if !sv.Right {
+				client, registrar = st.Dst, st.Src
+			}
+			if client != l.Client || registrar != l.Registrar {
+				sv.Ends = st.Src + " → " + st.Dst
+			}
+			if _, dup := lv.frames[st.Frame]; dup {
+				sv.ID += "-" + strconv.Itoa(len(lv.Steps))
+			} else {
+				lv.frames[st.Frame] = len(lv.Steps)
+			}
+			lv.Steps = append(lv.Steps, sv)
+		}
+		out = append(out, lv)
+	}
+	b.ladders[target] = out
+	b.nLadder += len(out)
+	return out, len(ls) - len(out)
+}
+
+func severityRank(s string) int {
+	switch s {
+	case "error":
+		return 3
+	case "warning":
+		return 2
+	case "info":
+		return 1
+	}
+	return 0
+}
+
+func worstDiagnosis(l Ladder) int {
+	w := 0
+	for _, d := range l.Diagnoses {
+		w = max(w, severityRank(d.Severity))
+	}
+	return w
+}
+
+// toRegistrar says whether st goes from the client's side to the registrar's: by its
+// endpoints, else by their addresses (a binding that moved changes the client's port, an
+// ICMP error comes from a router).
+func (l *Ladder) toRegistrar(st LadderStep) bool {
+	switch {
+	case st.Dst == l.Registrar || st.Src == l.Client:
+		return true
+	case st.Src == l.Registrar || st.Dst == l.Client:
+		return false
+	}
+	client, reg := hostOf(l.Client), hostOf(l.Registrar)
+	switch {
+	case hostOf(st.Dst) == reg || hostOf(st.Src) == client:
+		return true
+	case hostOf(st.Src) == reg || hostOf(st.Dst) == client:
+		return false
+	}
+	return true
+}
+
+// hostOf is the address of "addr:port" (or of an address without a port).
+func hostOf(s string) string {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().String()
+	}
+	return s
+}
+
+// stepLink is the ladder step a capture finding points at: the message of its frame in
+// the ladder of its registration (its fingerprint), else in any ladder of its capture,
+// else its registration's ladder; "" when no ladder of the file is drawn.
+func (b *pageBuilder) stepLink(f rules.Finding) string {
+	ls := b.ladders[f.File]
+	if len(ls) == 0 {
+		return ""
+	}
+	var own *ladderView
+	if f.Fingerprint != "" {
+		for _, l := range ls {
+			if slices.ContainsFunc(l.src.Diagnoses, func(d Diagnosis) bool { return d.Fingerprint == f.Fingerprint }) {
+				own = l
+				break
+			}
+		}
+	}
+	if own != nil {
+		if i, ok := own.frames[f.Line]; ok {
+			return own.Steps[i].ID
+		}
+	}
+	for _, l := range ls {
+		if i, ok := l.frames[f.Line]; ok {
+			return l.Steps[i].ID
+		}
+	}
+	if own != nil {
+		return own.ID
+	}
+	return ""
+}
+
+// diagnose fills the diagnoses of the ladders of target: the findings the report holds,
+// in the order of the ladder's diagnoses, each linked to its step and to itself.
+func (b *pageBuilder) diagnose(target string) {
+	for _, lv := range b.ladders[target] {
+		seen := map[string]bool{}
+		for _, d := range lv.src.Diagnoses {
+			if d.Fingerprint == "" {
+				lv.addDiagnosis(diagnosisView{Frame: d.Frame, Rule: d.Rule, Severity: d.Severity, Message: d.Message})
+				continue
+			}
+			if seen[d.Fingerprint] {
+				continue
+			}
+			seen[d.Fingerprint] = true
+			for _, s := range b.shown[target+"\x00"+d.Fingerprint] {
+				lv.addDiagnosis(diagnosisView{Frame: s.f.Line, FindingID: s.id, Rule: s.f.Rule, Severity: s.f.Severity.String(), Message: s.f.Message})
+			}
+		}
+	}
+}
+
+func (lv *ladderView) addDiagnosis(d diagnosisView) {
+	if i, ok := lv.frames[d.Frame]; ok {
+		st := &lv.Steps[i]
+		d.StepID = st.ID
+		if severityRank(d.Severity) > severityRank(st.Hit) {
+			st.Hit = d.Severity
+		}
+	}
+	if severityRank(d.Severity) > severityRank(lv.Worst) {
+		lv.Worst = d.Severity
+	}
+	lv.Diagnoses = append(lv.Diagnoses, d)
+}
+
 // maxLineFile bounds the size of a file read for the lines around findings.
 const maxLineFile = 256 << 20
 
@@ -725,6 +1020,11 @@ func (b *pageBuilder) finish(v *pageView) {
 	fill := func(fs []findingView) {
 		for i := range fs {
 			f := &fs[i]
+			if f.Step {
+				// A frame of a capture: its ladder step is the finding's line.
+				f.Linked = true
+				continue
+			}
 			got := b.lines[f.File]
 			if got == nil {
 				// Unread, the file's lines are shown only where a path points; elsewhere

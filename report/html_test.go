@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/evidence"
+	"github.com/asaaudit/asaaudit/internal/cli"
 	"github.com/asaaudit/asaaudit/report"
 	"github.com/asaaudit/asaaudit/rules"
 )
@@ -156,6 +158,7 @@ func TestHTMLOutline(t *testing.T) {
 	for name, page := range map[string][]byte{
 		"report": renderHTML(t, r, ctx),
 		"diff":   renderDiffHTML(t, d),
+		"sip":    sipRun(t).html,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := outline(t, page)
@@ -367,5 +370,233 @@ func TestHTMLCountsMatchJSON(t *testing.T) {
 		if want := fmt.Sprint(doc.Summary[k]); shown[k] != want {
 			t.Errorf("page shows %s %q, JSON %s", k, shown[k], want)
 		}
+	}
+}
+
+// sipPages are the pages of one "asaaudit sip" run, made in-process as a person would
+// make them: a capture of a NAT binding that moves between refreshes, with the
+// configuration it confirms.
+type sipPages struct {
+	html, json []byte
+}
+
+func sipRun(t testing.TB) sipPages {
+	t.Helper()
+	dir := t.TempDir()
+	page, js := filepath.Join(dir, "sip.html"), filepath.Join(dir, "sip.json")
+	var out, errOut bytes.Buffer
+	s := &cli.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Getenv: func(string) string { return "" }}
+	args := []string{"sip", "--running-config", "../fixtures/captures/seed.config.txt", "--format", "html=" + page, "--format", "json=" + js,
+		"../fixtures/captures/binding-moves.pcap"}
+	if code := cli.Main(args, s); code != 1 {
+		t.Fatalf("asaaudit %s: exit %d, want 1 (errors found)\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
+	}
+	var p sipPages
+	var err error
+	if p.html, err = os.ReadFile(page); err != nil {
+		t.Fatal(err)
+	}
+	if p.json, err = os.ReadFile(js); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestHTMLLadderLinks: a capture finding links to the message of its frame in its
+// registration's ladder, and the ladder's diagnoses link back to the findings.
+func TestHTMLLadderLinks(t *testing.T) {
+	run := sipRun(t)
+	var doc struct {
+		Findings []rules.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal(run.json, &doc); err != nil {
+		t.Fatal(err)
+	}
+	root := parsePage(t, run.html)
+	byID := map[string]*node{}
+	for n := range root.all() {
+		if id := n.get("id"); id != "" {
+			byID[id] = n
+		}
+	}
+	captures := 0
+	for n := range root.all() {
+		if n.tag != "article" || !strings.Contains(n.get("class"), "finding") {
+			continue
+		}
+		var link *node
+		for m := range n.all() {
+			if m.tag == "a" && strings.Contains(m.get("class"), "step") {
+				link = m
+			}
+		}
+		if link == nil {
+			continue
+		}
+		captures++
+		step := byID[strings.TrimPrefix(link.get("href"), "#")]
+		if step == nil || !strings.Contains(step.get("class"), "lstep") {
+			t.Errorf("finding %s links to %s, not to a ladder step", n.get("id"), link.get("href"))
+			continue
+		}
+		frame := strings.Fields(step.textContent())[0]
+		if want := strings.TrimSpace(link.textContent()); !strings.HasSuffix(want, "frame "+frame) {
+			t.Errorf("finding %s (%s) lands on frame %s", n.get("id"), want, frame)
+		}
+		if !strings.Contains(step.get("class"), "hit") {
+			t.Errorf("step %s a finding points at is not marked", step.get("id"))
+		}
+	}
+	reg := 0
+	for _, f := range doc.Findings {
+		if strings.HasPrefix(f.Rule, "REG") {
+			reg++
+		}
+	}
+	if captures != reg || reg == 0 {
+		t.Errorf("%d findings link to ladder steps, the JSON has %d capture findings", captures, reg)
+	}
+	diags := 0
+	for n := range root.all() {
+		if n.tag == "a" && strings.Contains(n.get("class"), "rid") && n.get("href") != "" && byID[strings.TrimPrefix(n.get("href"), "#")] != nil &&
+			byID[strings.TrimPrefix(n.get("href"), "#")].tag == "article" {
+			diags++
+		}
+	}
+	if diags != reg {
+		t.Errorf("%d diagnoses link to their findings, want %d", diags, reg)
+	}
+}
+
+// hostileLadder is a registration whose Request-URI, reason phrase, addresses and
+// diagnosis hold markup and quotes: SIP text comes from the network.
+func hostileLadder() (*report.Report, *report.HTMLContext) {
+	const file = "phones<b>.pcap"
+	f := rules.Finding{Rule: "REG001", Severity: rules.Error, Title: "credentials rejected", File: file, Line: 2, Fingerprint: "fp1",
+		Message: `sip:"x'@<script>window.pwned=4</script>: 403 <i>Forbidden</i>`, Source: `    2 b -> a SIP/2.0 403 <i>Forbidden</i>"'`}
+	r := report.New([]*audit.Result{{Target: file, Capture: true, Lines: 2, Findings: []rules.Finding{f}}}, nil, rules.Warning)
+	ctx := report.NewHTMLContext("sip", rules.Options{})
+	ctx.AddLadder(file, report.Ladder{
+		Title:  `registration sip:"x'@<script>window.pwned=5</script>`,
+		Client: `10.0.0.1:5060`, Registrar: `192.0.2.1:5060`,
+		Steps: []report.LadderStep{
+			{Frame: 1, Time: "0.000", Src: "10.0.0.1:5060", Dst: "192.0.2.1:5060", Text: `REGISTER sip:"x'@<script>window.pwned=6</script>`},
+			{Frame: 2, Time: "0.050", Src: "192.0.2.1:5060", Dst: "10.0.0.1:5060", Text: `SIP/2.0 403 <img src=x onerror="window.pwned=7">'`},
+			{Frame: 3, Time: "30.000", Src: "10.0.0.1:5061", Dst: "192.0.2.1:5060", Text: "REGISTER sip:example.com"},
+			{Frame: 4, Time: "30.001", Src: "198.51.100.254", Dst: "10.0.0.1:5061", Text: "ICMP port unreachable from 198.51.100.254"},
+		},
+		Diagnoses: []report.Diagnosis{
+			{Frame: 2, Rule: "REG001", Severity: "error", Message: "as found", Fingerprint: "fp1"},
+			{Frame: 1, Rule: "REG005", Severity: "info", Message: "left out by the baseline", Fingerprint: "not-in-the-report"},
+			{Frame: 1, Rule: "REG009", Severity: "warning", Message: `no fingerprint <u>"'`},
+		},
+	})
+	return r, ctx
+}
+
+// TestHTMLLadderEscapes: the SIP text of a ladder is text on the page, never markup, and a
+// diagnosis the report no longer holds (baselined) is not shown.
+func TestHTMLLadderEscapes(t *testing.T) {
+	r, ctx := hostileLadder()
+	page := string(renderHTML(t, r, ctx))
+	for _, bad := range []string{"<script>window", "<img", "<i>Forbidden", "<u>", "<b>.pcap", `"x'`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page holds %q unescaped", bad)
+		}
+	}
+	for _, want := range []string{
+		`REGISTER sip:&#34;x&#39;@&lt;script&gt;window.pwned=6&lt;/script&gt;`,
+		`SIP/2.0 403 &lt;img src=x onerror=&#34;window.pwned=7&#34;&gt;&#39;`,
+		`registration sip:&#34;x&#39;@&lt;script&gt;window.pwned=5&lt;/script&gt;`,
+		`sip:&#34;x&#39;@&lt;script&gt;window.pwned=4&lt;/script&gt;: 403 &lt;i&gt;Forbidden&lt;/i&gt;`,
+		`no fingerprint &lt;u&gt;&#34;&#39;`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if n := strings.Count(page, "<script"); n != 1 {
+		t.Errorf("page has %d <script elements, want 1", n)
+	}
+	if strings.Contains(page, "left out by the baseline") {
+		t.Error("a diagnosis the report does not hold is shown")
+	}
+	if !strings.Contains(page, `class="lstep left hit error"`) || !strings.Contains(page, `href="#t1-r1-f2"`) {
+		t.Error("the answer the finding points at is not marked and linked")
+	}
+}
+
+// TestHTMLLaddersBounded: a capture of many registrations draws the worst ones, folded,
+// and says how many it left out.
+func TestHTMLLaddersBounded(t *testing.T) {
+	r := report.New([]*audit.Result{{Target: "big.pcap", Capture: true, Findings: []rules.Finding{}}}, nil, rules.Warning)
+	ctx := report.NewHTMLContext("sip", rules.Options{})
+	const n = 250
+	for i := range n {
+		sev := "info"
+		if i%50 == 7 {
+			sev = "error"
+		}
+		ctx.AddLadder("big.pcap", report.Ladder{Title: fmt.Sprintf("registration %d", i), Client: "10.0.0.1:5060", Registrar: "192.0.2.1:5060",
+			Steps:     []report.LadderStep{{Frame: i + 1, Src: "10.0.0.1:5060", Dst: "192.0.2.1:5060", Text: "REGISTER sip:example.com"}},
+			Diagnoses: []report.Diagnosis{{Frame: i + 1, Rule: "REG005", Severity: sev, Message: "m"}}})
+	}
+	page := string(renderHTML(t, r, ctx))
+	if got := strings.Count(page, `<details class="ladder`); got != 200 {
+		t.Errorf("%d ladders drawn, want 200", got)
+	}
+	if got := strings.Count(page, `<details class="ladder error"`); got != n/50 {
+		t.Errorf("%d ladders with an error drawn, want all %d", got, n/50)
+	}
+	if strings.Contains(page, `<details class="ladder info" id="t1-r1" open`) {
+		t.Error("ladders of a large capture are open")
+	}
+	if !strings.Contains(page, "50 more registration(s) not drawn") {
+		t.Error("the page does not say how many registrations it left out")
+	}
+}
+
+// TestHTMLLaddersLazy: the ladders are made when a page is written, and once.
+func TestHTMLLaddersLazy(t *testing.T) {
+	r, _ := hostileLadder()
+	ctx := report.NewHTMLContext("sip", rules.Options{})
+	calls := 0
+	ctx.AddLadders(func(add func(string, report.Ladder)) {
+		calls++
+		add("phones<b>.pcap", report.Ladder{Title: "registration lazy", Steps: []report.LadderStep{{Frame: 2, Text: "SIP/2.0 403 Forbidden"}}})
+	})
+	if calls != 0 {
+		t.Fatalf("ladders made %d times before a page is written", calls)
+	}
+	for range 2 {
+		if page := string(renderHTML(t, r, ctx)); !strings.Contains(page, "registration lazy") {
+			t.Error("the ladder is not on the page")
+		}
+	}
+	if calls != 1 {
+		t.Errorf("ladders made %d times for two pages, want 1", calls)
+	}
+}
+
+// TestHTMLLadderDirections: each message is drawn from the side it left, whether its
+// endpoints are the first REGISTER's, a moved binding's or a router's.
+func TestHTMLLadderDirections(t *testing.T) {
+	r, ctx := hostileLadder()
+	root := parsePage(t, renderHTML(t, r, ctx))
+	want := map[string]string{"t1-r1-f1": "right", "t1-r1-f2": "left", "t1-r1-f3": "right moved", "t1-r1-f4": "left moved"}
+	got := map[string]string{}
+	for n := range root.all() {
+		if n.tag == "li" && strings.Contains(n.get("class"), "lstep") {
+			dir := strings.Fields(n.get("class"))[1]
+			for m := range n.all() {
+				if m.get("class") == "ends" {
+					dir += " moved"
+				}
+			}
+			got[n.get("id")] = dir
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("steps drawn %v, want %v", got, want)
 	}
 }

@@ -466,3 +466,124 @@ func TestHTMLFleetInBrowser(t *testing.T) {
 	}
 	p.noConsoleErrors(t)
 }
+
+// TestHTMLSipInBrowser opens the page of an "asaaudit sip" run: the counts are the JSON
+// report's of the same run, and a capture finding's link lands on its message in the
+// registration's ladder, even folded.
+func TestHTMLSipInBrowser(t *testing.T) {
+	run := sipRun(t)
+	var doc struct {
+		Targets  []report.Target `json:"targets"`
+		Findings []rules.Finding `json:"findings"`
+		Summary  map[string]any  `json:"summary"`
+	}
+	if err := json.Unmarshal(run.json, &doc); err != nil {
+		t.Fatal(err)
+	}
+	p := openPage(t, writePage(t, "sip.html", run.html), 1280, 900)
+
+	t.Run("counts match the JSON report", func(t *testing.T) {
+		for _, k := range []string{"targets", "errors", "warnings", "infos", "baselined", "inputErrors"} {
+			got := eval[string](t, p, fmt.Sprintf(`document.getElementById("sum-%s").textContent`, k))
+			if want := fmt.Sprint(doc.Summary[k]); got != want {
+				t.Errorf("summary %s: page shows %s, JSON has %s", k, got, want)
+			}
+		}
+		want := map[string]fleetRowShown{}
+		for _, tg := range doc.Targets {
+			want[tg.Target] = fleetRowShown{Target: tg.Target}
+		}
+		reg := 0
+		for _, f := range doc.Findings {
+			w := want[f.File]
+			switch f.Severity {
+			case rules.Error:
+				w.Errors++
+			case rules.Warning:
+				w.Warnings++
+			case rules.Info:
+				w.Infos++
+			}
+			want[f.File] = w
+			if strings.HasPrefix(f.Rule, "REG") {
+				reg++
+			}
+		}
+		rows := eval[[]fleetRowShown](t, p, fleetRowsJS)
+		if len(rows) != len(want) {
+			t.Errorf("fleet table has %d rows, JSON %d targets", len(rows), len(want))
+		}
+		for _, row := range rows {
+			if w := want[row.Target]; w != row {
+				t.Errorf("fleet row %+v, JSON says %+v", row, w)
+			}
+		}
+		if got := eval[int](t, p, `document.querySelectorAll("details.ladder ul.diag > li").length`); got != reg {
+			t.Errorf("the ladders show %d diagnoses, the JSON has %d capture findings", got, reg)
+		}
+	})
+
+	t.Run("a REG004 finding lands on its ladder step", func(t *testing.T) {
+		var want rules.Finding
+		for _, f := range doc.Findings {
+			if f.Rule == "REG004" {
+				want = f
+			}
+		}
+		if want.Rule == "" {
+			t.Fatal("the run has no REG004 finding")
+		}
+		const finding = `Array.from(document.querySelectorAll("section.rule")).find(function (s) {
+			return s.querySelector(".rid").textContent === "REG004"; }).querySelector("article.finding")`
+		id := eval[string](t, p, finding+`.id`)
+		href := eval[string](t, p, `document.querySelector("#`+id+` a.cfg").getAttribute("href")`)
+		// Folded, as a fleet's are: the link opens what it lands in.
+		p.do(t, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details.target, details.ladder").forEach(function (d) { d.open = false; });
+			document.getElementById("`+id+`").closest("details.target").open = true`))
+		p.do(t, chromedp.Click(chromedp.CSS(`#`+id+` a.cfg`)))
+		waitFor(t, p, `location.hash === `+strconv.Quote(href)+` && document.getElementById(location.hash.slice(1)).classList.contains("landed")`)
+		type landed struct {
+			Hash    string `json:"hash"`
+			Frame   string `json:"frame"`
+			Step    bool   `json:"step"`
+			Hit     bool   `json:"hit"`
+			Visible bool   `json:"visible"`
+			Marked  bool   `json:"marked"`
+		}
+		got := eval[landed](t, p, `(function () {
+			var el = document.getElementById(location.hash.slice(1)), r = el.getBoundingClientRect();
+			return {hash: location.hash, frame: el.querySelector(".fr").textContent, step: el.classList.contains("lstep"),
+				hit: el.classList.contains("hit"), marked: el.classList.contains("landed"),
+				visible: el.offsetParent !== null && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight};
+		})()`)
+		if w := (landed{Hash: href, Frame: strconv.Itoa(want.Line), Step: true, Hit: true, Visible: true, Marked: true}); got != w {
+			t.Errorf("clicking %s landed on %+v, want %+v", href, got, w)
+		}
+		// And the ladder's diagnosis leads back to the finding.
+		back := eval[string](t, p, `document.getElementById(location.hash.slice(1)).closest("details.ladder").querySelector("ul.diag li.error a.rid").getAttribute("href")`)
+		if back != "#"+id {
+			t.Errorf("the ladder's REG004 diagnosis links to %s, want #%s", back, id)
+		}
+	})
+
+	t.Run("screenshot", func(t *testing.T) {
+		p.do(t, chromedp.Evaluate[chromedp.Void](`location.hash = ""; document.querySelectorAll(".landed").forEach(function (e) { e.classList.remove("landed"); })`))
+		p.element(t, "report-sip.png", `section.ladders`)
+	})
+
+	t.Run("no console errors", p.noConsoleErrors)
+}
+
+// TestHTMLLadderMarkupInBrowser: markup in SIP messages (a Request-URI, a reason phrase)
+// does not run on the page.
+func TestHTMLLadderMarkupInBrowser(t *testing.T) {
+	r, ctx := hostileLadder()
+	p := openPage(t, writePage(t, "hostile-sip.html", renderHTML(t, r, ctx)), 1280, 900)
+	if got := eval[string](t, p, `typeof window.pwned`); got != "undefined" {
+		t.Errorf("window.pwned is %s: markup from a capture ran", got)
+	}
+	if got := eval[string](t, p, `document.getElementById("t1-r1-f2").querySelector(".mtext").textContent`); got != `SIP/2.0 403 <img src=x onerror="window.pwned=7">'` {
+		t.Errorf("the reason phrase reads %q", got)
+	}
+	p.noConsoleErrors(t)
+}

@@ -224,7 +224,7 @@ func (p *Pass) Report(f Finding) {
 
 // All is every rule, in the order of the documentation. The path rules come before
 // PARSE001, which reports the lines they read on demand that could not be read.
-var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, REF004, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, SCOPE001, SCOPE002, RUN001, RUN002, RUN003, RUN004, RUN005, REG001, REG002, REG003, REG004, REG005, REG006, REG007, REG008, PT001, PT002}
+var All = []*Rule{SIP001, SIP002, SIP003, SIP004, REF001, REF002, REF003, REF004, PATH000, ACL001, ACL002, NAT001, PARSE001, PARSE002, SCOPE001, SCOPE002, RUN001, RUN002, RUN003, RUN004, RUN005, RUN006, REG001, REG002, REG003, REG004, REG005, REG006, REG007, REG008, PT001, PT002}
 
 // ByID returns the rule with the given ID, or nil.
 func ByID(id string) *Rule {

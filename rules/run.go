@@ -8,6 +8,7 @@ import (
 
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/evidence"
+	"github.com/asaaudit/asaaudit/parser"
 )
 
 // The RUN rules set what the firewall showed at run time (Options.Evidence) beside the
@@ -354,4 +355,105 @@ func observedIdle(m *asa.Model, port asa.Port, observed time.Duration) (asa.Idle
 		return alt, fmt.Sprintf("That is what %s gives (%s), not the %s of %s that the configuration audited applies: the firewall evidently treats these flows as %s.", setting(alt), hms(alt.Value), hms(idle.Value), setting(idle), how)
 	}
 	return idle, fmt.Sprintf("The configuration audited gives %s (%s), not %s: it may not be the running configuration, or another policy governs these flows.", hms(idle.Value), setting(idle), evidence.FormatDuration(observed))
+}
+
+// RUN006 reports an "inspect sip" whose counters show that the SIP inspection dropped
+// packets: "drop" or "reset-drop" above 0 in "show service-policy".
+var RUN006 = &Rule{
+	ID:       "RUN006",
+	Title:    "SIP inspection drops packets",
+	Severity: Warning,
+	Needs:    []string{"class-map", "policy-map", "service-policy"},
+	active:   evidenceGiven,
+	Check: func(p *Pass) {
+		m, ev := p.Model, p.Options.Evidence
+		if ev == nil {
+			return
+		}
+		// A policy shown in several snapshots is reported once, from its last snapshot:
+		// the counters only grow until they are cleared.
+		last := map[string]*sipDrops{}
+		var order []string
+		for _, pol := range ev.Policies {
+			if !pol.Output.BelongsTo(m.Config.Hostname) {
+				continue
+			}
+			for _, cl := range pol.Classes {
+				in := cl.Inspect("sip")
+				if in == nil {
+					continue
+				}
+				key := pol.Scope + " " + pol.Name + " " + cl.Name
+				if last[key] == nil {
+					order = append(order, key)
+				}
+				last[key] = &sipDrops{policy: pol, class: cl, inspect: in}
+			}
+		}
+		for _, key := range order {
+			d := last[key]
+			in := d.inspect
+			drop, reset := in.Drops, in.Counters["reset-drop"]
+			if drop+reset <= 0 {
+				continue
+			}
+			f := Finding{Key: key}
+			where := d.policy.Scope
+			switch where {
+			case "global":
+				where = "applied globally"
+			case "":
+				where = "applied"
+			default:
+				where = "applied to interface " + where
+			}
+			inspect := "inspect sip"
+			if a, i := configuredInspect(m, d.policy.Scope, d.policy.Name, d.class.Name); i != nil {
+				f.File, f.Line, f.Column = i.Pos.Filename, i.Pos.Line, i.Pos.Column
+				f.Source = strings.TrimSpace(strings.Join(append([]string{"inspect", i.Protocol}, i.Args...), " "))
+				inspect = f.Source
+				where = scope(a)
+				if mp := i.Map(); mp != "" {
+					if pm := m.InspectPolicyMap("sip", mp); pm != nil {
+						f.Detail = fmt.Sprintf("This class inspects with the inspect policy-map %s (line %d): look at its match and parameters lines first. ", mp, pm.Pos.Line)
+					}
+				}
+			} else {
+				a := missingAnchor(m)
+				f.File, f.Line, f.Source = a.file, a.line, a.source
+				f.Detail = "The audited configuration applies no such class with inspect sip: it may not be the running configuration. "
+			}
+			f.Message = fmt.Sprintf("class %s of policy-map %s (%s): %q dropped %d of %d SIP packets (drop %d, reset-drop %d; %s: %s); the counters count since the last reboot or \"clear service-policy\"",
+				d.class.Name, d.policy.Name, where, inspect, drop+reset, in.Packets, drop, reset, in.Pos, in.Source)
+			f.Detail += "The ASA's SIP inspection drops the messages it rejects: malformed SIP or SDP (a header it cannot parse, a bad Content-Length, a message over its length limits), and the messages an inspect policy-map tells it to drop (a \"match\" whose action is \"drop\", \"drop-connection\" or \"reset\"; \"parameters\" such as \"strict-header-validation\" or \"rtp-conformance\"). A dropped REGISTER, INVITE or answer looks, from the phone or the provider, like a message lost on the way: registrations that fail now and then, calls that do not set up. " +
+				"See what is dropped and why with \"show service-policy inspect sip detail\" and the ASA's syslog, or an ASP-drop capture (\"capture NAME type asp-drop\"); look at the inspect policy-map's actions; for a provider trunk whose messages are legitimate but unusual, consider an inspect sip policy-map that relaxes the check for it. Do not remove \"inspect sip\" blindly: without it the firewall neither rewrites the addresses in SIP and SDP nor opens pinholes for media (SIP001). The counters are cumulative: old drops can be from a problem already fixed; \"clear service-policy\" and look again to see whether it still drops."
+			p.Report(f)
+		}
+	},
+}
+
+// sipDrops is the last snapshot of one class's "Inspect: sip" counters.
+type sipDrops struct {
+	policy  *evidence.Policy
+	class   *evidence.Class
+	inspect *evidence.Inspect
+}
+
+// configuredInspect returns the applied policy-map named name in scope ("global", an
+// interface name, or "" for any), its class named class and that class's "inspect sip"
+// line; nil when the configuration has no such line.
+func configuredInspect(m *asa.Model, scope, name, class string) (asa.Applied, *parser.Inspect) {
+	for _, a := range m.Applied() {
+		if a.PolicyMap == nil || a.PolicyMap.Name != name || (scope != "" && a.Scope != scope) {
+			continue
+		}
+		for _, c := range a.PolicyMap.Classes {
+			if c.Name == class {
+				if i := c.Inspect("sip"); i != nil {
+					return a, i
+				}
+			}
+		}
+	}
+	return asa.Applied{}, nil
 }

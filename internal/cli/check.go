@@ -353,7 +353,7 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 				return err
 			}
 			f.evidence = opts.Rules.Evidence
-			f.html = report.NewHTMLContext("check", opts.Rules)
+			f.html = cr.htmlContext("check", opts.Rules)
 			inputs := evidenceInputs(c)
 			for _, path := range args {
 				inputs = append(inputs, namedPath{"", path})
@@ -387,14 +387,10 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
 	return c
 }
 
-// finish builds the report of results and errs with the settings options resolved
-// (fail-on, rules that ran, baseline), writes --write-baseline, and renders it.
-func (f *auditFlags) finish(s *IOStreams, results []*audit.Result, errs []report.Error) error {
-	return f.finishWith(s, results, errs, nil)
-}
-
-// finishWith is finish with text written before the text format's findings (the
-// registrations of captures, sip.go); nil writes none.
+// finishWith builds the report of results and errs with the settings options resolved
+// (fail-on, rules that ran, baseline), writes --write-baseline, and renders it; before,
+// when set, writes text before the text format's findings (the registrations of
+// captures, sip.go).
 func (f *auditFlags) finishWith(s *IOStreams, results []*audit.Result, errs []report.Error, before func(io.Writer, *report.Report) error) error {
 	f.html.AddResults(results)
 	r := report.New(results, errs, f.failOnLevel)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"slices"
@@ -61,7 +62,10 @@ as check --evidence reads it: "show conn protocol udp|tcp port N long" for each 
 timeout", whose values replace the table of defaults for timeouts the configuration does not
 set (--no-evidence skips them). With --packet-tracer it also runs the firewall's
 packet-tracer for each SIP flow the path rules evaluate, both ways, and compares it with
-the configuration phase by phase (PT001, PT002). A firewall in multiple-context mode
+the configuration phase by phase (PT001, PT002). With --capture NAME it reads an existing
+capture ("show capture NAME dump") and analyses it beside that firewall's configuration, as
+check --evidence does a capture file (REG rules, measured intervals, REG004 naming SIP003).
+A firewall in multiple-context mode
 ("show mode") is audited per security context: the contexts are listed from the system
 execution space ("changeto system", "show context"), and each is collected in it
 ("changeto context NAME") and reported as its own target, HOST/CONTEXT.
@@ -89,7 +93,7 @@ sessions under way, and reports the hosts already collected, marked interrupted 
 	fl.StringVar(&f.save, "save", "", "write each collected configuration, secrets masked, to `DIR`/<host>[_<context>].txt and its runtime evidence to DIR/<host>[_<context>].show.txt; findings then name these files. DIR is created, not its parents; names that would share a file get -2, -3...")
 	fl.BoolVar(&f.noEvidence, "no-evidence", false, "do not collect runtime evidence (show conn, show service-policy, show running-config all timeout): the RUN rules stay silent")
 	fl.BoolVar(&f.packetTracer, "packet-tracer", false, "also run the firewall's packet-tracer (a read-only simulation) for each SIP flow the path rules evaluate, both ways, and compare it with the configuration (PT001, PT002); needs --clients and --provider")
-	fl.StringArrayVar(&f.captures, "capture", nil, "read the existing capture `NAME` on each firewall (\"show capture NAME dump\"; asaaudit never creates one) and, with --save, write it to DIR/<host>.capture-NAME.txt for check --evidence (repeatable)")
+	fl.StringArrayVar(&f.captures, "capture", nil, "read the existing capture `NAME` on each firewall (\"show capture NAME dump\"; asaaudit never creates one) and analyse it beside that firewall's configuration, as check --evidence does a capture; with --save it is written to DIR/<host>.capture-NAME.txt (repeatable)")
 	fl.Int64Var(&f.maxOutput, "max-output", collect.DefaultMaxOutput>>20, "most output one command may return, in `MiB`; past it that host fails (a device that floods output)")
 	return c
 }
@@ -253,6 +257,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	var (
 		targets  []collect.Target
 		hostOpts []audit.Options
+		fromHost []inventoryHost // each target's entry
 		errs     []report.Error
 	)
 	for _, h := range hosts {
@@ -285,6 +290,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		}
 		targets = append(targets, t)
 		hostOpts = append(hostOpts, o)
+		fromHost = append(fromHost, h)
 	}
 	copts := f.collectOptions(s)
 	copts.Contexts, copts.Evidence, copts.SIPPorts = true, !f.noEvidence, collectPorts(opts.Rules.Ports)
@@ -343,6 +349,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 	}
 	w := &warnings{s: s, quiet: f.quiet}
 	var results []*audit.Result
+	var runs []*captureRun // each host's captures
 	for i, r := range collected {
 		collectWarnings(s, r, f.quiet)
 		if r.Err != nil {
@@ -350,7 +357,10 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			continue
 		}
 		configs := liveConfigs(r)
-		f.captureOutputs(s, r, names, w)
+		cr := newCaptureRun(f.ran)
+		f.captureOutputs(s, r, names, w, cr)
+		runs = append(runs, cr)
+		hostOpt := f.captureOptions(s, cr, hostOpts[i], fromHost[i])
 		if f.save != "" && !f.noEvidence && r.Mode == collect.ModeMultiple {
 			// show mode and show context, from the system execution space.
 			if err := saveFile(names.show(r.Target), collect.Capture(r.Evidence)); err != nil {
@@ -370,7 +380,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			if err != nil {
 				errs = append(errs, report.Error{Target: c.target, Message: err.Error()})
 			}
-			o := hostOpts[i]
+			o := hostOpt
 			o.Rules.Evidence = ev
 			if f.apply.active() {
 				w.flush()
@@ -388,9 +398,11 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			if c.version != "" {
 				res.Version = c.version
 			}
+			cr.corroborate(res, o)
 			f.html.AddResult(res, o.Rules)
 			results = append(results, res)
 		}
+		results = append(results, cr.results...)
 	}
 	w.flush()
 	if f.apply.active() && len(errs) > 0 {
@@ -400,7 +412,14 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 		}
 		return err
 	}
-	return f.finish(s, results, errs)
+	return f.finishWith(s, results, errs, func(w io.Writer, r *report.Report) error {
+		for _, cr := range runs {
+			if err := cr.writeLadders(w, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // liveConfig is one configuration collected live: a firewall in single-context mode, or one
@@ -650,33 +669,60 @@ func tracerCommands(o audit.Options, config []byte, version string) []string {
 	return rules.TracerCommands(asa.New(cfg), o.Rules, err == nil && n >= 9)
 }
 
-// captureOutputs hands the captures read from r ("show capture NAME dump") on: each is
-// checked with the capture reader and, with --save, written beside the configuration
-// (DIR/<host>.capture-NAME.txt) for check --evidence. A capture the device refused, or
+// captureOutputs analyses the captures read from r ("show capture NAME dump") as check
+// --evidence does a capture file: into cr, the host's own run, so that they measure
+// intervals for and corroborate this host's configurations only. With --save each is
+// first written beside the configuration (DIR/<host>.capture-NAME.txt), and its findings
+// name that file; else they name "HOST capture NAME". A capture the device refused, or
 // that the reader does not take, is a warning.
-func (f *liveFlags) captureOutputs(s *IOStreams, r collect.Result, names *saveNames, w *warnings) {
+func (f *liveFlags) captureOutputs(s *IOStreams, r collect.Result, names *saveNames, w *warnings, cr *captureRun) {
 	for _, o := range r.Captures {
 		name := strings.TrimSuffix(strings.TrimPrefix(o.Command, "show capture "), " dump")
 		if o.Err != nil {
 			w.warn(fmt.Sprintf("%v (capture %s not read)", o.Err, name))
 			continue
 		}
-		rd, err := capture.NewReader(strings.NewReader(o.Text), r.Target+" "+o.Command)
+		file := r.Target + " capture " + name
+		if names != nil {
+			path := strings.TrimSuffix(names.config(r.Target), ".txt") + ".capture-" + name + ".txt"
+			if err := saveFile(path, []byte(o.Text)); err != nil {
+				w.warn(err.Error())
+			} else {
+				file = path
+				if !f.quiet {
+					fmt.Fprintf(s.ErrOut, "asaaudit: capture %s of %s saved to %s (check --evidence reads it)\n", name, r.Target, path)
+				}
+			}
+		}
+		rd, err := capture.NewReader(strings.NewReader(o.Text), file)
 		if err != nil {
 			w.warn(err.Error())
 			continue
 		}
+		if err := cr.readFrom(s, rd, file, f.quiet); err != nil {
+			w.warn(fmt.Sprintf("%s: %v", file, err))
+		}
 		_ = rd.Close()
-		if names == nil {
-			continue
-		}
-		path := strings.TrimSuffix(names.config(r.Target), ".txt") + ".capture-" + name + ".txt"
-		if err := saveFile(path, []byte(o.Text)); err != nil {
-			w.warn(err.Error())
-			continue
-		}
-		if !f.quiet {
-			fmt.Fprintf(s.ErrOut, "asaaudit: capture %s of %s saved to %s (check --evidence reads it)\n", name, r.Target, path)
-		}
 	}
+}
+
+// captureOptions is o with what the host's captures in cr measured (captureRun.apply): o's
+// slices and maps are copied first, so that no other host sees them. Intervals an
+// inventory profile gives for the host win over the measured ones, as the flags do.
+func (f *liveFlags) captureOptions(s *IOStreams, cr *captureRun, o audit.Options, h inventoryHost) audit.Options {
+	if len(cr.results) == 0 {
+		return o
+	}
+	o.Rules.Ports = slices.Clone(o.Rules.Ports)
+	o.Rules.Clients = slices.Clone(o.Rules.Clients)
+	o.Rules.Providers = slices.Clone(o.Rules.Providers)
+	o.Rules.PerPort = maps.Clone(o.Rules.PerPort)
+	af := &f.auditFlags
+	if p := h.Profile; p != nil && (p.Keepalive > 0 || p.RegisterInterval > 0) {
+		given := *af
+		given.flags = nil // every flag counts as given: the measured intervals are not used
+		af = &given
+	}
+	cr.apply(s, &o, af)
+	return o
 }

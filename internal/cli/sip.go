@@ -95,7 +95,7 @@ func sipRun(s *IOStreams, f *auditFlags, captures []string, running string) erro
 			results = append([]*audit.Result{res}, results...)
 		}
 	}
-	f.html = report.NewHTMLContext("sip", opts.Rules)
+	f.html = cr.htmlContext("sip", opts.Rules)
 	return f.finishWith(s, results, errs, cr.writeLadders)
 }
 
@@ -116,13 +116,15 @@ type captureRun struct {
 // maxUnanswered bounds the flows the path rules are given from a capture.
 const maxUnanswered = 16
 
-// ladder is one registration as the text output shows it: its exchange, then the
-// diagnosis (the findings, by fingerprint, that the report still holds).
+// ladder is one registration as the text output and the HTML page show it: its exchange,
+// then the diagnosis (the findings, by fingerprint, that the report still holds).
 type ladder struct {
-	head         string
-	steps        []string
-	omitted      int
-	fingerprints []string
+	file, title       string
+	client, registrar netip.AddrPort
+	start             time.Time
+	steps             []registration.Step
+	omitted           int
+	diagnoses         []report.Diagnosis
 }
 
 func newCaptureRun(selected []*rules.Rule) *captureRun {
@@ -130,13 +132,14 @@ func newCaptureRun(selected []*rules.Rule) *captureRun {
 }
 
 // read analyses one capture ("-" is standard input): a result, or an input error naming
-// the file (and frame). The registrations are judged as they end, so memory follows the
-// registrations open, not the capture's size.
+// the file (and frame).
 func (cr *captureRun) read(s *IOStreams, path string, quiet bool) {
 	var rd *capture.Reader
 	var err error
+	name := path
 	if path == "-" {
-		rd, err = capture.NewReader(s.In, "<stdin>")
+		name = "<stdin>"
+		rd, err = capture.NewReader(s.In, name)
 	} else {
 		rd, err = capture.Open(path)
 	}
@@ -145,10 +148,17 @@ func (cr *captureRun) read(s *IOStreams, path string, quiet bool) {
 		return
 	}
 	defer rd.Close()
-	res := &audit.Result{Target: path, Findings: []rules.Finding{}, Capture: true}
-	if path == "-" {
-		res.Target = "<stdin>"
+	if err := cr.readFrom(s, rd, name, quiet); err != nil {
+		cr.errs = append(cr.errs, report.Error{Target: name, Message: err.Error()})
 	}
+}
+
+// readFrom analyses the capture rd reads, whose findings and result are named name (a
+// file, or what live read it from): it adds a result, or returns the error that stopped
+// the reading. The registrations are judged as they end, so memory follows the
+// registrations open, not the capture's size.
+func (cr *captureRun) readFrom(s *IOStreams, rd *capture.Reader, name string, quiet bool) error {
+	res := &audit.Result{Target: name, Findings: []rules.Finding{}, Capture: true}
 	a := registration.New(func(r *registration.Registration) {
 		fs := rules.RunCapture(r, cr.selected)
 		res.Findings = append(res.Findings, fs...)
@@ -161,8 +171,7 @@ func (cr *captureRun) read(s *IOStreams, path string, quiet bool) {
 			break
 		}
 		if err != nil {
-			cr.errs = append(cr.errs, report.Error{Target: res.Target, Message: err.Error()})
-			return
+			return err
 		}
 		a.Add(ev)
 	}
@@ -183,6 +192,7 @@ func (cr *captureRun) read(s *IOStreams, path string, quiet bool) {
 		}
 	}
 	cr.results = append(cr.results, res)
+	return nil
 }
 
 func newLadder(r *registration.Registration, fs []rules.Finding) ladder {
@@ -190,17 +200,40 @@ func newLadder(r *registration.Registration, fs []rules.Finding) ladder {
 	if port == "sip " {
 		port = "" // a summary shows neither transport nor port
 	}
-	l := ladder{head: fmt.Sprintf("%s: registration %s%s, %s -> %s", r.File, port, r.AOR, registration.Addr(r.Client), registration.Addr(r.Registrar)), omitted: r.Omitted}
+	l := ladder{file: r.File, title: fmt.Sprintf("registration %s%s, %s -> %s", port, r.AOR, registration.Addr(r.Client), registration.Addr(r.Registrar)),
+		client: r.Client, registrar: r.Registrar, start: r.Start, steps: slices.Clone(r.Steps), omitted: r.Omitted}
 	if r.CallID != "" {
-		l.head += ", Call-ID " + r.CallID
-	}
-	for _, st := range r.Steps {
-		l.steps = append(l.steps, st.Line(r.Start))
+		l.title += ", Call-ID " + r.CallID
 	}
 	for _, f := range fs {
-		l.fingerprints = append(l.fingerprints, f.Fingerprint)
+		l.diagnoses = append(l.diagnoses, report.Diagnosis{Frame: f.Line, Rule: f.Rule, Severity: f.Severity.String(), Message: f.Message, Fingerprint: f.Fingerprint})
 	}
 	return l
+}
+
+// htmlContext is the HTML page's context of a run of command with options o: the
+// registrations are drawn on it as ladders (made only when a page is written).
+func (cr *captureRun) htmlContext(command string, o rules.Options) *report.HTMLContext {
+	c := report.NewHTMLContext(command, o)
+	c.AddLadders(func(add func(string, report.Ladder)) {
+		for _, l := range cr.ladders {
+			add(l.file, l.html())
+		}
+	})
+	return c
+}
+
+// html is the ladder as the HTML page draws it.
+func (l ladder) html() report.Ladder {
+	hl := report.Ladder{Title: l.title, Client: registration.Addr(l.client), Registrar: registration.Addr(l.registrar), Omitted: l.omitted, Diagnoses: l.diagnoses}
+	for _, st := range l.steps {
+		s := report.LadderStep{Frame: st.Frame, Src: registration.Addr(st.Src), Dst: registration.Addr(st.Dst), Text: st.Text}
+		if !st.Time.IsZero() && !l.start.IsZero() {
+			s.Time = fmt.Sprintf("%.3f", st.Time.Sub(l.start).Seconds())
+		}
+		hl.Steps = append(hl.Steps, s)
+	}
+	return hl
 }
 
 // measure keeps, per registrar port, the longest refresh and keepalive intervals seen.
@@ -304,20 +337,20 @@ func (cr *captureRun) writeLadders(w io.Writer, r *report.Report) error {
 	}
 	var b strings.Builder
 	for _, l := range cr.ladders {
-		b.WriteString(l.head + "\n")
+		b.WriteString(l.file + ": " + l.title + "\n")
 		for _, st := range l.steps {
-			b.WriteString("  " + st + "\n")
+			b.WriteString("  " + st.Line(l.start) + "\n")
 		}
 		if l.omitted > 0 {
 			fmt.Fprintf(&b, "  (%d more messages not shown)\n", l.omitted)
 		}
 		seen := map[string]bool{}
-		for _, fp := range l.fingerprints {
-			if seen[fp] {
+		for _, d := range l.diagnoses {
+			if seen[d.Fingerprint] {
 				continue
 			}
-			seen[fp] = true
-			for _, f := range byFP[fp] {
+			seen[d.Fingerprint] = true
+			for _, f := range byFP[d.Fingerprint] {
 				fmt.Fprintf(&b, "  => frame %d: %s %s %s\n", f.Line, f.Severity, f.Rule, f.Message)
 			}
 		}
