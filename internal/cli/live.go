@@ -403,6 +403,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			results = append(results, res)
 		}
 		results = append(results, cr.results...)
+		cr.addLadders(f.html)
 	}
 	w.flush()
 	if f.apply.active() && len(errs) > 0 {

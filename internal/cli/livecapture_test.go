@@ -189,6 +189,19 @@ func TestLiveCaptureAnalysed(t *testing.T) {
 		}
 	})
 
+	t.Run("html", func(t *testing.T) {
+		page := filepath.Join(dir, "live.html")
+		r := runLiveCLI(t, liveEnv(simPassword), append(base[:len(base)-4], "--format", "html="+page, "--fail-on", "never")...)
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatalf("%v; stderr %s", err, r.err)
+		}
+		// The capture's registration is drawn as a ladder, as sip and check --evidence do.
+		if !strings.Contains(string(b), `<section class="ladders">`) || !strings.Contains(string(b), "REG004") {
+			t.Errorf("the live page has no registration ladder")
+		}
+	})
+
 	t.Run("text", func(t *testing.T) {
 		r := runLiveCLI(t, liveEnv(simPassword), append(base[:len(base)-4], "--fail-on", "never")...)
 		if !strings.Contains(r.out, host+" capture SIP: registration udp/5080 sip:1001@voip.example.net") || !strings.Contains(r.out, "=> frame 5: error REG004") {

@@ -215,12 +215,18 @@ func newLadder(r *registration.Registration, fs []rules.Finding) ladder {
 // registrations are drawn on it as ladders (made only when a page is written).
 func (cr *captureRun) htmlContext(command string, o rules.Options) *report.HTMLContext {
 	c := report.NewHTMLContext(command, o)
+	cr.addLadders(c)
+	return c
+}
+
+// addLadders gives c the ladders of cr's registrations, drawn only when a page is
+// written.
+func (cr *captureRun) addLadders(c *report.HTMLContext) {
 	c.AddLadders(func(add func(string, report.Ladder)) {
 		for _, l := range cr.ladders {
 			add(l.file, l.html())
 		}
 	})
-	return c
 }
 
 // html is the ladder as the HTML page draws it.
