@@ -470,13 +470,20 @@ func (ps *Paths) parseSetting(num int, text string) *Setting {
 }
 
 // eager parses a line of a section read as it is met, with grammar g and then check.
-func eager[T any](p *state, g *participle.Parser[T], num int, text []byte, truncated bool, check func(*T) (lexer.Position, error)) *T {
+// quick, when not nil, reads the commonest shapes without the grammar (see quickOr).
+func eager[T any](p *state, g *participle.Parser[T], quick func(file string, num int, text string) (*T, bool), num int, text []byte, truncated bool, check func(*T) (lexer.Position, error)) *T {
 	if truncated {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return nil
 	}
 	v := p.paths.parse(num, string(text), func(file string, num int, text string) (any, error) {
-		x, err := parseLine(g, file, num, text)
+		var x *T
+		var err error
+		if quick != nil {
+			x, err = quickOr(quick, g, file, num, text)
+		} else {
+			x, err = parseLine(g, file, num, text)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -520,16 +527,16 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 	ps := p.paths
 	switch string(word) {
 	case "same-security-traffic":
-		if s := eager(p, ps.g.sameSecurity, num, text, truncated, nil); s != nil {
+		if s := eager(p, ps.g.sameSecurity, nil, num, text, truncated, nil); s != nil {
 			ps.SameSecurity = append(ps.SameSecurity, s)
 		}
 	case "access-group":
-		if a := eager(p, ps.g.accessGroup, num, text, truncated, nil); a != nil {
+		if a := eager(p, ps.g.accessGroup, nil, num, text, truncated, nil); a != nil {
 			a.Source = string(text)
 			ps.AccessGroups = append(ps.AccessGroups, a)
 		}
 	case "names":
-		if n := eager(p, ps.g.namesLine, num, text, truncated, nil); n != nil {
+		if n := eager(p, ps.g.namesLine, nil, num, text, truncated, nil); n != nil {
 			ps.NamesLines = append(ps.NamesLines, n)
 		}
 	case "name":
@@ -539,7 +546,7 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 			}
 			return lexer.Position{}, resolveAddress(n.Address, nil)
 		}
-		if n := eager(p, ps.g.name, num, text, truncated, check); n != nil {
+		if n := eager(p, ps.g.name, quickName, num, text, truncated, check); n != nil {
 			ps.Names = append(ps.Names, n)
 			ps.names[n.Name] = n.Address.IP
 		}
@@ -644,7 +651,7 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 // interfaceChild reads a line below "interface X" with Options.Paths.
 func (p *state) interfaceChild(num int, text []byte, truncated bool) {
 	ps := p.paths
-	c := eager(p, ps.g.interfaceChild, num, text, truncated, func(c *interfaceChild) (lexer.Position, error) {
+	c := eager(p, ps.g.interfaceChild, nil, num, text, truncated, func(c *interfaceChild) (lexer.Position, error) {
 		return checkInterfaceChild(c, ps.names)
 	})
 	if c == nil {

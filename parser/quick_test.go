@@ -1,0 +1,111 @@
+package parser
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/alecthomas/participle/v2"
+)
+
+type quickCase struct {
+	text  string
+	quick bool
+}
+
+// agree checks that quick reads the lines marked quick as the grammar does, positions
+// included, and leaves the others to the grammar.
+func agree[T any](t *testing.T, quick func(file string, num int, text string) (*T, bool), g *participle.Parser[T], cases []quickCase) {
+	t.Helper()
+	for _, tc := range cases {
+		got, ok := quick("f.txt", 7, tc.text)
+		if ok != tc.quick {
+			t.Errorf("%q: quick = %v, want %v", tc.text, ok, tc.quick)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		want, err := parseLine(g, "f.txt", 7, tc.text)
+		if err != nil {
+			t.Errorf("%q: the grammar rejects a line the quick path reads: %v", tc.text, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q:\nquick   %#v\ngrammar %#v", tc.text, got, want)
+		}
+	}
+}
+
+func TestQuickName(t *testing.T) {
+	agree(t, quickName, loadPathGrammars().name, []quickCase{
+		{"name 10.1.1.1 pbx", true},
+		{"name 10.71.212.63 pbx-83450 description ad server", true},
+		{"name  10.1.1.1\tpbx  description  a 12:00:00 b", true},
+		{"name 2001:db8::1 v6host description x", true},
+		{"name 10.1.1.1 description description x", true},
+		{"name 10.1.1.1 pbx description", false},
+		{"name 10.1.1.1 pbx extra", false},
+		{"name 10.1.1.1", false},
+		{"name 12:00:00 pbx", false},
+		{"names", false},
+	})
+}
+
+func TestQuickObjectHeader(t *testing.T) {
+	agree(t, quickObjectHeader, loadPathGrammars().objectHeader, []quickCase{
+		{"object network obj-sbc-1", true},
+		{"object service 42", true},
+		{"object network", false},
+		{"object 42 x", false},
+		{"object network a b", false},
+	})
+}
+
+func TestQuickGroupHeader(t *testing.T) {
+	agree(t, quickGroupHeader, loadPathGrammars().groupHeader, []quickCase{
+		{"object-group network og-voip-1", true},
+		{"object-group service og-svc-1 tcp", true},
+		{"object-group service og-svc-1 tcp-udp", true},
+		{"object-group service og-svc-1 udp", true},
+		{"object-group service og-svc-1 sctp", false},
+		{"object-group network", false},
+		{"object-group 7 x", false},
+	})
+}
+
+func TestQuickObjectChild(t *testing.T) {
+	agree(t, quickObjectChild, loadPathGrammars().objectChild, []quickCase{
+		{" host 10.17.244.148", true},
+		{" host 192.168.1.25 255.255.255.0", true},
+		{" host phone-proxy", true},
+		{" subnet 10.1.0.0 255.255.0.0", true},
+		{" subnet 2001:db8::/32", true},
+		{" range 10.250.223.4 10.250.223.99", true},
+		{" description print web ticket CHG142412", true},
+		{" description at 12:00:00 daily", true},
+		{" description", false},
+		{" range 10.1.1.1", false},
+		{" host", false},
+		{" host 10.1.1.1 255.0.0.0 x", false},
+		{" subnet 10.1.1.0 01:02:03", false},
+		{" fqdn v4 sip.example.net", false},
+		{" service udp destination eq 5060", false},
+	})
+}
+
+func TestQuickGroupChildPorts(t *testing.T) {
+	agree(t, quickGroupChild, loadPathGrammars().groupChild, []quickCase{
+		{" port-object eq 5060", true},
+		{" port-object eq sip", true},
+		{" port-object neq 80", true},
+		{" port-object lt 1024", true},
+		{" port-object gt 1023", true},
+		{" port-object range 56657 56681", true},
+		{" description voip ntp ticket CHG395164", true},
+		{" description", false},
+		{" port-object eq", false},
+		{" port-object range 1", false},
+		{" port-object eq 1 2", false},
+		{" port-object le 5", false},
+	})
+}
