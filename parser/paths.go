@@ -578,9 +578,15 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 // deferACL keeps an access-list line for reading on demand.
 func (p *state) deferACL(num int, text []byte, truncated bool) {
 	ps := p.paths
-	name := string(firstWord(bytes.TrimLeft(text[len("access-list"):], " \t")))
-	a := ps.acls[name]
+	word := firstWord(bytes.TrimLeft(text[len("access-list"):], " \t"))
+	// The lines of an access-list nearly always follow each other: the last one is
+	// compared first, without a map lookup or a copy of its name.
+	a := p.pathACL
+	if a == nil || a.Name != string(word) {
+		a = ps.acls[string(word)]
+	}
 	if a == nil {
+		name := string(word)
 		prefix := ""
 		if name != "" {
 			prefix = "access-list " + name + " "
@@ -594,6 +600,7 @@ func (p *state) deferACL(num int, text []byte, truncated bool) {
 		ps.acls[name] = a
 		ps.aclNames = append(ps.aclNames, name)
 	}
+	p.pathACL = a
 	keep(p, a.Deferred, num, text, truncated)
 }
 
