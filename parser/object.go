@@ -347,51 +347,6 @@ func (ps *Paths) readGroup(b *block) *ObjectGroup {
 	return g
 }
 
-// quickGroupChild reads the member lines that make up nearly every large group
-// ("network-object host A", "network-object A M", "network-object object N", "group-object
-// N", "port-object eq P", "port-object range A B", "description ...") without the grammar, which costs a parser run per line; the result, positions
-// included, is what the grammar gives (TestQuickGroupChild). ok is false for any other
-// shape, which the grammar then reads.
-func quickGroupChild(file string, num int, text string) (c *groupChild, ok bool) {
-	toks := lexLine(file, num, text)
-	toks = toks[:len(toks)-1] // EOF
-	if d, ok := quickDescription(toks); ok {
-		return &groupChild{Description: d}, true
-	}
-	for _, t := range toks[1:] {
-		if t.Type != tokWord && t.Type != tokNumber {
-			return nil, false
-		}
-	}
-	switch {
-	case len(toks) == 2 && toks[0].Value == "group-object":
-		return &groupChild{Group: &GroupObject{Pos: toks[0].Pos, Group: toks[1].Value}}, true
-	case len(toks) >= 3 && toks[0].Value == "port-object":
-		if op, ok := quickPortOp(toks[1:]); ok {
-			return &groupChild{Port: &PortObject{Pos: toks[0].Pos, Port: op}}, true
-		}
-		return nil, false
-	case len(toks) < 2 || len(toks) > 3 || toks[0].Value != "network-object":
-		return nil, false
-	}
-	n := &NetworkObject{Pos: toks[0].Pos}
-	w := toks[1].Value
-	switch {
-	case len(toks) == 3 && w == "host":
-		n.Host = &Address{Pos: toks[2].Pos, Raw: toks[2].Value}
-	case len(toks) == 3 && w == "object":
-		n.Object = toks[2].Value
-	case w == "host" || w == "object":
-		return nil, false
-	default:
-		n.Address = &Address{Pos: toks[1].Pos, Raw: w}
-		if len(toks) == 3 {
-			n.Mask = &Address{Pos: toks[2].Pos, Raw: toks[2].Value}
-		}
-	}
-	return &groupChild{Network: n}, true
-}
-
 // checkGroupChild checks that a line belongs to the group's kind and resolves it.
 func (ps *Paths) checkGroupChild(g *ObjectGroup, c *groupChild) error {
 	valid := map[string]bool{

@@ -19,77 +19,104 @@ func quickOr[T any](quick func(file string, num int, text string) (*T, bool), g 
 	return parseLine(g, file, num, text)
 }
 
-// quickWords lexes a line and returns its tokens without the EOF, false when a token from
-// from on is not a word or a number.
-func quickWords(file string, num int, text string, from int) ([]lexer.Token, bool) {
-	toks := lexLine(file, num, text)
-	toks = toks[:len(toks)-1]
-	for i := from; i < len(toks); i++ {
-		if t := toks[i].Type; t != tokWord && t != tokNumber {
-			return nil, false
-		}
-	}
-	return toks, true
+// maxQuickWords is the most words a quick reader reads; a longer line goes to the grammar.
+const maxQuickWords = 16
+
+// qline is a line split into its blank-separated words as lexLine splits it, without
+// allocating tokens.
+type qline struct {
+	file string
+	num  int
+	n    int // words
+	w    [maxQuickWords]string
+	off  [maxQuickWords]int
 }
 
-func quickAddress(t lexer.Token) *Address { return &Address{Pos: t.Pos, Raw: t.Value} }
+// split splits text into q; false when it has more than maxQuickWords words.
+func (q *qline) split(file string, num int, text string) bool {
+	q.file, q.num, q.n = file, num, 0
+	for i := 0; i < len(text); {
+		if text[i] == ' ' || text[i] == '\t' {
+			i++
+			continue
+		}
+		start := i
+		for i < len(text) && text[i] != ' ' && text[i] != '\t' {
+			i++
+		}
+		if q.n == maxQuickWords {
+			return false
+		}
+		q.w[q.n], q.off[q.n] = text[start:i], start
+		q.n++
+	}
+	return true
+}
 
-// quickDescription reads "description WORD...", with at least one word: the grammar reads
+// pos is the position of word i, as lexLine gives it.
+func (q *qline) pos(i int) lexer.Position {
+	return lexer.Position{Filename: q.file, Offset: q.off[i], Line: q.num, Column: q.off[i] + 1}
+}
+
+// plain reports whether words from i on are all words or numbers (not times), which is
+// what the grammar's Word|Number accept.
+func (q *qline) plain(from int) bool {
+	for _, w := range q.w[from:q.n] {
+		if classify(w) == tokTime {
+			return false
+		}
+	}
+	return true
+}
+
+func (q *qline) address(i int) *Address { return &Address{Pos: q.pos(i), Raw: q.w[i]} }
+
+// description reads "description WORD...", with at least one word: the grammar reads
 // times among them too.
-func quickDescription(toks []lexer.Token) (*Description, bool) {
-	if len(toks) < 2 || toks[0].Value != "description" {
+func (q *qline) description() (*Description, bool) {
+	if q.n < 2 || q.w[0] != "description" {
 		return nil, false
 	}
-	d := &Description{Pos: toks[0].Pos, Text: make([]string, 0, len(toks)-1)}
-	for _, t := range toks[1:] {
-		d.Text = append(d.Text, t.Value)
-	}
-	return d, true
+	return &Description{Pos: q.pos(0), Text: append(make([]string, 0, q.n-1), q.w[1:q.n]...)}, true
 }
 
 // quickName reads "name A NAME [description WORD...]".
 func quickName(file string, num int, text string) (*Name, bool) {
-	toks := lexLine(file, num, text)
-	toks = toks[:len(toks)-1]
-	if len(toks) < 3 || len(toks) == 4 || toks[0].Value != "name" {
+	var q qline
+	if !q.split(file, num, text) || q.n < 3 || q.n == 4 || q.w[0] != "name" {
 		return nil, false
 	}
-	for _, t := range toks[1:3] {
-		if t.Type != tokWord && t.Type != tokNumber {
-			return nil, false
-		}
+	if classify(q.w[1]) == tokTime || classify(q.w[2]) == tokTime {
+		return nil, false
 	}
-	n := &Name{Pos: toks[0].Pos, Address: quickAddress(toks[1]), Name: toks[2].Value}
-	if len(toks) > 3 {
-		if toks[3].Value != "description" {
+	n := &Name{Pos: q.pos(0), Address: q.address(1), Name: q.w[2]}
+	if q.n > 3 {
+		if q.w[3] != "description" {
 			return nil, false
 		}
-		n.Description = make([]string, 0, len(toks)-4)
-		for _, t := range toks[4:] {
-			n.Description = append(n.Description, t.Value)
-		}
+		n.Description = append(make([]string, 0, q.n-4), q.w[4:q.n]...)
 	}
 	return n, true
 }
 
 // quickObjectHeader reads "object KIND NAME".
 func quickObjectHeader(file string, num int, text string) (*objectHeader, bool) {
-	toks, ok := quickWords(file, num, text, 1)
-	if !ok || len(toks) != 3 || toks[0].Value != "object" || toks[1].Type != tokWord {
+	var q qline
+	if !q.split(file, num, text) || q.n != 3 || q.w[0] != "object" || !q.plain(1) || classify(q.w[1]) != tokWord {
 		return nil, false
 	}
-	return &objectHeader{Pos: toks[0].Pos, Kind: toks[1].Value, Name: toks[2].Value}, true
+	return &objectHeader{Pos: q.pos(0), Kind: q.w[1], Name: q.w[2]}, true
 }
 
 // quickGroupHeader reads "object-group KIND NAME [tcp|udp|tcp-udp]".
 func quickGroupHeader(file string, num int, text string) (*groupHeader, bool) {
-	toks, ok := quickWords(file, num, text, 1)
-	if !ok || len(toks) < 3 || len(toks) > 4 || toks[0].Value != "object-group" || toks[1].Type != tokWord {
+	var q qline
+	if !q.split(file, num, text) || q.n < 3 || q.n > 4 || q.w[0] != "object-group" || !q.plain(1) || classify(q.w[1]) != tokWord {
 		return nil, false
 	}
-	h := &groupHeader{Pos: toks[0].Pos, Kind: toks[1].Value, Name: toks[2].Value}
-	if len(toks) == 4 {
-		switch p := toks[3].Value; p {
+	h := &groupHeader{Pos: q.pos(0), Kind: q.w[1], Name: q.w[2]}
+	if q.n == 4 {
+		switch p := q.w[3]; p {
 		case "tcp", "udp", "tcp-udp":
 			h.Protocol = p
 		default:
@@ -102,46 +129,85 @@ func quickGroupHeader(file string, num int, text string) (*groupHeader, bool) {
 // quickObjectChild reads "host A [M]", "subnet A [M]", "range A B" and "description
 // WORD..." below an object.
 func quickObjectChild(file string, num int, text string) (*objectChild, bool) {
-	toks := lexLine(file, num, text)
-	toks = toks[:len(toks)-1]
-	if len(toks) == 0 {
+	var q qline
+	if !q.split(file, num, text) || q.n == 0 {
 		return nil, false
 	}
-	if d, ok := quickDescription(toks); ok {
+	if d, ok := q.description(); ok {
 		return &objectChild{Description: d}, true
 	}
-	for _, t := range toks[1:] {
-		if t.Type != tokWord && t.Type != tokNumber {
-			return nil, false
-		}
+	if !q.plain(1) {
+		return nil, false
 	}
 	switch {
-	case len(toks) == 3 && toks[0].Value == "range":
-		return &objectChild{Range: &ObjectRange{Pos: toks[0].Pos, From: quickAddress(toks[1]), To: quickAddress(toks[2])}}, true
-	case len(toks) < 2 || len(toks) > 3:
+	case q.n == 3 && q.w[0] == "range":
+		return &objectChild{Range: &ObjectRange{Pos: q.pos(0), From: q.address(1), To: q.address(2)}}, true
+	case q.n < 2 || q.n > 3:
 		return nil, false
 	}
 	var mask *Address
-	if len(toks) == 3 {
-		mask = quickAddress(toks[2])
+	if q.n == 3 {
+		mask = q.address(2)
 	}
-	switch toks[0].Value {
+	switch q.w[0] {
 	case "host":
-		return &objectChild{Host: &ObjectHost{Pos: toks[0].Pos, Address: quickAddress(toks[1]), Mask: mask}}, true
+		return &objectChild{Host: &ObjectHost{Pos: q.pos(0), Address: q.address(1), Mask: mask}}, true
 	case "subnet":
-		return &objectChild{Subnet: &ObjectSubnet{Pos: toks[0].Pos, Address: quickAddress(toks[1]), Mask: mask}}, true
+		return &objectChild{Subnet: &ObjectSubnet{Pos: q.pos(0), Address: q.address(1), Mask: mask}}, true
 	}
 	return nil, false
 }
 
-// quickPortOp reads "eq|neq|lt|gt P" or "range A B", the whole of toks, words and numbers.
-func quickPortOp(toks []lexer.Token) (*PortOp, bool) {
-	port := func(t lexer.Token) *Port { return &Port{Pos: t.Pos, Raw: t.Value} }
-	switch op := toks[0].Value; {
-	case len(toks) == 2 && (op == "eq" || op == "neq" || op == "lt" || op == "gt"):
-		return &PortOp{Pos: toks[0].Pos, Op: op, Port: port(toks[1])}, true
-	case len(toks) == 3 && op == "range":
-		return &PortOp{Pos: toks[0].Pos, Range: true, From: port(toks[1]), To: port(toks[2])}, true
+// quickGroupChild reads the member lines that make up nearly every large group
+// ("network-object host A", "network-object A M", "network-object object N", "group-object
+// N", "port-object eq P", "port-object range A B", "description ...").
+func quickGroupChild(file string, num int, text string) (*groupChild, bool) {
+	var q qline
+	if !q.split(file, num, text) || q.n < 2 {
+		return nil, false
+	}
+	if d, ok := q.description(); ok {
+		return &groupChild{Description: d}, true
+	}
+	if !q.plain(1) {
+		return nil, false
+	}
+	switch {
+	case q.n == 2 && q.w[0] == "group-object":
+		return &groupChild{Group: &GroupObject{Pos: q.pos(0), Group: q.w[1]}}, true
+	case q.n >= 3 && q.w[0] == "port-object":
+		if op, ok := q.portOp(1); ok {
+			return &groupChild{Port: &PortObject{Pos: q.pos(0), Port: op}}, true
+		}
+		return nil, false
+	case q.n > 3 || q.w[0] != "network-object":
+		return nil, false
+	}
+	n := &NetworkObject{Pos: q.pos(0)}
+	switch w := q.w[1]; {
+	case q.n == 3 && w == "host":
+		n.Host = q.address(2)
+	case q.n == 3 && w == "object":
+		n.Object = q.w[2]
+	case w == "host" || w == "object":
+		return nil, false
+	default:
+		n.Address = q.address(1)
+		if q.n == 3 {
+			n.Mask = q.address(2)
+		}
+	}
+	return &groupChild{Network: n}, true
+}
+
+// portOp reads "eq|neq|lt|gt P" or "range A B", words i to the end.
+func (q *qline) portOp(i int) (*PortOp, bool) {
+	port := func(j int) *Port { return &Port{Pos: q.pos(j), Raw: q.w[j]} }
+	switch op, n := q.w[i], q.n-i; {
+	case n == 2 && (op == "eq" || op == "neq" || op == "lt" || op == "gt"):
+		return &PortOp{Pos: q.pos(i), Op: op, Port: port(i + 1)}, true
+	case n == 3 && op == "range":
+		return &PortOp{Pos: q.pos(i), Range: true, From: port(i + 1), To: port(i + 2)}, true
 	}
 	return nil, false
 }

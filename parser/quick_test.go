@@ -44,6 +44,8 @@ func TestQuickName(t *testing.T) {
 		{"name 2001:db8::1 v6host description x", true},
 		{"name 10.1.1.1 description description x", true},
 		{"name 10.1.1.1 pbx description", false},
+		{"name 10.1.1.1 pbx description 1 2 3 4 5 6 7 8 9 10 11 12 13", false}, // more words than a quick reader reads
+		{"name 10.1.1.1 pbx description 1 2 3 4 5 6 7 8 9 10 11 12", true},
 		{"name 10.1.1.1 pbx extra", false},
 		{"name 10.1.1.1", false},
 		{"name 12:00:00 pbx", false},
