@@ -463,12 +463,15 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 	acls, groups := c.acls, c.groups
 	hits := m.evalChain(acls, q)
 	var passed spans
-	var conds []ACLHit
+	// conds point into hits, which hold thousands of conditional entries in a large
+	// access-list: copying them would cost more than the evaluation that found them.
+	var conds []*ACLHit
+	p.Steps = slices.Grow(p.Steps, len(hits))
 	nameds := make([]string, len(acls))
 	for i, a := range acls {
 		nameds[i] = fmt.Sprintf("access-list %s (%s)", a.Name, groupWhere(groups[i].Text, dir))
 	}
-	where := func(h ACLHit) (ConfigLine, string) {
+	where := func(h *ACLHit) (ConfigLine, string) {
 		for i, a := range acls {
 			if a == h.ACL {
 				return groups[i], nameds[i]
@@ -476,7 +479,8 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 		}
 		return groups[len(groups)-1], ""
 	}
-	for _, h := range hits {
+	for k := range hits {
+		h := &hits[k]
 		part := ""
 		if !h.Addrs.covers(q.vary[0]) || len(q.vary) > 1 {
 			part = " (for " + q.str(h.Addrs) + ")"
@@ -484,7 +488,10 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 		group, named := where(h)
 		if h.Cond != "" {
 			num, text := h.Source()
-			verb := map[bool]string{true: "permits", false: "denies"}[h.Permit]
+			verb := "denies"
+			if h.Permit {
+				verb = "permits"
+			}
 			p.step(Step{Phase: "ACCESS-LIST", Result: Info, Config: []ConfigLine{group, {num, text}}, cond: &condStep{num, named, verb, part, h.Cond}})
 			if record {
 				p.note(fmt.Sprintf("line %d %s it only under a condition the configuration cannot tell: %s", num, verb, h.Cond))
@@ -553,12 +560,11 @@ func groupWhere(group, dir string) string {
 
 // dependsOn describes the conditional entries above a decision that would have taken
 // part of addrs first: permits above a deny (deny true), denies above a permit.
-func dependsOn(conds []ACLHit, addrs spans, deny bool) string {
+func dependsOn(conds []*ACLHit, addrs spans, deny bool) string {
 	var parts []string
 	for _, c := range conds {
 		if c.Permit == deny && len(c.Addrs.intersect(addrs)) > 0 {
-			num, _ := c.Source()
-			parts = append(parts, fmt.Sprintf("line %d applies (%s)", num, c.Cond))
+			parts = append(parts, fmt.Sprintf("line %d applies (%s)", c.Num(), c.Cond))
 		}
 	}
 	return strings.Join(parts, ", or ")

@@ -259,6 +259,9 @@ func (d *Deferred[T]) Line(i int) (int, string) {
 	return num, text
 }
 
+// Num returns the file line number of line i, without reading it.
+func (d *Deferred[T]) Num(i int) int { return int(d.lines.ref(i).num) }
+
 // line is Line, false when the line could not be read back.
 func (d *Deferred[T]) line(i int) (int, string, bool) {
 	num, text, err := d.lines.line(i)
