@@ -146,6 +146,7 @@ func newPaths(cfg *Config, src *source) *Paths {
 		n.Object, n.Header = ref.name, lexer.Position{Filename: cfg.File, Line: ref.header, Column: 1}
 		return checkObjectNAT(n)
 	})
+	ps.ObjectNAT.quick = quickObjectNAT
 	ps.NAT = newDeferred(ps, ps.g.natLine, "nat ", func(n *NATLine, _ int) (lexer.Position, error) { return checkNATLine(n, ps.names) })
 	ps.Globals = newDeferred(ps, ps.g.global, "global ", func(g *Global, _ int) (lexer.Position, error) { return checkGlobal(g, ps.names) })
 	ps.Statics = newDeferred(ps, ps.g.static, "static ", func(s *Static, _ int) (lexer.Position, error) { return checkStatic(s, ps.names) })
@@ -230,8 +231,10 @@ var kinds = map[string]string{"network": "network", "service": "service", "proto
 
 // Deferred is a section kept as text and parsed a line at a time on demand.
 type Deferred[T any] struct {
-	ps    *Paths
-	g     *participle.Parser[T]
+	ps *Paths
+	g  *participle.Parser[T]
+	// quick, when set, reads the commonest shapes without g (see quickOr).
+	quick func(file string, num int, text string) (*T, bool)
 	check func(x *T, i int) (lexer.Position, error)
 	// prefix is stripped from the lines that start with it, which is nearly all of them;
 	// full marks the others, stored whole.
@@ -310,7 +313,13 @@ func (d *Deferred[T]) At(i int) *T {
 		return nil
 	}
 	v := d.ps.parse(num, text, func(file string, num int, text string) (any, error) {
-		x, err := parseLine(d.g, file, num, text)
+		var x *T
+		var err error
+		if d.quick != nil {
+			x, err = quickOr(d.quick, d.g, file, num, text)
+		} else {
+			x, err = parseLine(d.g, file, num, text)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -60,8 +60,11 @@ func (q *qline) pos(i int) lexer.Position {
 
 // plain reports whether words from i on are all words or numbers (not times), which is
 // what the grammar's Word|Number accept.
-func (q *qline) plain(from int) bool {
-	for _, w := range q.w[from:q.n] {
+func (q *qline) plain(from int) bool { return q.plainTo(from, q.n) }
+
+// plainTo is plain for words from to to (excluded).
+func (q *qline) plainTo(from, to int) bool {
+	for _, w := range q.w[from:to] {
 		if classify(w) == tokTime {
 			return false
 		}
@@ -210,4 +213,57 @@ func (q *qline) portOp(i int) (*PortOp, bool) {
 		return &PortOp{Pos: q.pos(i), Range: true, From: port(i + 1), To: port(i + 2)}, true
 	}
 	return nil, false
+}
+
+// quickObjectNAT reads "nat (REAL,MAPPED) static|dynamic interface|pat-pool P|TARGET
+// [service tcp|udp|sctp P P] [FLAG...] [description WORD...]", the object NAT lines of a
+// large configuration.
+func quickObjectNAT(file string, num int, text string) (*ObjectNAT, bool) {
+	var q qline
+	// Every word but a description's must be a word or a number: times are checked for
+	// up to the mapped address here, in the service ports below.
+	if !q.split(file, num, text) || q.n < 4 || q.w[0] != "nat" || classify(q.w[1]) != tokWord || !q.plainTo(2, min(q.n, 5)) {
+		return nil, false
+	}
+	n := &ObjectNAT{Pos: q.pos(0)}
+	if n.Ifaces.Capture([]string{q.w[1]}) != nil {
+		return nil, false
+	}
+	switch n.Kind = q.w[2]; n.Kind {
+	case "static", "dynamic":
+	default:
+		return nil, false
+	}
+	n.Mapped = &NATMapped{Pos: q.pos(3)}
+	i := 4
+	switch q.w[3] {
+	case "interface":
+		n.Mapped.Interface = true
+	case "pat-pool":
+		if q.n < 5 {
+			return nil, false
+		}
+		n.Mapped.PatPool, i = q.w[4], 5
+	default:
+		n.Mapped.Target = q.w[3]
+	}
+	for i < q.n {
+		o := &NATOption{Pos: q.pos(i)}
+		switch w := q.w[i]; {
+		case w == "description":
+			if i+1 == q.n {
+				return nil, false
+			}
+			o.Description, i = append(make([]string, 0, q.n-i-1), q.w[i+1:q.n]...), q.n
+		case natFlag([]byte(w)):
+			o.Flag, i = w, i+1
+		case w == "service" && i+3 < q.n && (q.w[i+1] == "tcp" || q.w[i+1] == "udp" || q.w[i+1] == "sctp") && q.plainTo(i+2, i+4):
+			o.Service = &NATService{Pos: q.pos(i + 1), Protocol: q.w[i+1], RealPort: &Port{Pos: q.pos(i + 2), Raw: q.w[i+2]}, MappedPort: &Port{Pos: q.pos(i + 3), Raw: q.w[i+3]}}
+			i += 4
+		default:
+			return nil, false
+		}
+		n.Options = append(n.Options, o)
+	}
+	return n, true
 }

@@ -111,3 +111,31 @@ func TestQuickGroupChildPorts(t *testing.T) {
 		{" port-object le 5", false},
 	})
 }
+
+func TestQuickObjectNAT(t *testing.T) {
+	agree(t, quickObjectNAT, loadPathGrammars().objectNAT, []quickCase{
+		{" nat (partner,outside) static 10.218.49.170 service tcp 3389 5060", true},
+		{" nat (inside,outside) static 10.105.238.130 service tcp smtp 8443", true},
+		{" nat (inside,outside) static 10.105.238.130 service udp sip sip dns no-proxy-arp route-lookup", true},
+		{" nat (inside,outside) dynamic interface", true},
+		{" nat (inside,outside) dynamic interface ipv6", true},
+		{" nat (any,outside) dynamic pat-pool POOL round-robin extended flat include-reserve block-allocation", true},
+		{" nat (inside,outside) static OBJ-MAPPED unidirectional inactive", true},
+		{" nat (inside,outside) static 10.1.1.1 description web server 12:00:00", true},
+		{" nat (dmz) static 10.1.1.1", true},
+		{" nat (inside,outside) static 10.1.1.1 description", false},
+		{" nat (inside,outside) static 10.1.1.1 service svc-a svc-b", false},
+		{" nat (inside,outside) static 10.1.1.1 service tcp 80", false},
+		{" nat (inside,outside) static 10.1.1.1 bogus", false},
+		{" nat (inside,outside) dynamic pat-pool", false},
+		{" nat (inside,outside) translate 10.1.1.1", false},
+		{" nat inside,outside static 10.1.1.1", false},
+		{" nat (inside,outside) static", false},
+		{" nat (inside,outside) static 01:02:03", false},
+		{" nat (inside,outside) dynamic pat-pool 01:02:03", false},
+		{" nat (inside,outside) static 10.1.1.1 service tcp 01:02:03 80", false},
+		{" nat (inside,outside) static 10.1.1.1 service tcp 80 01:02:03", false},
+		{" nat (inside,outside) static 10.1.1.1 dns 01:02:03", false},
+		{" nat (inside,outside) dynamic pat-pool description dns", true},
+	})
+}
