@@ -146,8 +146,9 @@ func newPaths(cfg *Config, src *source) *Paths {
 		n.Object, n.Header = ref.name, lexer.Position{Filename: cfg.File, Line: ref.header, Column: 1}
 		return checkObjectNAT(n)
 	})
-	ps.ObjectNAT.quick = quickObjectNAT
 	ps.NAT = newDeferred(ps, ps.g.natLine, "nat ", func(n *NATLine, _ int) (lexer.Position, error) { return checkNATLine(n, ps.names) })
+	ps.ObjectNAT.quick = quickObjectNAT
+	ps.NAT.quick = quickTwiceNAT
 	ps.Globals = newDeferred(ps, ps.g.global, "global ", func(g *Global, _ int) (lexer.Position, error) { return checkGlobal(g, ps.names) })
 	ps.Statics = newDeferred(ps, ps.g.static, "static ", func(s *Static, _ int) (lexer.Position, error) { return checkStatic(s, ps.names) })
 	return ps

@@ -247,6 +247,17 @@ func quickObjectNAT(file string, num int, text string) (*ObjectNAT, bool) {
 	default:
 		n.Mapped.Target = q.w[3]
 	}
+	var ok bool
+	if n.Options, ok = q.natOptions(i); !ok {
+		return nil, false
+	}
+	return n, true
+}
+
+// natOptions reads the NAT options from word i to the end: flags, "service tcp|udp|sctp
+// P P" and "description WORD...".
+func (q *qline) natOptions(i int) ([]*NATOption, bool) {
+	var opts []*NATOption
 	for i < q.n {
 		o := &NATOption{Pos: q.pos(i)}
 		switch w := q.w[i]; {
@@ -263,7 +274,45 @@ func quickObjectNAT(file string, num int, text string) (*ObjectNAT, bool) {
 		default:
 			return nil, false
 		}
-		n.Options = append(n.Options, o)
+		opts = append(opts, o)
 	}
+	return opts, true
+}
+
+// quickTwiceNAT reads "nat [(REAL,MAPPED)] source static|dynamic REAL MAPPED [destination
+// static MAPPED REAL] [options]", the twice NAT lines of a large configuration, with
+// MAPPED an object, group or address (not interface or pat-pool).
+func quickTwiceNAT(file string, num int, text string) (*NATLine, bool) {
+	var q qline
+	if !q.split(file, num, text) || q.n < 5 || q.w[0] != "nat" {
+		return nil, false
+	}
+	n := &NATLine{Pos: q.pos(0)}
+	i := 1
+	if q.w[1] != "source" {
+		if classify(q.w[1]) != tokWord || n.Ifaces.Capture([]string{q.w[1]}) != nil {
+			return nil, false
+		}
+		i = 2
+	}
+	// source KIND REAL MAPPED, then destination static MAPPED REAL: plain names.
+	name := func(j int) bool { return j < q.n && classify(q.w[j]) != tokTime && !natKeyword([]byte(q.w[j])) }
+	if i+3 >= q.n || q.w[i] != "source" || q.w[i+1] != "static" && q.w[i+1] != "dynamic" || !name(i+2) || !name(i+3) {
+		return nil, false
+	}
+	t := &TwiceNAT{Pos: q.pos(i), Src: &TwiceSource{Pos: q.pos(i + 1), Kind: q.w[i+1], Real: q.w[i+2], Mapped: &NATMapped{Pos: q.pos(i + 3), Target: q.w[i+3]}}}
+	i += 4
+	if i < q.n && q.w[i] == "destination" {
+		if i+3 >= q.n || q.w[i+1] != "static" || !name(i+2) || !name(i+3) {
+			return nil, false
+		}
+		t.Destination = &TwiceDest{Pos: q.pos(i + 1), Kind: "static", Mapped: q.w[i+2], Real: q.w[i+3]}
+		i += 4
+	}
+	var ok bool
+	if t.Options, ok = q.natOptions(i); !ok {
+		return nil, false
+	}
+	n.Twice = t
 	return n, true
 }

@@ -139,3 +139,25 @@ func TestQuickObjectNAT(t *testing.T) {
 		{" nat (inside,outside) dynamic pat-pool description dns", true},
 	})
 }
+
+func TestQuickTwiceNAT(t *testing.T) {
+	agree(t, quickTwiceNAT, loadPathGrammars().natLine, []quickCase{
+		{"nat (dmz,dc) source static og-sbc-7249 og-dns-7249 destination static og-web-7249 og-print-7249 no-proxy-arp route-lookup", true},
+		{"nat (inside,outside) source dynamic any 198.51.100.10", true},
+		{"nat (inside,outside) source static OBJ OBJ destination static GP GP", true},
+		{"nat (inside,outside) source static OBJ OBJ service tcp 5060 5080 unidirectional", true},
+		{"nat (inside,outside) source static OBJ OBJ inactive description a 12:00:00", true},
+		{"nat source static any any", true},
+		{"nat (inside,outside) source dynamic any interface", false},
+		{"nat (inside,outside) source dynamic any pat-pool P", false},
+		{"nat (inside,outside) after-auto source dynamic any 198.51.100.10", false},
+		{"nat (inside,outside) 1 source static any any", false},
+		{"nat (inside,outside) source static any any destination dynamic A B", false},
+		{"nat (inside,outside) source static any any destination static A", false},
+		{"nat (inside,outside) source static any any service svc-a svc-b", false},
+		{"nat (inside,outside) source static any 01:02:03", false},
+		{"nat (inside) 1 10.1.1.0 255.255.255.0", false},
+		{"nat (a,b,c) source static any any", false},
+		{"nat bogus source static any any", false},
+	})
+}
