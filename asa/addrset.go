@@ -170,7 +170,7 @@ func (m *Model) objectSet(name string) *addrSet {
 	ps := m.aclPaths()
 	switch o := ps.Object(name); {
 	case o == nil:
-		s.unknown = append(s.unknown, fmt.Sprintf("object %s is not defined", name))
+		s.unknown = append(s.unknown, "object "+name+" is not defined")
 	case o.Kind != "network":
 		s.unknown = append(s.unknown, fmt.Sprintf("object %s is a %s object, not a network object", name, o.Kind))
 	case o.Host != nil:
@@ -224,7 +224,7 @@ func (m *Model) groupSet(name string) *addrSet {
 	s := &addrSet{}
 	switch g := m.aclPaths().ObjectGroup(name); {
 	case g == nil:
-		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is not defined", name))
+		s.unknown = append(s.unknown, "object-group "+name+" is not defined")
 	case g.Kind != "network":
 		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is a %s group, not a network group", name, g.Kind))
 	default:
