@@ -529,6 +529,14 @@ type ACLHit struct {
 	Cond string
 }
 
+// Num returns the file line number of the matched entry (0 for the implicit deny).
+func (h *ACLHit) Num() int {
+	if h.ACL == nil {
+		return 0
+	}
+	return h.ACL.Num(h.Line)
+}
+
 // Source returns the file line number and text of the matched entry (0 and "" for the
 // implicit deny).
 func (h ACLHit) Source() (int, string) {

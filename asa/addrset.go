@@ -170,13 +170,13 @@ func (m *Model) objectSet(name string) *addrSet {
 	ps := m.aclPaths()
 	switch o := ps.Object(name); {
 	case o == nil:
-		s.unknown = append(s.unknown, fmt.Sprintf("object %s is not defined", name))
+		s.unknown = append(s.unknown, "object "+name+" is not defined")
 	case o.Kind != "network":
 		s.unknown = append(s.unknown, fmt.Sprintf("object %s is a %s object, not a network object", name, o.Kind))
 	case o.Host != nil:
-		s.addAddress(o.Host.Address, nil, "object "+name)
+		s.addAddress(o.Host.Address, nil, "object ", name)
 	case o.Subnet != nil:
-		s.addAddress(o.Subnet.Address, o.Subnet.Mask, "object "+name)
+		s.addAddress(o.Subnet.Address, o.Subnet.Mask, "object ", name)
 	case o.Range != nil && o.Range.From.IP.Is4() && o.Range.To.IP.Is4():
 		s.spans = spans{{u32(o.Range.From.IP), u32(o.Range.To.IP)}}
 	case o.Range != nil && (o.Range.From.Masked || o.Range.To.Masked):
@@ -190,11 +190,13 @@ func (m *Model) objectSet(name string) *addrSet {
 	return s
 }
 
-// addAddress adds "A" (a host, mask nil), "A M" or an IPv6 prefix (mask nil).
-func (s *addrSet) addAddress(a, mask *parser.Address, what string) {
+// addAddress adds "A" (a host, mask nil), "A M" or an IPv6 prefix (mask nil). kind and
+// name say what holds it, for the one message that needs them: a group of thousands of
+// members makes no string per member.
+func (s *addrSet) addAddress(a, mask *parser.Address, kind, name string) {
 	switch {
 	case a.Masked || mask != nil && mask.Masked:
-		s.unknown = append(s.unknown, what+" has a blanked-out address")
+		s.unknown = append(s.unknown, kind+name+" has a blanked-out address")
 	case mask == nil && a.IP.Is4():
 		s.spans = s.spans.union(spans{hostSpan(a.IP)})
 	case mask == nil && a.IP.Is6():
@@ -222,7 +224,7 @@ func (m *Model) groupSet(name string) *addrSet {
 	s := &addrSet{}
 	switch g := m.aclPaths().ObjectGroup(name); {
 	case g == nil:
-		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is not defined", name))
+		s.unknown = append(s.unknown, "object-group "+name+" is not defined")
 	case g.Kind != "network":
 		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is a %s group, not a network group", name, g.Kind))
 	default:
@@ -231,9 +233,9 @@ func (m *Model) groupSet(name string) *addrSet {
 			case n.Object != "":
 				s.add(m.objectSet(n.Object))
 			case n.Host != nil:
-				s.addAddress(n.Host, nil, "object-group "+name)
+				s.addAddress(n.Host, nil, "object-group ", name)
 			default:
-				s.addAddress(n.Address, n.Mask, "object-group "+name)
+				s.addAddress(n.Address, n.Mask, "object-group ", name)
 			}
 		}
 		for _, sub := range g.Groups {
@@ -276,7 +278,7 @@ func (m *Model) resolveOperand(o *parser.Operand) *addrSet {
 		return any6Set
 	case o.Host != nil:
 		s := &addrSet{}
-		s.addAddress(o.Host, nil, "host "+o.Host.Raw)
+		s.addAddress(o.Host, nil, "host ", o.Host.Raw)
 		return s
 	case o.Object != "":
 		return m.objectSet(o.Object)
@@ -291,7 +293,7 @@ func (m *Model) resolveOperand(o *parser.Operand) *addrSet {
 	}
 	s := &addrSet{}
 	if o.Net != nil {
-		s.addAddress(o.Net, o.Mask, o.Net.Raw)
+		s.addAddress(o.Net, o.Mask, "", o.Net.Raw)
 	}
 	return s
 }

@@ -96,7 +96,26 @@ type Step struct {
 	Phase  string // INPUT, ROUTE-LOOKUP, SAME-SECURITY, ACCESS-LIST, SECURITY-LEVEL, NAT, INSPECT, IDLE-TIMEOUT, RETURN
 	Result string // Allow, Drop or Info
 	Config []ConfigLine
+	// Detail says what the step does, except for the step of an entry that decides only
+	// under a condition (cond): a large access-list has thousands of those, few of which
+	// are ever printed, so their text is written when asked for. Text gives both.
 	Detail string
+	cond   *condStep
+}
+
+// condStep is what the text of a conditional access-list step is made of.
+type condStep struct {
+	num               int
+	named, verb, part string
+	cond              string
+}
+
+// Text returns what the step does.
+func (s Step) Text() string {
+	if c := s.cond; c != nil {
+		return fmt.Sprintf("the entry on line %d of %s %s it%s only if what the configuration cannot tell holds: %s; the evaluation goes on as if it did not", c.num, c.named, c.verb, c.part, c.cond)
+	}
+	return s.Detail
 }
 
 // Denial is the part of the clients a step drops, and why.
@@ -444,16 +463,24 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 	acls, groups := c.acls, c.groups
 	hits := m.evalChain(acls, q)
 	var passed spans
-	var conds []ACLHit
-	where := func(h ACLHit) (ConfigLine, string) {
+	// conds point into hits, which hold thousands of conditional entries in a large
+	// access-list: copying them would cost more than the evaluation that found them.
+	var conds []*ACLHit
+	p.Steps = slices.Grow(p.Steps, len(hits))
+	nameds := make([]string, len(acls))
+	for i, a := range acls {
+		nameds[i] = fmt.Sprintf("access-list %s (%s)", a.Name, groupWhere(groups[i].Text, dir))
+	}
+	where := func(h *ACLHit) (ConfigLine, string) {
 		for i, a := range acls {
 			if a == h.ACL {
-				return groups[i], fmt.Sprintf("access-list %s (%s)", a.Name, groupWhere(groups[i].Text, dir))
+				return groups[i], nameds[i]
 			}
 		}
 		return groups[len(groups)-1], ""
 	}
-	for _, h := range hits {
+	for k := range hits {
+		h := &hits[k]
 		part := ""
 		if !h.Addrs.covers(q.vary[0]) || len(q.vary) > 1 {
 			part = " (for " + q.str(h.Addrs) + ")"
@@ -461,9 +488,11 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 		group, named := where(h)
 		if h.Cond != "" {
 			num, text := h.Source()
-			verb := map[bool]string{true: "permits", false: "denies"}[h.Permit]
-			p.step(Step{Phase: "ACCESS-LIST", Result: Info, Config: []ConfigLine{group, {num, text}},
-				Detail: fmt.Sprintf("the entry on line %d of %s %s it%s only if what the configuration cannot tell holds: %s; the evaluation goes on as if it did not", num, named, verb, part, h.Cond)})
+			verb := "denies"
+			if h.Permit {
+				verb = "permits"
+			}
+			p.step(Step{Phase: "ACCESS-LIST", Result: Info, Config: []ConfigLine{group, {num, text}}, cond: &condStep{num, named, verb, part, h.Cond}})
 			if record {
 				p.note(fmt.Sprintf("line %d %s it only under a condition the configuration cannot tell: %s", num, verb, h.Cond))
 			}
@@ -531,12 +560,11 @@ func groupWhere(group, dir string) string {
 
 // dependsOn describes the conditional entries above a decision that would have taken
 // part of addrs first: permits above a deny (deny true), denies above a permit.
-func dependsOn(conds []ACLHit, addrs spans, deny bool) string {
+func dependsOn(conds []*ACLHit, addrs spans, deny bool) string {
 	var parts []string
 	for _, c := range conds {
 		if c.Permit == deny && len(c.Addrs.intersect(addrs)) > 0 {
-			num, _ := c.Source()
-			parts = append(parts, fmt.Sprintf("line %d applies (%s)", num, c.Cond))
+			parts = append(parts, fmt.Sprintf("line %d applies (%s)", c.Num(), c.Cond))
 		}
 	}
 	return strings.Join(parts, ", or ")
@@ -711,11 +739,11 @@ func (m *Model) ReturnAccess(p *Path) bool {
 func lastDetail(p *Path) string {
 	for i := len(p.Steps) - 1; i >= 0; i-- {
 		if s := p.Steps[i]; s.Result == Drop {
-			return s.Detail
+			return s.Text()
 		}
 	}
 	if n := len(p.Steps); n > 0 {
-		return p.Steps[n-1].Detail
+		return p.Steps[n-1].Text()
 	}
 	return ""
 }

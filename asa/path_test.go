@@ -625,7 +625,11 @@ func TestSketchesKeepPaths(t *testing.T) {
 			if p.Translation != nil {
 				tr = fmt.Sprintf("%+v", *p.Translation)
 			}
-			out = append(out, fmt.Sprintf("%s|%s|%s|%+v|%+v|%q|%s|%+v|%v", p.Unresolved, p.Ingress, p.Egress, p.Steps, p.Denied, p.Notes, tr, p.Return, m.ReturnAccess(p)))
+			steps := make([]string, len(p.Steps))
+			for i, s := range p.Steps {
+				steps[i] = fmt.Sprintf("%s|%s|%+v|%s", s.Phase, s.Result, s.Config, s.Text())
+			}
+			out = append(out, fmt.Sprintf("%s|%s|%s|%q|%+v|%q|%s|%+v|%v", p.Unresolved, p.Ingress, p.Egress, steps, p.Denied, p.Notes, tr, p.Return, m.ReturnAccess(p)))
 		}
 		return strings.Join(out, "\n")
 	}

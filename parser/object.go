@@ -176,7 +176,7 @@ func (ps *Paths) readObject(b *block) *Object {
 		}
 		if i == 0 || isHeader(text) {
 			h := ps.parse(num, text, func(file string, num int, text string) (any, error) {
-				return parseLine(ps.g.objectHeader, file, num, text)
+				return quickOr(quickObjectHeader, ps.g.objectHeader, file, num, text)
 			})
 			if h == nil {
 				continue
@@ -195,7 +195,7 @@ func (ps *Paths) readObject(b *block) *Object {
 			continue
 		}
 		v := ps.parse(num, text, func(file string, num int, text string) (any, error) {
-			c, err := parseLine(ps.g.objectChild, file, num, text)
+			c, err := quickOr(quickObjectChild, ps.g.objectChild, file, num, text)
 			if err != nil {
 				return nil, err
 			}
@@ -296,7 +296,7 @@ func (ps *Paths) readGroup(b *block) *ObjectGroup {
 		}
 		if i == 0 || isHeader(text) {
 			h := ps.parse(num, text, func(file string, num int, text string) (any, error) {
-				return parseLine(ps.g.groupHeader, file, num, text)
+				return quickOr(quickGroupHeader, ps.g.groupHeader, file, num, text)
 			})
 			if h == nil {
 				continue
@@ -317,12 +317,9 @@ func (ps *Paths) readGroup(b *block) *ObjectGroup {
 			continue
 		}
 		v := ps.parse(num, text, func(file string, num int, text string) (any, error) {
-			c, ok := quickGroupChild(file, num, text)
-			if !ok {
-				var err error
-				if c, err = parseLine(ps.g.groupChild, file, num, text); err != nil {
-					return nil, err
-				}
+			c, err := quickOr(quickGroupChild, ps.g.groupChild, file, num, text)
+			if err != nil {
+				return nil, err
 			}
 			return c, ps.checkGroupChild(g, c)
 		})
@@ -348,43 +345,6 @@ func (ps *Paths) readGroup(b *block) *ObjectGroup {
 		}
 	}
 	return g
-}
-
-// quickGroupChild reads the member lines that make up nearly every large group
-// ("network-object host A", "network-object A M", "network-object object N", "group-object
-// N") without the grammar, which costs a parser run per line; the result, positions
-// included, is what the grammar gives (TestQuickGroupChild). ok is false for any other
-// shape, which the grammar then reads.
-func quickGroupChild(file string, num int, text string) (c *groupChild, ok bool) {
-	toks := lexLine(file, num, text)
-	toks = toks[:len(toks)-1] // EOF
-	for _, t := range toks[1:] {
-		if t.Type != tokWord && t.Type != tokNumber {
-			return nil, false
-		}
-	}
-	switch {
-	case len(toks) == 2 && toks[0].Value == "group-object":
-		return &groupChild{Group: &GroupObject{Pos: toks[0].Pos, Group: toks[1].Value}}, true
-	case len(toks) < 2 || len(toks) > 3 || toks[0].Value != "network-object":
-		return nil, false
-	}
-	n := &NetworkObject{Pos: toks[0].Pos}
-	w := toks[1].Value
-	switch {
-	case len(toks) == 3 && w == "host":
-		n.Host = &Address{Pos: toks[2].Pos, Raw: toks[2].Value}
-	case len(toks) == 3 && w == "object":
-		n.Object = toks[2].Value
-	case w == "host" || w == "object":
-		return nil, false
-	default:
-		n.Address = &Address{Pos: toks[1].Pos, Raw: w}
-		if len(toks) == 3 {
-			n.Mask = &Address{Pos: toks[2].Pos, Raw: toks[2].Value}
-		}
-	}
-	return &groupChild{Network: n}, true
 }
 
 // checkGroupChild checks that a line belongs to the group's kind and resolves it.

@@ -191,6 +191,8 @@ type state struct {
 	objName    string
 	objHeader  lexer.Position
 	objNetwork bool
+	// pathACL is the access-list of the last access-list line, with Options.Paths.
+	pathACL *AccessList
 
 	// The access-list names seen, for Config.ACLNames: a short list scanned from the last
 	// one found (configurations have few), then a map past maxListedACLs.

@@ -147,6 +147,8 @@ func newPaths(cfg *Config, src *source) *Paths {
 		return checkObjectNAT(n)
 	})
 	ps.NAT = newDeferred(ps, ps.g.natLine, "nat ", func(n *NATLine, _ int) (lexer.Position, error) { return checkNATLine(n, ps.names) })
+	ps.ObjectNAT.quick = quickObjectNAT
+	ps.NAT.quick = quickTwiceNAT
 	ps.Globals = newDeferred(ps, ps.g.global, "global ", func(g *Global, _ int) (lexer.Position, error) { return checkGlobal(g, ps.names) })
 	ps.Statics = newDeferred(ps, ps.g.static, "static ", func(s *Static, _ int) (lexer.Position, error) { return checkStatic(s, ps.names) })
 	return ps
@@ -156,28 +158,30 @@ func newPaths(cfg *Config, src *source) *Paths {
 // and its lines in objText (the header of each time the block was entered, and the
 // children). A configuration has tens of thousands of blocks, nearly all entered once, so
 // that their lines follow each other in objText: first and n say which, and lines is nil.
-// The lines of any other block are listed in lines.
+// The lines of any other block are listed in *lines, a pointer so that a block is 32
+// bytes, not 48.
 type block struct {
 	kind     string
 	first, n int32
-	lines    []int32
+	lines    *[]int32
 }
 
 // add appends line idx of objText to the block.
 func (b *block) add(idx int32) {
 	switch {
 	case b.lines != nil:
-		b.lines = append(b.lines, idx)
+		*b.lines = append(*b.lines, idx)
 	case b.n == 0:
 		b.first, b.n = idx, 1
 	case idx == b.first+b.n:
 		b.n++
 	default:
-		b.lines = make([]int32, 0, b.n+1)
+		lines := make([]int32, 0, b.n+1)
 		for i := range b.n {
-			b.lines = append(b.lines, b.first+i)
+			lines = append(lines, b.first+i)
 		}
-		b.lines = append(b.lines, idx)
+		lines = append(lines, idx)
+		b.lines = &lines
 	}
 }
 
@@ -185,7 +189,7 @@ func (b *block) add(idx int32) {
 func (b *block) indexes() iter.Seq2[int, int32] {
 	return func(yield func(int, int32) bool) {
 		if b.lines != nil {
-			for i, idx := range b.lines {
+			for i, idx := range *b.lines {
 				if !yield(i, idx) {
 					return
 				}
@@ -200,6 +204,14 @@ func (b *block) indexes() iter.Seq2[int, int32] {
 	}
 }
 
+// len returns the number of the block's lines.
+func (b *block) len() int {
+	if b.lines != nil {
+		return len(*b.lines)
+	}
+	return int(b.n)
+}
+
 // removeFunc removes the block's lines for which drop is true, and reports whether it
 // removed one. The block lists its lines after.
 func (b *block) removeFunc(drop func(int32) bool) bool {
@@ -209,8 +221,8 @@ func (b *block) removeFunc(drop func(int32) bool) bool {
 			keep = append(keep, idx)
 		}
 	}
-	removed := len(keep) != int(b.n)+len(b.lines)
-	b.first, b.n, b.lines = 0, 0, keep
+	removed := len(keep) != b.len()
+	b.first, b.n, b.lines = 0, 0, &keep
 	return removed
 }
 
@@ -220,8 +232,10 @@ var kinds = map[string]string{"network": "network", "service": "service", "proto
 
 // Deferred is a section kept as text and parsed a line at a time on demand.
 type Deferred[T any] struct {
-	ps    *Paths
-	g     *participle.Parser[T]
+	ps *Paths
+	g  *participle.Parser[T]
+	// quick, when set, reads the commonest shapes without g (see quickOr).
+	quick func(file string, num int, text string) (*T, bool)
 	check func(x *T, i int) (lexer.Position, error)
 	// prefix is stripped from the lines that start with it, which is nearly all of them;
 	// full marks the others, stored whole.
@@ -258,6 +272,9 @@ func (d *Deferred[T]) Line(i int) (int, string) {
 	num, text, _ := d.line(i)
 	return num, text
 }
+
+// Num returns the file line number of line i, without reading it.
+func (d *Deferred[T]) Num(i int) int { return int(d.lines.ref(i).num) }
 
 // line is Line, false when the line could not be read back.
 func (d *Deferred[T]) line(i int) (int, string, bool) {
@@ -297,7 +314,13 @@ func (d *Deferred[T]) At(i int) *T {
 		return nil
 	}
 	v := d.ps.parse(num, text, func(file string, num int, text string) (any, error) {
-		x, err := parseLine(d.g, file, num, text)
+		var x *T
+		var err error
+		if d.quick != nil {
+			x, err = quickOr(d.quick, d.g, file, num, text)
+		} else {
+			x, err = parseLine(d.g, file, num, text)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -470,13 +493,20 @@ func (ps *Paths) parseSetting(num int, text string) *Setting {
 }
 
 // eager parses a line of a section read as it is met, with grammar g and then check.
-func eager[T any](p *state, g *participle.Parser[T], num int, text []byte, truncated bool, check func(*T) (lexer.Position, error)) *T {
+// quick, when not nil, reads the commonest shapes without the grammar (see quickOr).
+func eager[T any](p *state, g *participle.Parser[T], quick func(file string, num int, text string) (*T, bool), num int, text []byte, truncated bool, check func(*T) (lexer.Position, error)) *T {
 	if truncated {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return nil
 	}
 	v := p.paths.parse(num, string(text), func(file string, num int, text string) (any, error) {
-		x, err := parseLine(g, file, num, text)
+		var x *T
+		var err error
+		if quick != nil {
+			x, err = quickOr(quick, g, file, num, text)
+		} else {
+			x, err = parseLine(g, file, num, text)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -520,16 +550,16 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 	ps := p.paths
 	switch string(word) {
 	case "same-security-traffic":
-		if s := eager(p, ps.g.sameSecurity, num, text, truncated, nil); s != nil {
+		if s := eager(p, ps.g.sameSecurity, nil, num, text, truncated, nil); s != nil {
 			ps.SameSecurity = append(ps.SameSecurity, s)
 		}
 	case "access-group":
-		if a := eager(p, ps.g.accessGroup, num, text, truncated, nil); a != nil {
+		if a := eager(p, ps.g.accessGroup, nil, num, text, truncated, nil); a != nil {
 			a.Source = string(text)
 			ps.AccessGroups = append(ps.AccessGroups, a)
 		}
 	case "names":
-		if n := eager(p, ps.g.namesLine, num, text, truncated, nil); n != nil {
+		if n := eager(p, ps.g.namesLine, nil, num, text, truncated, nil); n != nil {
 			ps.NamesLines = append(ps.NamesLines, n)
 		}
 	case "name":
@@ -539,7 +569,7 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 			}
 			return lexer.Position{}, resolveAddress(n.Address, nil)
 		}
-		if n := eager(p, ps.g.name, num, text, truncated, check); n != nil {
+		if n := eager(p, ps.g.name, quickName, num, text, truncated, check); n != nil {
 			ps.Names = append(ps.Names, n)
 			ps.names[n.Name] = n.Address.IP
 		}
@@ -571,9 +601,15 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 // deferACL keeps an access-list line for reading on demand.
 func (p *state) deferACL(num int, text []byte, truncated bool) {
 	ps := p.paths
-	name := string(firstWord(bytes.TrimLeft(text[len("access-list"):], " \t")))
-	a := ps.acls[name]
+	word := firstWord(bytes.TrimLeft(text[len("access-list"):], " \t"))
+	// The lines of an access-list nearly always follow each other: the last one is
+	// compared first, without a map lookup or a copy of its name.
+	a := p.pathACL
+	if a == nil || a.Name != string(word) {
+		a = ps.acls[string(word)]
+	}
 	if a == nil {
+		name := string(word)
 		prefix := ""
 		if name != "" {
 			prefix = "access-list " + name + " "
@@ -587,6 +623,7 @@ func (p *state) deferACL(num int, text []byte, truncated bool) {
 		ps.acls[name] = a
 		ps.aclNames = append(ps.aclNames, name)
 	}
+	p.pathACL = a
 	keep(p, a.Deferred, num, text, truncated)
 }
 
@@ -644,7 +681,7 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 // interfaceChild reads a line below "interface X" with Options.Paths.
 func (p *state) interfaceChild(num int, text []byte, truncated bool) {
 	ps := p.paths
-	c := eager(p, ps.g.interfaceChild, num, text, truncated, func(c *interfaceChild) (lexer.Position, error) {
+	c := eager(p, ps.g.interfaceChild, nil, num, text, truncated, func(c *interfaceChild) (lexer.Position, error) {
 		return checkInterfaceChild(c, ps.names)
 	})
 	if c == nil {

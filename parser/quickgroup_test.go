@@ -24,8 +24,8 @@ func TestQuickGroupChild(t *testing.T) {
 		{" network-object object", false},
 		{" network-object host 10.1.1.1 extra", false},
 		{" network-object 10.1.1.1 01:02:03", false},
-		{" port-object eq 5060", false},
-		{" description host 10.1.1.1", false},
+		{" port-object eq 5060", true},
+		{" description host 10.1.1.1", true},
 		{" group-object", false},
 	} {
 		got, ok := quickGroupChild("f.txt", 7, tc.text)
@@ -42,7 +42,7 @@ func TestQuickGroupChild(t *testing.T) {
 			continue
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%q:\nquick   %#v\ngrammar %#v", tc.text, got.Network, want.Network)
+			t.Errorf("%q:\nquick   %#v\ngrammar %#v", tc.text, got, want)
 		}
 	}
 }

@@ -789,7 +789,7 @@ func (b *pageBuilder) paths(target string) []pathView {
 			pv.Verdict = "passes"
 		}
 		for _, s := range p.Steps {
-			pv.Steps = append(pv.Steps, stepView{Phase: s.Phase, Result: s.Result, Detail: s.Detail, Bad: s.Result == asa.Drop, Info: s.Result == asa.Info, Links: link(s.Config)})
+			pv.Steps = append(pv.Steps, stepView{Phase: s.Phase, Result: s.Result, Detail: s.Text(), Bad: s.Result == asa.Drop, Info: s.Result == asa.Info, Links: link(s.Config)})
 			if s.Result == asa.Drop && !pv.Bad {
 				// The way out passes, but a later phase (the way back) breaks SIP.
 				pv.Verdict, pv.Bad = "passes out, broken at "+s.Phase, true

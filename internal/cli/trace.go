@@ -253,7 +253,7 @@ func newTrace(cfg *parser.Config, p *asa.Path) *trace {
 		t.Return = &traceReturn{Admitted: p.Return.Admitted, Pinholes: p.Return.Pinholes && !p.Return.Admitted, Detail: p.Return.Detail}
 	}
 	for _, s := range p.Steps {
-		ts := traceStep{Phase: s.Phase, Result: s.Result, Detail: s.Detail, Config: []traceLine{}}
+		ts := traceStep{Phase: s.Phase, Result: s.Result, Detail: s.Text(), Config: []traceLine{}}
 		for _, c := range s.Config {
 			if c.Line > 0 {
 				ts.Config = append(ts.Config, traceLine{c.Line, c.Text})
