@@ -5,15 +5,13 @@ import (
 	"net/netip"
 	"strconv"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
-// linkTypeSLL2 is LINKTYPE_LINUX_SLL2 (276, tcpdump -i any since libpcap 1.10), which
-// gopacket v1.1.19 does not know: its 20-byte header is stripped by hand. gopacket's
-// LinkType is a byte, so pcapgo hands 276 over as 276&0xff = 20, a value no other link type
-// uses; the pcap path checks the header's full value.
-const linkTypeSLL2 layers.LinkType = 276 & 0xff
+// linkTypeSLL2 is LINKTYPE_LINUX_SLL2 (276, tcpdump -i any since libpcap 1.10): its 20-byte
+// header is stripped by hand, like the other link headers the decoder skips to reach IP.
+const linkTypeSLL2 = layers.LinkTypeLinuxSLL2
 
 // packet is what the decoder keeps of a frame: the transport flow and its payload, or the
 // quoted flow of an ICMP error. Payload aliases the frame's bytes: valid until the next

@@ -10,9 +10,9 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/asaaudit/asaaudit/internal/input"
 )
@@ -113,7 +113,6 @@ func (r *Reader) openPcap(br *bufio.Reader) error {
 	if hdr[0] == 0xa1 {
 		order = binary.BigEndian
 	}
-	rawLT := order.Uint32(hdr[20:24]) & 0xffff // the upper bits hold the FCS length
 	fixed := bytes.Clone(hdr)
 	order.PutUint32(fixed[16:20], maxSnaplen)
 	br.Discard(24)
@@ -122,10 +121,6 @@ func (r *Reader) openPcap(br *bufio.Reader) error {
 		return fmt.Errorf("%s: %v", r.name, err)
 	}
 	lt := pr.LinkType()
-	if rawLT > 0xff && rawLT != 276 {
-		// pcapgo keeps a byte of it; that byte would name another link type.
-		return fmt.Errorf("%s: link type %d is not read: capture on an Ethernet interface, or with tcpdump -i any", r.name, rawLT)
-	}
 	if !supportedLink(lt) {
 		return fmt.Errorf("%s: link type %d (%s) is not read: capture on an Ethernet interface, or with tcpdump -i any", r.name, int(lt), lt)
 	}

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/gopacket/layers"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // sniffText is how much of a text input is looked at to tell its format.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/asaaudit/asaaudit/asa"
@@ -290,17 +291,21 @@ var pageCSS string
 //go:embed html/script.js
 var pageJS string
 
-var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"css": func() template.CSS { return template.CSS(pageCSS) },
-	"js":  func() template.JS { return template.JS(pageJS) },
-	"pct": func(part, whole int) string {
-		if whole <= 0 {
-			return "0"
-		}
-		return strconv.FormatFloat(float64(part)*100/float64(whole), 'f', 2, 64)
-	},
-	"lower": strings.ToLower,
-}).Parse(pageTemplate))
+// page is parsed when a page is first written, not at start-up: every other command pays
+// nothing for it.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Funcs(template.FuncMap{
+		"css": func() template.CSS { return template.CSS(pageCSS) },
+		"js":  func() template.JS { return template.JS(pageJS) },
+		"pct": func(part, whole int) string {
+			if whole <= 0 {
+				return "0"
+			}
+			return strconv.FormatFloat(float64(part)*100/float64(whole), 'f', 2, 64)
+		},
+		"lower": strings.ToLower,
+	}).Parse(pageTemplate))
+})
 
 // HTML writes r as one self-contained page (styles and script inline, nothing loaded from
 // elsewhere, readable without the script): the run, a fleet overview, each target's
@@ -310,7 +315,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 func HTML(w io.Writer, r *Report, ctx *HTMLContext) error {
 	b := newPageBuilder(ctx)
 	v := b.reportView(r)
-	return page.Execute(w, v)
+	return page().Execute(w, v)
 }
 
 // DiffHTML writes d as HTML: introduced findings first and in full, then resolved and
@@ -318,7 +323,7 @@ func HTML(w io.Writer, r *Report, ctx *HTMLContext) error {
 func DiffHTML(w io.Writer, d *Diff, ctx *HTMLContext) error {
 	b := newPageBuilder(ctx)
 	v := b.diffView(d)
-	return page.Execute(w, v)
+	return page().Execute(w, v)
 }
 
 // pageView is what the template renders.
