@@ -205,6 +205,8 @@ type state struct {
 	started     bool // an "ASA Version" header or a whole "show running-config" echo seen
 	configLines bool // a configuration line seen since
 	ended       bool // ": end" seen
+	tail        bool // a line the ASA prints after the service-policies (Scope.Truncated)
+	last        int  // the last line with content
 	afterEnd    bool // PARSE002 already reported
 
 	// Evidence that this is an ASA configuration, and that it is not IOS.
@@ -225,7 +227,7 @@ func (p *state) line(num int, text []byte, truncated, hash bool) {
 	if depth == placeBlank {
 		return
 	}
-	p.content = true
+	p.content, p.last = true, num
 	switch {
 	case depth == placeInvalid:
 		w := word
@@ -271,7 +273,7 @@ func (p *state) line(num int, text []byte, truncated, hash bool) {
 		return
 	case ":":
 		if bytes.Equal(bytes.TrimSpace(text[1:]), []byte("end")) {
-			p.ended = true
+			p.ended, p.tail = true, true
 			p.cfg.End = p.pos(num, 1)
 		} else {
 			p.strong++ // ": Saved", ": Serial Number: ..."
@@ -341,7 +343,14 @@ func (p *state) line(num int, text []byte, truncated, hash bool) {
 		}
 	case "Cryptochecksum:", "cryptochecksum:":
 		p.strong++
+		p.tail = true
 		return
+	case "prompt", "call-home":
+		p.tail = true
+	case "no":
+		if bytes.HasPrefix(text, []byte("no call-home")) {
+			p.tail = true
+		}
 	case "version", "router", "line", "ip", "boot-start-marker", "ipv6":
 		// IOS writes "version 15.2", "ip route", "router ospf", "line vty"; the ASA writes
 		// none of these at the top level.

@@ -234,6 +234,15 @@ func TestCorpus(t *testing.T) {
 		"pub-asa-9.x-bvi-excerpt.txt":                         {0, 0, 1, 4, 10, "partial"},
 		"pub-asa-multi-context-lab-input-script-tabs.txt":     {0, 0, 0, 0, 0, "system"},
 		"pub-ftd-10.0-partial-show-run-mpf-flattened.txt":     {0, 0, 2, 3, 0, "partial"},
+
+		// Added with fixtures/corpus_findings_test.go (sources in SOURCES.md).
+		"pub-asa-9.23-failover-prompt-show-run-policy-map-service-policy.txt":  {0, 0, 0, 4, 0, "partial"},
+		"pub-asa-9.3-more-system-running-config-ise-anyconnect.txt":            {0, 0, 1, 2, 8, "whole"},
+		"pub-asa-9.8-annotated-edge-config-no-class-map-no-service-policy.txt": {0, 0, 0, 1, 0, "partial"},
+		"pub-asa-9.8-ikev2-tutorial-show-run-double-spaced-truncated.txt":      {0, 0, 0, 0, 10, "partial"},
+		"pub-asa-9.9-batfish-interface-no-final-newline.txt":                   {0, 0, 0, 0, 0, "partial"},
+		"pub-asa-9.x-blog-5505-global-map-mpf-snippet.txt":                     {0, 0, 1, 1, 0, "partial"},
+		"pub-asa-9.x-zones-bgp-asdot-markdown-excerpt.txt":                     {0, 0, 1, 3, 0, "partial"},
 	}
 	files, _ := filepath.Glob("../../shared/corpus/asa/*.txt")
 	if len(files) == 0 {

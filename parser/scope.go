@@ -18,6 +18,14 @@ type Scope struct {
 	// capture with no "ASA Version" header that lacks what every running-config prints
 	// (hostname, timeouts) or is a configuration-mode session log.
 	Partial bool
+	// Truncated is set for a whole configuration (an "ASA Version" header, or a whole
+	// "show running-config" echo) that stops before its service-policies with nothing the
+	// ASA prints after them (the "prompt hostname" and call-home lines, "Cryptochecksum:",
+	// ": end"): it may have been cut there, so the sections that come last (class-map,
+	// policy-map, service-policy, from the last one it shows on) are not shown.
+	Truncated bool
+	// Last is the last line with content: where a truncated input stops.
+	Last int
 	// Echoes are the commands echoed in the input whose output is configuration.
 	Echoes []Echo
 	// System is set for the system execution space of a multiple-context firewall
@@ -27,6 +35,7 @@ type Scope struct {
 
 	shown  uint32          // sections with lines, one bit per sectionNames entry
 	echoed map[string]bool // sections named by echoed commands
+	cut    uint32          // with Truncated: the sections the input may have lost
 }
 
 // Kind is "system" for the system execution space, "partial" for a partial input and ""
@@ -35,7 +44,7 @@ func (s *Scope) Kind() string {
 	switch {
 	case s.System != nil:
 		return "system"
-	case s.Partial:
+	case s.Partial, s.Truncated:
 		return "partial"
 	}
 	return ""
@@ -69,12 +78,25 @@ type ContextDef struct {
 // a command echoed it or a line of it is present.
 func (c *Config) Shows(section string) bool {
 	if !c.Scope.Partial {
-		return true
+		i := sectionIndex(section)
+		return i < 0 || c.Scope.cut&(1<<i) == 0
 	}
 	if i := sectionIndex(section); i >= 0 && c.Scope.shown&(1<<i) != 0 {
 		return true
 	}
 	return c.Scope.echoed[canonicalSection(section)]
+}
+
+// Cut returns the sections a truncated input may have lost (Truncated), in the order the
+// ASA prints them.
+func (s *Scope) Cut() []string {
+	var out []string
+	for i, n := range sectionNames {
+		if s.cut&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Sections returns the sections a partial input shows, sorted.
@@ -255,6 +277,21 @@ func (p *state) scope() {
 	case p.cfg.Version == "" && (p.session || p.cfg.Hostname == "" || s.shown&(1<<sectionIndex("timeout")) == 0):
 		// A session log holds what was typed, not the configuration it changed.
 		s.Partial = true
+	}
+	// class-map, policy-map and service-policy come last in a running-config, in that
+	// order, followed by a few lines every version prints and ": end". A whole
+	// configuration that shows no service-policy and none of those lines may have been cut
+	// before them (a paste cut short, a capture whose pager or session ended): a missing
+	// service-policy there is unknown, not absent.
+	const classMap, policyMap, servicePolicy = 1 << 0, 1 << 1, 1 << 2
+	if !s.Partial && (whole || p.cfg.Version != "") && !p.tail && s.shown&servicePolicy == 0 {
+		s.Truncated, s.cut, s.Last = true, servicePolicy, p.last
+		if s.shown&policyMap == 0 {
+			s.cut |= policyMap
+			if s.shown&classMap == 0 {
+				s.cut |= classMap
+			}
+		}
 	}
 }
 

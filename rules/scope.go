@@ -38,7 +38,7 @@ func pathsGiven(o Options) bool { return len(o.Clients) > 0 && len(o.Providers) 
 
 func checkPartial(p *Pass) {
 	cfg := p.Model.Config
-	if !cfg.Scope.Partial || cfg.Scope.System != nil {
+	if cfg.Scope.Kind() != "partial" {
 		return
 	}
 	// The sections missing, each with the rules that need it, in the order of the rules.
@@ -77,6 +77,17 @@ func checkPartial(p *Pass) {
 	shown := "no section the rules read"
 	if s := cfg.Scope.Sections(); len(s) > 0 {
 		shown = strings.Join(s, ", ")
+	}
+	if cfg.Scope.Truncated {
+		// A whole configuration that stops before its last sections: say where.
+		p.Report(Finding{
+			Line: cfg.Scope.Last,
+			Message: fmt.Sprintf("the configuration stops at line %d before its %s, with none of the lines the ASA prints after them (prompt hostname, call-home, Cryptochecksum, \": end\"): it may have been cut there, so %s not evaluated; capture %s (or the whole show running-config, to its \": end\") and audit it with this input",
+				cfg.Scope.Last, strings.Join(cfg.Scope.Cut(), ", "), strings.Join(notRun, ", "), strings.Join(capture, ", ")),
+			Detail: "show running-config prints the class-maps, policy-maps and service-policies last, then a few fixed lines and \": end\". A capture that ends before them may have lost them: a service-policy that is not in the input is unknown, not absent, and the rules whose premise lives there are not evaluated rather than guessed.",
+			Key:    "truncated," + strings.Join(order, ","),
+		})
+		return
 	}
 	p.Report(Finding{
 		Line:   line,

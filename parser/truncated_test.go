@@ -1,0 +1,49 @@
+package parser
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A whole configuration that stops before its service-policies, with none of the lines
+// the ASA prints after them, may have been cut: its last sections are not shown (the MPF
+// rules are then not evaluated), and everything before them is.
+func TestTruncated(t *testing.T) {
+	const head = "ASA Version 9.8(4)\nhostname fw1\ninterface GigabitEthernet0/0\n nameif outside\n security-level 0\ntimeout conn 1:00:00 udp 0:02:00\n"
+	for _, tt := range []struct {
+		name, body string
+		cut        []string // nil: a whole configuration
+	}{
+		{"cut after the timeouts", "crypto ca certificate chain TP\n certificate 3082\n", []string{"class-map", "policy-map", "service-policy"}},
+		{"cut inside a policy-map", "class-map inspection_default\n match default-inspection-traffic\npolicy-map global_policy\n class inspection_default\n", []string{"service-policy"}},
+		{"cut after a class-map", "class-map c\n match port udp eq 5080\n", []string{"policy-map", "service-policy"}},
+		{"no service-policy, up to : end", "policy-map p\n class c\n  inspect sip\nprompt hostname context\nCryptochecksum:0123\n: end\n", nil},
+		{"no service-policy, prompt line only", "prompt hostname context\n", nil},
+		{"no service-policy, call-home only", "no call-home reporting anonymous\n", nil},
+		{"service-policy shown", "service-policy global_policy global\n", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse(strings.NewReader(head+tt.body), "t.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Scope.Cut(); !slices.Equal(got, tt.cut) || cfg.Scope.Truncated != (tt.cut != nil) {
+				t.Fatalf("truncated %v, cut %v; want %v", cfg.Scope.Truncated, got, tt.cut)
+			}
+			for _, s := range []string{"class-map", "policy-map", "service-policy", "timeout", "interface"} {
+				if want := !slices.Contains(tt.cut, s); cfg.Shows(s) != want {
+					t.Errorf("Shows(%q) = %v, want %v", s, !want, want)
+				}
+			}
+			if tt.cut != nil && (cfg.Scope.Kind() != "partial" || cfg.Scope.Last != strings.Count(head+tt.body, "\n")) {
+				t.Errorf("kind %q, last line %d", cfg.Scope.Kind(), cfg.Scope.Last)
+			}
+		})
+	}
+	// Without a header or a whole echo, a partial input is judged as before.
+	cfg, _ := Parse(strings.NewReader("policy-map p\n class c\n  inspect sip\n"), "t.txt")
+	if cfg.Scope.Truncated {
+		t.Error("a headerless excerpt counted as a cut whole configuration")
+	}
+}
