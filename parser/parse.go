@@ -336,6 +336,10 @@ func (p *state) line(num int, text []byte, truncated, hash bool) {
 		p.strong++
 	case "access-list":
 		p.seeACL(text[len(word):])
+	case "object", "object-group":
+		// A "show running-config object-group" alone is an ASA partial, not foreign text
+		// (weak: newer IOS has object-groups too).
+		p.weak++
 	case "access-group":
 		p.strong++
 		if p.cfg.PathHint.Pos.Line == 0 {
@@ -382,6 +386,12 @@ func (p *state) seeACL(rest []byte) {
 		}
 	}
 	name := firstWord(bytes.TrimLeft(rest, " \t"))
+	switch string(firstWord(bytes.TrimLeft(bytes.TrimLeft(rest, " \t")[len(name):], " \t"))) {
+	case "extended", "standard", "remark", "webtype", "ethertype":
+		// "access-list NAME extended ...": the ASA's form (IOS writes "ip access-list
+		// extended NAME" or a numbered list); once per list, not per line.
+		p.strong++
+	}
 	if p.cfg.ACLNames == nil {
 		p.cfg.ACLNames = map[string]bool{}
 	}

@@ -47,3 +47,28 @@ func TestTruncated(t *testing.T) {
 		t.Error("a headerless excerpt counted as a cut whole configuration")
 	}
 }
+
+// "show running-config object-group" or "... access-list" alone is an ASA partial (its
+// rules not evaluated), not "not a Cisco ASA configuration"; an IOS access-list is still
+// told apart.
+func TestSectionOnlyInputs(t *testing.T) {
+	for _, tt := range []struct {
+		name, text string
+		asa        bool
+	}{
+		{"object-groups", "object-group service sg-skype_ports\n service-object tcp-udp destination range sip 5061\nobject-group network og-web\n network-object host 10.1.1.1\n", true},
+		{"objects", "object network web\n host 10.1.1.1\n", true},
+		{"ASA access-list", "access-list OUT extended permit udp any any eq sip\n", true},
+		{"ASA access-list remark", "access-list OUT remark SIP trunk\n", true},
+		{"IOS numbered access-list", "hostname r1\naccess-list 101 permit ip any any\nip route 0.0.0.0 0.0.0.0 10.0.0.1\n", false},
+	} {
+		cfg, err := Parse(strings.NewReader(tt.text), "t.txt")
+		if (err == nil) != tt.asa {
+			t.Errorf("%s: error %v", tt.name, err)
+			continue
+		}
+		if err == nil && cfg.Scope.Kind() != "partial" {
+			t.Errorf("%s: scope %q, want partial", tt.name, cfg.Scope.Kind())
+		}
+	}
+}
