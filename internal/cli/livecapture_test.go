@@ -1,17 +1,18 @@
 package cli
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/asaaudit/asaaudit/asasim"
 	"github.com/asaaudit/asaaudit/collect"
@@ -19,79 +20,49 @@ import (
 	"github.com/asaaudit/asaaudit/rules"
 )
 
-// showCaptureDump writes frames as the ASA's "show capture NAME dump" prints them: a
-// header line per packet, then its Ethernet frame in hex, 16 bytes a line.
-type showCaptureDump struct {
-	strings.Builder
-	n int
-}
-
-func (d *showCaptureDump) udp(at time.Time, src, dst netip.AddrPort, payload string) {
-	d.n++
-	ip := make([]byte, 20+8+len(payload))
-	ip[0], ip[8], ip[9] = 0x45, 64, 17
-	binary.BigEndian.PutUint16(ip[2:], uint16(len(ip)))
-	s, t := src.Addr().As4(), dst.Addr().As4()
-	copy(ip[12:], s[:])
-	copy(ip[16:], t[:])
-	var sum uint32
-	for i := 0; i < 20; i += 2 {
-		sum += uint32(binary.BigEndian.Uint16(ip[i:]))
+// bindingMovesDump is fixtures/captures/binding-moves.pcap as the ASA's "show capture NAME
+// dump" prints it: a header line per packet, then its Ethernet frame in hex, 16 bytes a
+// line. A phone behind the firewall (192.168.1.89, seen as 198.51.100.2) registers on
+// udp/5080 every 90 s, and each refresh leaves from another public port: the NAT binding
+// idled out.
+func bindingMovesDump(t *testing.T) string {
+	t.Helper()
+	f, err := os.Open(fixtures + "captures/binding-moves.pcap")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for sum > 0xffff {
-		sum = sum&0xffff + sum>>16
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
 	}
-	binary.BigEndian.PutUint16(ip[10:], ^uint16(sum))
-	binary.BigEndian.PutUint16(ip[20:], src.Port())
-	binary.BigEndian.PutUint16(ip[22:], dst.Port())
-	binary.BigEndian.PutUint16(ip[24:], uint16(8+len(payload)))
-	copy(ip[28:], payload)
-	frame := append([]byte{0, 0x50, 0x56, 0x9a, 0x3b, 1, 0, 0x50, 0x56, 0x9a, 0x3b, 2, 8, 0}, ip...)
-	fmt.Fprintf(d, "\n%4d: %s       %s > %s:  udp %d\n", d.n, at.Format("15:04:05.000000"),
-		strings.Replace(src.String(), ":", "/", 1), strings.Replace(dst.String(), ":", "/", 1), len(payload))
-	for off := 0; off < len(frame); off += 16 {
-		row := frame[off:min(off+16, len(frame))]
-		var hex strings.Builder
-		for i := 0; i < len(row); i += 2 {
-			fmt.Fprintf(&hex, " %x", row[i:min(i+2, len(row))])
+	var d strings.Builder
+	n := 0
+	for {
+		frame, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
 		}
-		fmt.Fprintf(d, "0x%04x\t%-40s\t%s\n", off, hex.String(), strings.Map(func(r rune) rune {
-			if r < 0x20 || r > 0x7e {
-				return '.'
+		n++
+		p := gopacket.NewPacket(frame, layers.LayerTypeEthernet, gopacket.Default)
+		ip, udp := p.Layer(layers.LayerTypeIPv4).(*layers.IPv4), p.Layer(layers.LayerTypeUDP).(*layers.UDP)
+		fmt.Fprintf(&d, "\n%4d: %s       %s/%d > %s/%d:  udp %d\n", n, ci.Timestamp.UTC().Format("15:04:05.000000"),
+			ip.SrcIP, udp.SrcPort, ip.DstIP, udp.DstPort, len(udp.Payload))
+		for off := 0; off < len(frame); off += 16 {
+			row := frame[off:min(off+16, len(frame))]
+			var hex strings.Builder
+			for i := 0; i < len(row); i += 2 {
+				fmt.Fprintf(&hex, " %x", row[i:min(i+2, len(row))])
 			}
-			return r
-		}, string(row)))
-	}
-}
-
-// bindingMovesDump is fixtures/captures/binding-moves.pcap as the ASA dumps it: a phone
-// behind the firewall (192.168.1.89, seen as 198.51.100.2) registers on udp/5080 every
-// 90 s, and each refresh leaves from another public port: the NAT binding idled out.
-func bindingMovesDump() string {
-	var d showCaptureDump
-	const phone, public, reg, domain = "192.168.1.89", "198.51.100.2", "204.11.192.22", "voip.example.net"
-	start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	registrar := netip.MustParseAddrPort(reg + ":5080")
-	cseq := 0
-	for i, port := range []uint16{40001, 40002, 40003} {
-		at := func(s float64) time.Time {
-			return start.Add(time.Duration((float64(90*i) + s) * float64(time.Second)))
-		}
-		client := netip.AddrPortFrom(netip.MustParseAddr(public), port)
-		nonce := fmt.Sprintf("6a1f%04d", i)
-		for j, auth := range []string{"", fmt.Sprintf("Authorization: Digest username=\"1001\", realm=\"%s\", nonce=\"%s\", uri=\"sip:%s\", response=\"5f2e1a8c9b7d4e3f2a1b0c9d8e7f6a5b\", algorithm=MD5\r\n", domain, nonce, domain)} {
-			cseq++
-			d.udp(at(0.1*float64(j)), client, registrar, fmt.Sprintf("REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s:5080;branch=z9hG4bK-%d;rport\r\nMax-Forwards: 70\r\nFrom: <sip:1001@%s>;tag=ph1001\r\nTo: <sip:1001@%s>\r\nCall-ID: reg-1001@%s\r\nCSeq: %d REGISTER\r\nContact: <sip:1001@%s:5080>\r\nExpires: 120\r\n%sContent-Length: 0\r\n\r\n",
-				domain, phone, cseq, domain, domain, phone, cseq, phone, auth))
-			status, extra := "401 Unauthorized", fmt.Sprintf("WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", algorithm=MD5\r\n", domain, nonce)
-			if j == 1 {
-				status, extra = "200 OK", fmt.Sprintf("Contact: <sip:1001@%s:5080>;expires=120\r\n", phone)
-			}
-			d.udp(at(0.1*float64(j)+0.05), registrar, client, fmt.Sprintf("SIP/2.0 %s\r\nVia: SIP/2.0/UDP %s:5080;branch=z9hG4bK-%d;received=%s;rport=%d\r\nFrom: <sip:1001@%s>;tag=ph1001\r\nTo: <sip:1001@%s>;tag=reg%d\r\nCall-ID: reg-1001@%s\r\nCSeq: %d REGISTER\r\n%sContent-Length: 0\r\n\r\n",
-				status, phone, cseq, public, port, domain, domain, cseq, phone, cseq, extra))
+			fmt.Fprintf(&d, "0x%04x\t%-40s\t%s\n", off, hex.String(), strings.Map(func(r rune) rune {
+				if r < 0x20 || r > 0x7e {
+					return '.'
+				}
+				return r
+			}, string(row)))
 		}
 	}
-	return d.String() + "12 packets shown\n"
+	return d.String() + fmt.Sprintf("%d packets shown\n", n)
 }
 
 // captureDevice is fixtures/captures/seed.config.txt (udp/5080 not inspected, timeout udp
@@ -100,7 +71,7 @@ func captureDevice(t *testing.T, withCapture bool) asasim.Device {
 	t.Helper()
 	d := asasim.Device{Hostname: "TRUST-FW01", Config: withSecret(mustRead(t, fixtures+"captures/seed.config.txt")), Outputs: map[string]string{}}
 	if withCapture {
-		d.Outputs["show capture SIP dump"] = bindingMovesDump()
+		d.Outputs["show capture SIP dump"] = bindingMovesDump(t)
 	}
 	return d
 }
