@@ -8,6 +8,7 @@ import (
 
 	"github.com/asaaudit/asaaudit/asa"
 	"github.com/asaaudit/asaaudit/audit"
+	"github.com/asaaudit/asaaudit/bench"
 	"github.com/asaaudit/asaaudit/report"
 	"github.com/asaaudit/asaaudit/rules"
 )
@@ -29,18 +30,7 @@ func fleetReport(b *testing.B, n, per int) *report.Report {
 	if len(sample.Findings) == 0 {
 		b.Fatal("the sample has no finding")
 	}
-	var results []*audit.Result
-	for i := range n {
-		name := fmt.Sprintf("fw%04d.example.net", i)
-		res := &audit.Result{Target: name, Hostname: name, Version: "9.8(4)", Lines: 4000}
-		for j := range per {
-			fd := sample.Findings[(i+j)%len(sample.Findings)]
-			fd.File, fd.Line = name, 100+j
-			res.Findings = append(res.Findings, fd)
-		}
-		results = append(results, res)
-	}
-	return report.New(results, nil, rules.Warning)
+	return report.New(bench.Fleet(sample.Findings, n, per), nil, rules.Warning)
 }
 
 // countingWriter counts what the page would be.

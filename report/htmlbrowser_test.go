@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/asaaudit/asaaudit/audit"
+	"github.com/asaaudit/asaaudit/bench"
 	"github.com/asaaudit/asaaudit/report"
 	"github.com/asaaudit/asaaudit/rules"
 )
@@ -408,18 +408,7 @@ func TestHTMLDiffInBrowser(t *testing.T) {
 // run's findings.
 func fleetReport(t testing.TB, n, per int) *report.Report {
 	sample, _ := htmlSample(t)
-	var results []*audit.Result
-	for i := range n {
-		name := fmt.Sprintf("fw%04d.example.net", i)
-		res := &audit.Result{Target: name, Hostname: name, Version: "9.8(4)", Lines: 4000}
-		for j := range per {
-			f := sample.Findings[(i+j)%len(sample.Findings)]
-			f.File, f.Line = name, 100+j
-			res.Findings = append(res.Findings, f)
-		}
-		results = append(results, res)
-	}
-	return report.New(results, nil, rules.Warning)
+	return report.New(bench.Fleet(sample.Findings, n, per), nil, rules.Warning)
 }
 
 // TestHTMLFleetInBrowser: the page of 1,000 targets and 10,000 findings is under 10 MB
