@@ -26,6 +26,13 @@ const maxFlows = 16
 // has failed, retransmitted or not.
 const timerF = 32 * time.Second
 
+// minUnanswered is how long after a REGISTER the capture must go on without its answer for
+// it to count as unanswered (REG002): by 4 s a UDP client has sent it four times (Timer E
+// doubles from T1 = 500 ms), and a registrar answers in far less. A capture that stops
+// sooner (one retransmission, then the end of the file) does not show whether it was
+// answered.
+const minUnanswered = 4 * time.Second
+
 // Step is one line of a registration's ladder, like a tshark summary line.
 type Step struct {
 	Frame    int
@@ -433,7 +440,8 @@ func (a *Analyzer) closePending(r *Registration, now time.Time) {
 		now = a.now
 	}
 	r.pending = nil
-	if p.retransmits > 0 || (!now.IsZero() && now.Sub(p.first.Time) >= timerF) {
+	waited := !now.IsZero() && !p.first.Time.IsZero() && now.Sub(p.first.Time) >= minUnanswered
+	if waited && (p.retransmits > 0 || now.Sub(p.first.Time) >= timerF) || now.IsZero() && p.retransmits >= 3 {
 		r.observe(Observation{Kind: NoAnswer, Step: p.first, Retransmits: p.retransmits})
 	}
 }

@@ -110,10 +110,14 @@ var scenarios = []struct {
 		s.challenge(0.3, 2, "n1", true)
 	}, []string{"REG005"}, nil, ""},
 	{"retransmitted without answer", func(s *script) {
+		for _, at := range []float64{0, 0.5, 1.5, 3.5, 7.5} {
+			s.register(at, 5060, 1, nil)
+		}
+	}, []string{"REG002", "REG005"}, nil, "sent 5 times"},
+	{"the capture stops after one retransmission: not shown unanswered", func(s *script) {
 		s.register(0, 5060, 1, nil)
 		s.register(0.5, 5060, 1, nil)
-		s.register(1.5, 5060, 1, nil)
-	}, []string{"REG002", "REG005"}, nil, "sent 3 times"},
+	}, []string{"REG005"}, nil, ""},
 	{"ICMP unreachable", func(s *script) {
 		s.register(0, 5060, 1, nil)
 		e := s.add(0.01, s.ap(s.n.client, 5060), s.ap(s.n.registrar, 5060), capture.Unreachable, nil)
