@@ -609,30 +609,71 @@ func randomPathConfig(r *rand.Rand) string {
 	return b.String()
 }
 
+// renderVariants writes everything the rules read of a flow's paths.
+func renderVariants(m *Model, f Flow) string {
+	var out []string
+	sym, eph := m.Variants(f)
+	for _, p := range []*Path{sym, eph} {
+		if p == nil {
+			out = append(out, "nil")
+			continue
+		}
+		tr := "none"
+		if p.Translation != nil {
+			tr = fmt.Sprintf("%+v", *p.Translation)
+		}
+		steps := make([]string, len(p.Steps))
+		for i, s := range p.Steps {
+			steps[i] = fmt.Sprintf("%s|%s|%+v|%s", s.Phase, s.Result, s.Config, s.Text())
+		}
+		out = append(out, fmt.Sprintf("%s|%s|%s|%q|%+v|%q|%s|%+v|%v", p.Unresolved, p.Ingress, p.Egress, steps, p.Denied, p.Notes, tr, p.Return, m.ReturnAccess(p)))
+	}
+	return strings.Join(out, "\n")
+}
+
+// Walking an access-list once for the flows of every audited port decides each flow as
+// walking it for that flow alone does, in whatever order the flows are asked.
+func TestAuditedPortsKeepPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	ports := []string{"udp/5060", "tcp/5060", "udp/5080"}
+	var audited []Port
+	for _, p := range ports {
+		audited = append(audited, flow("10.200.41.7", "10.9.1.1", p).Port)
+	}
+	decided := 0
+	for range 25 {
+		src := randomPathConfig(r)
+		var flows []Flow
+		for _, c := range []string{"10.200.41.0/24", "10.200.41.7"} {
+			for _, p := range []string{"204.11.192.22", "204.11.192.99", "10.9.1.1"} {
+				for _, port := range ports {
+					flows = append(flows, flow(c, p, port))
+				}
+			}
+		}
+		r.Shuffle(len(flows), func(i, j int) { flows[i], flows[j] = flows[j], flows[i] })
+		batched, alone := model(t, src), model(t, src)
+		batched.Audits(audited)
+		for _, f := range flows {
+			got, want := renderVariants(batched, f), renderVariants(alone, f)
+			if got != want {
+				t.Fatalf("flow %s: walked with the other ports\n%s\nwalked alone\n%s\nconfiguration:\n%s", f, got, want, src)
+			}
+			if strings.Contains(got, "ACCESS-LIST") {
+				decided++
+			}
+		}
+	}
+	if decided < 100 {
+		t.Fatalf("only %d flows met an access-list: the test checks too little", decided)
+	}
+}
+
 // The sketches only spare the grammar: every path, its steps, denials, notes, translation
 // and way back are what the grammar alone gives.
 func TestSketchesKeepPaths(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	render := func(m *Model, f Flow) string {
-		var out []string
-		sym, eph := m.Variants(f)
-		for _, p := range []*Path{sym, eph} {
-			if p == nil {
-				out = append(out, "nil")
-				continue
-			}
-			tr := "none"
-			if p.Translation != nil {
-				tr = fmt.Sprintf("%+v", *p.Translation)
-			}
-			steps := make([]string, len(p.Steps))
-			for i, s := range p.Steps {
-				steps[i] = fmt.Sprintf("%s|%s|%+v|%s", s.Phase, s.Result, s.Config, s.Text())
-			}
-			out = append(out, fmt.Sprintf("%s|%s|%s|%q|%+v|%q|%s|%+v|%v", p.Unresolved, p.Ingress, p.Egress, steps, p.Denied, p.Notes, tr, p.Return, m.ReturnAccess(p)))
-		}
-		return strings.Join(out, "\n")
-	}
+	render := renderVariants
 	decided := 0
 	for range 25 {
 		src := randomPathConfig(r)
