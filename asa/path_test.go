@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -733,5 +734,33 @@ func TestRouteIndexLongestPrefix(t *testing.T) {
 				t.Fatalf("lookup %s in %v: got %d %v, want %d %v", a, routes, got, ok, want, found)
 			}
 		}
+	}
+}
+
+// An undefined object or object-group resolves to its message, once per name, and its key
+// is the name.
+func TestUndefinedSets(t *testing.T) {
+	m := model(t, "hostname fw\nobject-group network G\n network-object host 10.0.0.1\n group-object NOPE\n")
+	m.initPath()
+	for _, tc := range []struct {
+		resolve func(string) *addrSet
+		sets    map[string]*addrSet
+		name    string
+		want    string
+	}{
+		{m.objectSet, m.path.objSets, "obj-1", "object obj-1 is not defined"},
+		{m.groupSet, m.path.grpSets, "og-1", "object-group og-1 is not defined"},
+	} {
+		s := tc.resolve(strings.Clone(tc.name))
+		if len(s.spans) != 0 || len(s.v6) != 0 || !slices.Equal(s.unknown, []string{tc.want}) {
+			t.Errorf("%s: got %+v, want only %q", tc.name, *s, tc.want)
+		}
+		if tc.resolve(tc.name) != s || tc.sets[tc.name] != s || len(tc.sets) != 1 {
+			t.Errorf("%s: not resolved once, under its name: %v", tc.name, tc.sets)
+		}
+	}
+	g := m.groupSet("G")
+	if !slices.Equal(g.unknown, []string{"object-group NOPE is not defined"}) || g.spans.String() != "10.0.0.1" {
+		t.Errorf("G: got %+v", *g)
 	}
 }
