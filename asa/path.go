@@ -226,6 +226,7 @@ func (m *Model) Variants(f Flow) (sym, eph *Path) {
 type pathState struct {
 	ifaces map[string]*ifaceInfo
 	routes []route
+	words  []string // the interfaces and gateways routes name
 	// routeIndex finds the longest prefix among routes.
 	routeIndex *routeIndex
 	nat        map[[2]string][]*natRule

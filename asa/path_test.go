@@ -707,19 +707,30 @@ func TestSketchesKeepPaths(t *testing.T) {
 }
 
 // The route index finds what a scan of every route finds: the longest prefix, then the
-// lowest distance, then the first route.
+// lowest distance, then the first route; IPv4 and IPv6 routes apart.
 func TestRouteIndexLongestPrefix(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
+	addr := func() netip.Addr {
+		b := [4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))}
+		if r.IntN(4) == 0 {
+			return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 12: b[0], 13: b[1], 14: b[2], 15: b[3]})
+		}
+		return netip.AddrFrom4(b)
+	}
 	for range 200 {
 		var routes []route
 		for k := range 1 + r.IntN(40) {
-			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))})
-			p := netip.PrefixFrom(a, []int{0, 8, 16, 22, 24, 30, 32}[r.IntN(7)]).Masked()
-			routes = append(routes, route{prefix: p, distance: 1 + r.IntN(3), index: k})
+			a := addr()
+			bits := []int{0, 8, 16, 22, 24, 30, 32}[r.IntN(7)]
+			if a.Is6() {
+				bits += 96
+			}
+			p := netip.PrefixFrom(a, bits).Masked()
+			routes = append(routes, route{prefix: p, distance: int32(1 + r.IntN(3)), index: int32(k)})
 		}
 		x := newRouteIndex(routes)
 		for range 50 {
-			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))})
+			a := addr()
 			want, found := -1, false
 			for k, rt := range routes {
 				if !rt.prefix.Contains(a) {
