@@ -250,24 +250,26 @@ func (s *source) check() error {
 // until the next read through w: the bytes up to the line ending, less the trailing
 // blanks and carriage returns (lineEnd).
 func (s *source) readLine(w *window, off int64) ([]byte, error) {
-	if off >= w.off && off < w.off+int64(len(w.buf)) {
-		rest := w.buf[off-w.off:]
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			return lineEnd(rest[:i]), nil
+	need := 1 // a window, which holds most lines whole
+	for {
+		if off >= w.off && off < w.off+int64(len(w.buf)) {
+			rest := w.buf[off-w.off:]
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				return lineEnd(rest[:i]), nil
+			}
+			if w.eof || need > maxKept {
+				return lineEnd(rest), nil
+			}
+			// A verbatim line is at most maxKept bytes before its newline.
+			need = maxKept + 1
 		}
-		if w.eof {
-			return lineEnd(rest), nil
+		if _, err := s.read(w, off, need, true); err != nil {
+			return nil, err
+		}
+		if len(w.buf) == 0 {
+			return nil, io.ErrUnexpectedEOF
 		}
 	}
-	// A verbatim line is at most maxKept bytes before its newline.
-	b, err := s.read(w, off, maxKept+1, true)
-	if err != nil {
-		return nil, err
-	}
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i]
-	}
-	return lineEnd(b), nil
 }
 
 // lineEnd returns raw, a line of the input without its newline, as far as the text the
