@@ -3,6 +3,7 @@ package asa
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -608,37 +609,120 @@ func (q *aclQuery) str(ss spans) string {
 // evalChain runs access-lists in order (an interface's, then the global one) and the
 // implicit deny after the last, first match wins. It returns the decisions that split the
 // varying side, the conditional ones included (Cond).
+//
+// The flows of the other audited ports (Audits) meet the same lists with the same
+// clients: their queries ride along in the same walk, and their decisions wait in
+// chainHits until they are asked for, so that each line is read and sketched once. The
+// way back (varyDst) is walked alone: it is evaluated only for a flow that gets out, and
+// a port's flow is evaluated whole before the next port's, so a ride-along there would
+// be paid for flows that may never be let out (on the 1M-line benchmark, tcp/5060 is not).
 func (m *Model) evalChain(chain []*parser.AccessList, q aclQuery) []ACLHit {
-	var hits []ACLHit
-	rest := q.vary
+	if q.v6 != nil || q.varyDst || len(m.path.audited) < 2 {
+		return m.walkChain(chain, []aclQuery{q})[0]
+	}
+	key := chainKey(chain, q)
+	if r, ok := m.path.chainHits[key]; ok {
+		delete(m.path.chainHits, key)
+		if r.sportSeen && q.sportSeen != nil {
+			*q.sportSeen = true
+		}
+		return r.hits
+	}
+	qs, keys := []aclQuery{q}, []string{key}
+	seen := make([]bool, len(m.path.audited))
+	for k, p := range m.path.audited {
+		s := q
+		s.port, s.dport = p, p.Number
+		if q.sport == (portSpan{q.dport, q.dport}) {
+			s.sport = portSpan{p.Number, p.Number} // the phones send from the SIP port
+		}
+		sk := chainKey(chain, s)
+		if _, pending := m.path.chainHits[sk]; pending || slices.Contains(keys, sk) {
+			continue
+		}
+		s.sportSeen = &seen[k]
+		qs, keys = append(qs, s), append(keys, sk)
+	}
+	hits := m.walkChain(chain, qs)
+	for k := 1; k < len(qs); k++ {
+		m.path.chainHits[keys[k]] = chainResult{hits: hits[k], sportSeen: *qs[k].sportSeen}
+	}
+	return hits[0]
+}
+
+// chainResult is what evalChain found for a query ahead of its ask.
+type chainResult struct {
+	hits      []ACLHit
+	sportSeen bool
+}
+
+// chainKey identifies an IPv4 query on a chain of access-lists.
+func chainKey(chain []*parser.AccessList, q aclQuery) string {
+	b := make([]byte, 0, 64)
+	for _, acl := range chain {
+		b = fmt.Appendf(b, "%p,", acl)
+	}
+	b = fmt.Appendf(b, "|%v|%d|%v|%s|%d-%d|%d", q.vary, q.fixed, q.varyDst, q.port, q.sport.lo, q.sport.hi, q.dport)
+	return string(b)
+}
+
+// walkChain evaluates the queries qs on chain in one walk over its lines: a line is
+// sketched (or compiled) once, then considered for each query whose clients are not
+// all decided yet.
+func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit {
+	hits := make([][]ACLHit, len(qs))
+	rests := make([]spans, len(qs))
+	open := 0
+	for k, q := range qs {
+		if rests[k] = q.vary; len(rests[k]) > 0 {
+			open++
+		}
+	}
 	sc := &m.path.scratch
 	for _, acl := range chain {
 		c := m.compiled(acl)
-		for i := 0; i < acl.Len() && len(rest) > 0; i++ {
+		for i := 0; i < acl.Len() && open > 0; i++ {
 			a := c.lines[i]
-			if a == nil {
-				// An entry the sketch shows cannot decide the flow is passed over
-				// without the grammar.
-				if sketching && acl.Sketch(i, &sc.sketch) && (sc.sketch.Kind == parser.SketchRemark || m.sketchSkips(acl, i, sc, q, rest)) {
+			sketched := 0 // 1: sc.sketch holds line i; -1: the line has no sketch
+			for k := range qs {
+				rest := rests[k]
+				if len(rest) == 0 {
 					continue
 				}
-				a = m.line(c, i)
-			}
-			if a == noACE {
-				continue
-			}
-			hit, ok := m.consider(acl, a, q, rest)
-			if !ok {
-				continue
-			}
-			hits = append(hits, hit)
-			if hit.Cond == "" {
-				rest = rest.subtract(hit.Addrs)
+				if a == nil {
+					// An entry the sketch shows cannot decide the flow is passed over
+					// without the grammar.
+					if sketched == 0 {
+						sketched = -1
+						if sketching && acl.Sketch(i, &sc.sketch) {
+							sketched = 1
+						}
+					}
+					if sketched == 1 && (sc.sketch.Kind == parser.SketchRemark || m.sketchSkips(acl, i, sc, qs[k], rest)) {
+						continue
+					}
+					a = m.line(c, i)
+				}
+				if a == noACE {
+					continue
+				}
+				hit, ok := m.consider(acl, a, qs[k], rest)
+				if !ok {
+					continue
+				}
+				hits[k] = append(hits[k], hit)
+				if hit.Cond == "" {
+					if rests[k] = rest.subtract(hit.Addrs); len(rests[k]) == 0 {
+						open--
+					}
+				}
 			}
 		}
 	}
-	if len(rest) > 0 {
-		hits = append(hits, ACLHit{Addrs: rest})
+	for k, rest := range rests {
+		if len(rest) > 0 {
+			hits[k] = append(hits[k], ACLHit{Addrs: rest})
+		}
 	}
 	return hits
 }

@@ -226,6 +226,7 @@ func (m *Model) Variants(f Flow) (sym, eph *Path) {
 type pathState struct {
 	ifaces map[string]*ifaceInfo
 	routes []route
+	words  []string // the interfaces and gateways routes name
 	// routeIndex finds the longest prefix among routes.
 	routeIndex *routeIndex
 	nat        map[[2]string][]*natRule
@@ -243,6 +244,17 @@ type pathState struct {
 	sketched map[sketchKey]*services
 	paths    map[Flow]*Path
 	scratch  sketchScratch
+	// audited are the ports of the flows the evaluation will be asked about (Audits);
+	// chainHits holds what evalChain decided for them before they were asked.
+	audited   []Port
+	chainHits map[string]chainResult
+}
+
+// Audits says which ports the flows the model will be asked about use, so that an
+// access-list is walked once for the flows of all of them.
+func (m *Model) Audits(ports []Port) {
+	m.initPath()
+	m.path.audited = slices.Clone(ports)
 }
 
 // Path evaluates flow f. It needs a configuration parsed with parser.Options.Paths;
@@ -266,7 +278,7 @@ func (m *Model) Path(f Flow) *Path {
 func (m *Model) initPath() {
 	if m.path == nil {
 		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{},
-			nat: map[[2]string][]*natRule{}, ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, sketched: map[sketchKey]*services{}, paths: map[Flow]*Path{}}
+			nat: map[[2]string][]*natRule{}, ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, sketched: map[sketchKey]*services{}, paths: map[Flow]*Path{}, chainHits: map[string]chainResult{}}
 	}
 }
 

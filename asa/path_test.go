@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -609,30 +610,71 @@ func randomPathConfig(r *rand.Rand) string {
 	return b.String()
 }
 
+// renderVariants writes everything the rules read of a flow's paths.
+func renderVariants(m *Model, f Flow) string {
+	var out []string
+	sym, eph := m.Variants(f)
+	for _, p := range []*Path{sym, eph} {
+		if p == nil {
+			out = append(out, "nil")
+			continue
+		}
+		tr := "none"
+		if p.Translation != nil {
+			tr = fmt.Sprintf("%+v", *p.Translation)
+		}
+		steps := make([]string, len(p.Steps))
+		for i, s := range p.Steps {
+			steps[i] = fmt.Sprintf("%s|%s|%+v|%s", s.Phase, s.Result, s.Config, s.Text())
+		}
+		out = append(out, fmt.Sprintf("%s|%s|%s|%q|%+v|%q|%s|%+v|%v", p.Unresolved, p.Ingress, p.Egress, steps, p.Denied, p.Notes, tr, p.Return, m.ReturnAccess(p)))
+	}
+	return strings.Join(out, "\n")
+}
+
+// Walking an access-list once for the flows of every audited port decides each flow as
+// walking it for that flow alone does, in whatever order the flows are asked.
+func TestAuditedPortsKeepPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	ports := []string{"udp/5060", "tcp/5060", "udp/5080"}
+	var audited []Port
+	for _, p := range ports {
+		audited = append(audited, flow("10.200.41.7", "10.9.1.1", p).Port)
+	}
+	decided := 0
+	for range 25 {
+		src := randomPathConfig(r)
+		var flows []Flow
+		for _, c := range []string{"10.200.41.0/24", "10.200.41.7"} {
+			for _, p := range []string{"204.11.192.22", "204.11.192.99", "10.9.1.1"} {
+				for _, port := range ports {
+					flows = append(flows, flow(c, p, port))
+				}
+			}
+		}
+		r.Shuffle(len(flows), func(i, j int) { flows[i], flows[j] = flows[j], flows[i] })
+		batched, alone := model(t, src), model(t, src)
+		batched.Audits(audited)
+		for _, f := range flows {
+			got, want := renderVariants(batched, f), renderVariants(alone, f)
+			if got != want {
+				t.Fatalf("flow %s: walked with the other ports\n%s\nwalked alone\n%s\nconfiguration:\n%s", f, got, want, src)
+			}
+			if strings.Contains(got, "ACCESS-LIST") {
+				decided++
+			}
+		}
+	}
+	if decided < 100 {
+		t.Fatalf("only %d flows met an access-list: the test checks too little", decided)
+	}
+}
+
 // The sketches only spare the grammar: every path, its steps, denials, notes, translation
 // and way back are what the grammar alone gives.
 func TestSketchesKeepPaths(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	render := func(m *Model, f Flow) string {
-		var out []string
-		sym, eph := m.Variants(f)
-		for _, p := range []*Path{sym, eph} {
-			if p == nil {
-				out = append(out, "nil")
-				continue
-			}
-			tr := "none"
-			if p.Translation != nil {
-				tr = fmt.Sprintf("%+v", *p.Translation)
-			}
-			steps := make([]string, len(p.Steps))
-			for i, s := range p.Steps {
-				steps[i] = fmt.Sprintf("%s|%s|%+v|%s", s.Phase, s.Result, s.Config, s.Text())
-			}
-			out = append(out, fmt.Sprintf("%s|%s|%s|%q|%+v|%q|%s|%+v|%v", p.Unresolved, p.Ingress, p.Egress, steps, p.Denied, p.Notes, tr, p.Return, m.ReturnAccess(p)))
-		}
-		return strings.Join(out, "\n")
-	}
+	render := renderVariants
 	decided := 0
 	for range 25 {
 		src := randomPathConfig(r)
@@ -665,19 +707,30 @@ func TestSketchesKeepPaths(t *testing.T) {
 }
 
 // The route index finds what a scan of every route finds: the longest prefix, then the
-// lowest distance, then the first route.
+// lowest distance, then the first route; IPv4 and IPv6 routes apart.
 func TestRouteIndexLongestPrefix(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
+	addr := func() netip.Addr {
+		b := [4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))}
+		if r.IntN(4) == 0 {
+			return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 12: b[0], 13: b[1], 14: b[2], 15: b[3]})
+		}
+		return netip.AddrFrom4(b)
+	}
 	for range 200 {
 		var routes []route
 		for k := range 1 + r.IntN(40) {
-			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))})
-			p := netip.PrefixFrom(a, []int{0, 8, 16, 22, 24, 30, 32}[r.IntN(7)]).Masked()
-			routes = append(routes, route{prefix: p, distance: 1 + r.IntN(3), index: k})
+			a := addr()
+			bits := []int{0, 8, 16, 22, 24, 30, 32}[r.IntN(7)]
+			if a.Is6() {
+				bits += 96
+			}
+			p := netip.PrefixFrom(a, bits).Masked()
+			routes = append(routes, route{prefix: p, distance: int32(1 + r.IntN(3)), index: int32(k)})
 		}
 		x := newRouteIndex(routes)
 		for range 50 {
-			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))})
+			a := addr()
 			want, found := -1, false
 			for k, rt := range routes {
 				if !rt.prefix.Contains(a) {
@@ -692,5 +745,33 @@ func TestRouteIndexLongestPrefix(t *testing.T) {
 				t.Fatalf("lookup %s in %v: got %d %v, want %d %v", a, routes, got, ok, want, found)
 			}
 		}
+	}
+}
+
+// An undefined object or object-group resolves to its message, once per name, and its key
+// is the name.
+func TestUndefinedSets(t *testing.T) {
+	m := model(t, "hostname fw\nobject-group network G\n network-object host 10.0.0.1\n group-object NOPE\n")
+	m.initPath()
+	for _, tc := range []struct {
+		resolve func(string) *addrSet
+		sets    map[string]*addrSet
+		name    string
+		want    string
+	}{
+		{m.objectSet, m.path.objSets, "obj-1", "object obj-1 is not defined"},
+		{m.groupSet, m.path.grpSets, "og-1", "object-group og-1 is not defined"},
+	} {
+		s := tc.resolve(strings.Clone(tc.name))
+		if len(s.spans) != 0 || len(s.v6) != 0 || !slices.Equal(s.unknown, []string{tc.want}) {
+			t.Errorf("%s: got %+v, want only %q", tc.name, *s, tc.want)
+		}
+		if tc.resolve(tc.name) != s || tc.sets[tc.name] != s || len(tc.sets) != 1 {
+			t.Errorf("%s: not resolved once, under its name: %v", tc.name, tc.sets)
+		}
+	}
+	g := m.groupSet("G")
+	if !slices.Equal(g.unknown, []string{"object-group NOPE is not defined"}) || g.spans.String() != "10.0.0.1" {
+		t.Errorf("G: got %+v", *g)
 	}
 }

@@ -116,11 +116,12 @@ func (i *ifaceInfo) describe() string {
 
 // route is a static route in the form lookups use.
 type route struct {
-	prefix   netip.Prefix
-	iface    string
-	gateway  string
-	distance int
-	index    int // in Paths.Routes
+	prefix netip.Prefix
+	// iface and gateway index pathState.words: a large table names few of them, and
+	// has tens of thousands of routes.
+	iface, gateway int32
+	distance       int32
+	index          int32 // in Paths.Routes
 }
 
 func (m *Model) routes() []route {
@@ -130,27 +131,32 @@ func (m *Model) routes() []route {
 	ps := m.Config.Paths
 	r6 := ps.Routes6
 	m.path.routes = make([]route, 0, r6.Len()+ps.Routes.Len())
+	// One copy of each interface name and gateway.
+	ids := map[string]int32{}
+	intern := func(b []byte) int32 {
+		id, ok := ids[string(b)]
+		if !ok {
+			id = int32(len(m.path.words))
+			w := string(b)
+			ids[w] = id
+			m.path.words = append(m.path.words, w)
+		}
+		return id
+	}
+	add := func(p netip.Prefix, iface, gateway []byte, distance, index int) {
+		m.path.routes = append(m.path.routes, route{prefix: p, iface: intern(iface), gateway: intern(gateway), distance: int32(max(distance, 1)), index: int32(index)})
+	}
 	for i := range r6.Len() {
 		if r := r6.At(i); r != nil {
 			if p, ok := r.Prefix(); ok {
-				m.path.routes = append(m.path.routes, route{prefix: p, iface: strings.Clone(r.Interface), gateway: strings.Clone(r.Gateway.Raw), distance: max(r.Distance, 1), index: -1 - i})
+				add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, -1-i)
 			}
 		}
-	}
-	// One copy of each interface name and gateway: a large table has few of them.
-	words := map[string]string{}
-	intern := func(b []byte) string {
-		w, ok := words[string(b)]
-		if !ok {
-			w = string(b)
-			words[w] = w
-		}
-		return w
 	}
 	var sk parser.RouteSketch
 	for i := range ps.Routes.Len() {
 		if sketching && ps.RouteSketch(i, &sk) {
-			m.path.routes = append(m.path.routes, route{prefix: sk.Prefix, iface: intern(sk.Interface), gateway: intern(sk.Gateway), distance: max(sk.Distance, 1), index: i})
+			add(sk.Prefix, sk.Interface, sk.Gateway, sk.Distance, i)
 			continue
 		}
 		r := ps.Routes.At(i)
@@ -158,7 +164,7 @@ func (m *Model) routes() []route {
 			continue
 		}
 		if p, ok := r.Prefix(); ok {
-			m.path.routes = append(m.path.routes, route{prefix: p, iface: strings.Clone(r.Interface), gateway: strings.Clone(r.Gateway.Raw), distance: max(r.Distance, 1), index: i})
+			add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, i)
 		}
 	}
 	m.path.routeIndex = newRouteIndex(m.path.routes)
@@ -170,19 +176,26 @@ func (m *Model) routes() []route {
 // distance, then the first).
 type routeIndex struct {
 	lens [2][]int // the prefix lengths in use, longest first: IPv4, IPv6
-	best map[netip.Prefix]int
+	// best4 is keyed by an IPv4 prefix's address and length (v4key), best6 by the
+	// prefix: a table of tens of thousands of IPv4 routes takes a third of the memory.
+	best4 map[uint64]int32
+	best6 map[netip.Prefix]int32
 }
 
+func v4key(p netip.Prefix) uint64 { return uint64(u32(p.Addr()))<<8 | uint64(p.Bits()) }
+
 func newRouteIndex(routes []route) *routeIndex {
-	x := &routeIndex{best: map[netip.Prefix]int{}}
+	x := &routeIndex{best4: make(map[uint64]int32, len(routes)), best6: map[netip.Prefix]int32{}}
 	seen := map[[2]int]bool{}
 	for k, r := range routes {
-		if j, ok := x.best[r.prefix]; !ok || r.distance < routes[j].distance {
-			x.best[r.prefix] = k
-		}
 		fam := 0
 		if r.prefix.Addr().Is6() {
 			fam = 1
+			if j, ok := x.best6[r.prefix]; !ok || r.distance < routes[j].distance {
+				x.best6[r.prefix] = int32(k)
+			}
+		} else if j, ok := x.best4[v4key(r.prefix)]; !ok || r.distance < routes[j].distance {
+			x.best4[v4key(r.prefix)] = int32(k)
 		}
 		if key := [2]int{fam, r.prefix.Bits()}; !seen[key] {
 			seen[key] = true
@@ -206,8 +219,12 @@ func (x *routeIndex) lookup(a netip.Addr) (int, bool) {
 		if err != nil {
 			continue
 		}
-		if k, ok := x.best[p]; ok {
-			return k, true
+		k, ok := x.best6[p]
+		if fam == 0 {
+			k, ok = x.best4[v4key(p)]
+		}
+		if ok {
+			return int(k), true
 		}
 	}
 	return 0, false
@@ -255,8 +272,8 @@ func (m *Model) lookup(a netip.Addr) (RouteHit, bool) {
 	if k, ok := m.path.routeIndex.lookup(a); ok {
 		// A connected subnet wins a tie.
 		if r := routes[k]; r.prefix.Bits() > bestBits || !found {
-			num, text := m.routeLine(r.index)
-			best, found = RouteHit{Interface: r.iface, Prefix: r.prefix, Gateway: r.gateway, Config: ConfigLine{num, text}}, true
+			num, text := m.routeLine(int(r.index))
+			best, found = RouteHit{Interface: m.path.words[r.iface], Prefix: r.prefix, Gateway: m.path.words[r.gateway], Config: ConfigLine{num, text}}, true
 		}
 	}
 	if !found && a.Is4() {

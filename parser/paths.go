@@ -274,7 +274,7 @@ func (d *Deferred[T]) Line(i int) (int, string) {
 }
 
 // Num returns the file line number of line i, without reading it.
-func (d *Deferred[T]) Num(i int) int { return int(d.lines.ref(i).num) }
+func (d *Deferred[T]) Num(i int) int { return d.lines.ref(i).line() }
 
 // line is Line, false when the line could not be read back.
 func (d *Deferred[T]) line(i int) (int, string, bool) {
@@ -532,14 +532,15 @@ func keep[T any](p *state, d *Deferred[T], num int, text []byte, truncated bool)
 	d.add(num, text, p.offset(text))
 }
 
-// offset returns the offset in the input of b, a part of the current line, when the line
-// is the input's bytes as they are; else -1.
+// offset returns the offset in the input of b, a part of the current line that runs to
+// its end, when the line is the input's bytes as they are; else -1. A store reads such a
+// part back from there to the line ending.
 func (p *state) offset(b []byte) int64 {
 	if !p.verbatim || len(b) == 0 {
 		return -1
 	}
 	i := cap(p.lineText) - cap(b)
-	if i < 0 || i+len(b) > len(p.lineText) || &p.lineText[i] != &b[0] {
+	if i < 0 || i+len(b) != len(p.lineText) || &p.lineText[i] != &b[0] {
 		return -1
 	}
 	return p.lineOff + int64(i)

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -28,43 +29,41 @@ type lineStore struct {
 	win window
 	// cur holds the last line bytes read back, for the callers that keep slices of it.
 	cur []byte
+	// far holds where the lines in memory past nearChunks are: chunk<<32 | offset.
+	far []uint64
 }
 
-// lineRef is where a kept line is, and its file line: 12 bytes, as a large configuration
-// has hundreds of thousands of them. The where packs, from the top bit down: whether
-// the line is in the input, its length (refLenBits), and its offset in the input or, in
-// memory, its chunk and its offset in the chunk (refOffBits).
+// lineRef is where a kept line is, and its file line: 8 bytes, as a large configuration
+// has hundreds of thousands of them. A line in the input is at its offset there, and
+// runs to its line ending (less the blanks and carriage returns before it, which the
+// Scanner leaves out of a line's text): its length is read back with it. A line in
+// memory is at its chunk and its offset in the chunk (refOffBits), after its length in
+// refLenBytes bytes.
 type lineRef struct {
-	lo, hi uint32
-	num    uint32
+	num uint32 // the file line; refInMemory is set for a line in chunks
+	at  uint32
 }
 
 const (
-	refLenBits = 20
-	refOffBits = 20
-	refPosBits = 63 - refLenBits
+	refInMemory = 1 << 31
+	refOffBits  = 18 // chunkSize
+	refLenBytes = 3
 	// maxLine is the longest line a store keeps whole; the Scanner gives none longer.
-	maxLine = 1<<refLenBits - 1
+	maxLine = 1<<(8*refLenBytes) - 1
 	// maxInputOffset bounds the offsets kept as references; a line beyond it (in an
-	// input of terabytes) is kept in memory.
-	maxInputOffset = 1<<refPosBits - 1
+	// input of gigabytes) is kept in memory.
+	maxInputOffset = 1<<32 - 1
+	// refFar marks, in a line in memory, an index into lineStore.far: past nearChunks
+	// chunks (2 GiB of lines that were not kept as references), the chunk and offset
+	// take 8 more bytes.
+	refFar     = 1 << 31
+	nearChunks = refFar >> refOffBits
 )
 
-func (r lineRef) word() uint64 { return uint64(r.hi)<<32 | uint64(r.lo) }
+func (r lineRef) inInput() bool { return r.num&refInMemory == 0 }
+func (r lineRef) line() int     { return int(r.num &^ refInMemory) }
 
-func makeRef(inInput bool, n int, pos uint64, num int) lineRef {
-	w := uint64(n)<<refPosBits | pos
-	if inInput {
-		w |= 1 << 63
-	}
-	return lineRef{lo: uint32(w), hi: uint32(w >> 32), num: uint32(num)}
-}
-
-func (r lineRef) inInput() bool { return r.word()>>63 != 0 }
-func (r lineRef) len() int      { return int(r.word() >> refPosBits & maxLine) }
-func (r lineRef) pos() uint64   { return r.word() & maxInputOffset }
-
-// refPage is the number of lineRefs of a page (48 KiB).
+// refPage is the number of lineRefs of a page (32 KiB).
 const refPage = 4096
 
 // len returns the number of lines.
@@ -107,23 +106,30 @@ func (s *lineStore) remove(i int) {
 
 // chunkSize holds several lines of maxKept, so that few bytes are left unused at the end
 // of a chunk.
-const chunkSize = 4 * maxKept
+const chunkSize = 1 << refOffBits
 
 // add keeps line b, numbered num; off is the offset of b in the input when b is the
-// input's bytes there, else -1. It returns the line's index.
+// input's bytes there up to the end of the line's text, else -1. It returns the line's
+// index.
 func (s *lineStore) add(num int, b []byte, off int64) int {
 	b = b[:min(len(b), maxLine)]
+	n32 := uint32(num) &^ refInMemory
 	if s.src != nil && off >= 0 && off <= maxInputOffset && len(b) > 0 {
-		return s.push(makeRef(true, len(b), uint64(off), num))
+		return s.push(lineRef{num: n32, at: uint32(off)})
 	}
 	n := len(s.chunks)
-	if n == 0 || len(s.chunks[n-1])+len(b) > cap(s.chunks[n-1]) {
-		s.chunks = append(s.chunks, make([]byte, 0, max(chunkSize, len(b))))
+	if n == 0 || len(s.chunks[n-1])+refLenBytes+len(b) > cap(s.chunks[n-1]) {
+		s.chunks = append(s.chunks, make([]byte, 0, max(chunkSize, refLenBytes+len(b))))
 		n++
 	}
 	c := s.chunks[n-1]
-	s.chunks[n-1] = append(c, b...)
-	return s.push(makeRef(false, len(b), uint64(n-1)<<refOffBits|uint64(len(c)), num))
+	s.chunks[n-1] = append(append(c, byte(len(b)>>16), byte(len(b)>>8), byte(len(b))), b...)
+	at := uint32(n-1)<<refOffBits | uint32(len(c))
+	if n > nearChunks {
+		at = refFar | uint32(len(s.far))
+		s.far = append(s.far, uint64(n-1)<<32|uint64(len(c)))
+	}
+	return s.push(lineRef{num: n32 | refInMemory, at: at})
 }
 
 // bytes returns the file line number and the text of line i. Text read back from the
@@ -132,12 +138,17 @@ func (s *lineStore) add(num int, b []byte, off int64) int {
 func (s *lineStore) bytes(i int) (int, []byte, error) {
 	r := s.ref(i)
 	if r.inInput() {
-		b, err := s.src.read(&s.win, int64(r.pos()), r.len())
-		return int(r.num), b, err
+		b, err := s.src.readLine(&s.win, int64(r.at))
+		return r.line(), b, err
 	}
-	p := r.pos()
-	off := int(p & (1<<refOffBits - 1))
-	return int(r.num), s.chunks[p>>refOffBits][off : off+r.len()], nil
+	chunk, off := int(r.at>>refOffBits), int(r.at&(1<<refOffBits-1))
+	if r.at&refFar != 0 {
+		f := s.far[r.at&^refFar]
+		chunk, off = int(f>>32), int(uint32(f))
+	}
+	c := s.chunks[chunk]
+	n := int(c[off])<<16 | int(c[off+1])<<8 | int(c[off+2])
+	return r.line(), c[off+refLenBytes : off+refLenBytes+n], nil
 }
 
 // stable is bytes with a text that stays valid until the next call of stable on this
@@ -170,6 +181,7 @@ const (
 type window struct {
 	buf []byte
 	off int64
+	eof bool // buf runs to the end of the input
 }
 
 // source reads back the lines kept as references into the input.
@@ -234,9 +246,44 @@ func (s *source) check() error {
 	return s.changed
 }
 
+// readLine returns the text of the verbatim line at Scanner offset off through w, valid
+// until the next read through w: the bytes up to the line ending, less the trailing
+// blanks and carriage returns (lineEnd).
+func (s *source) readLine(w *window, off int64) ([]byte, error) {
+	need := 1 // a window, which holds most lines whole
+	for {
+		if off >= w.off && off < w.off+int64(len(w.buf)) {
+			rest := w.buf[off-w.off:]
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				return lineEnd(rest[:i]), nil
+			}
+			if w.eof || need > maxKept {
+				return lineEnd(rest), nil
+			}
+			// A verbatim line is at most maxKept bytes before its newline.
+			need = maxKept + 1
+		}
+		if _, err := s.read(w, off, need, true); err != nil {
+			return nil, err
+		}
+		if len(w.buf) == 0 {
+			return nil, io.ErrUnexpectedEOF
+		}
+	}
+}
+
+// lineEnd returns raw, a line of the input without its newline, as far as the text the
+// Scanner gives of it runs when it gives it as it is.
+func lineEnd(raw []byte) []byte {
+	for len(raw) > 0 && raw[len(raw)-1] == '\r' {
+		raw = raw[:len(raw)-1]
+	}
+	return trimBlanks(raw)
+}
+
 // read returns n bytes at Scanner offset off, through w, valid until the next read
-// through w.
-func (s *source) read(w *window, off int64, n int) ([]byte, error) {
+// through w; with short, fewer at the end of the input.
+func (s *source) read(w *window, off int64, n int, short bool) ([]byte, error) {
 	if off >= w.off && off+int64(n) <= w.off+int64(len(w.buf)) {
 		return w.buf[off-w.off : off-w.off+int64(n)], nil
 	}
@@ -258,9 +305,13 @@ func (s *source) read(w *window, off int64, n int) ([]byte, error) {
 	}
 	got, err := s.r.ReadAt(w.buf[:size], s.base+off)
 	w.buf, w.off = w.buf[:got], off
+	w.eof = got < size && (err == nil || errors.Is(err, io.EOF))
 	s.unchecked += got
 	if got >= n {
 		return w.buf[:n], nil
+	}
+	if short && w.eof {
+		return w.buf, nil
 	}
 	if err == nil || errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF

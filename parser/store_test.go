@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -54,6 +55,14 @@ func TestScannerVerbatim(t *testing.T) {
 				end := off + int64(len(text))
 				if end > int64(len(in)) || !bytes.Equal(in[off:end], text) || end < int64(len(in)) && !strings.ContainsRune(" \t\r\n", rune(in[end])) {
 					t.Fatalf("%s (buffer %d): line %d %q is not the input at %d", file, size, num, text, off)
+				}
+				// A store reads a verbatim line back to its line ending (source.readLine).
+				raw := in[off:]
+				if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+					raw = raw[:i]
+				}
+				if got := lineEnd(raw); !bytes.Equal(got, text) {
+					t.Fatalf("%s (buffer %d): line %d %q runs to %q", file, size, num, text, got)
 				}
 			}
 			if size == bufSize && strings.HasSuffix(file, ".txt16") != (verbatim == 0) {
@@ -167,6 +176,42 @@ func TestReadBackSameText(t *testing.T) {
 	}
 	if readBack == 0 {
 		t.Error("no line was read back")
+	}
+}
+
+// Lines read back to their line ending are the lines the Scanner gave, whatever blanks and
+// carriage returns end them, at the end of the input and across the read windows.
+func TestReadBackLineEnds(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	ends := []string{"\n", "\r\n", " \n", "\t \r\n", " \r\r\n", "\r \t\n", "  \n"}
+	for round := range 20 {
+		var b strings.Builder
+		b.WriteString("hostname fw\n")
+		for k := range 2000 + r.IntN(3000) {
+			fmt.Fprintf(&b, "access-list in extended permit udp any host 10.0.%d.%d eq %d%s", k/256%256, k%256, 1+r.IntN(65535), strings.Repeat(" x", r.IntN(3)))
+			b.WriteString(ends[r.IntN(len(ends))])
+			if r.IntN(50) == 0 {
+				fmt.Fprintf(&b, "object network o%d\n host 10.1.%d.%d%s", k, k/256%256, k%256, ends[r.IntN(len(ends))])
+			}
+		}
+		b.WriteString("access-list in extended deny ip any any")
+		b.WriteString([]string{"", " ", "\r", " \t"}[round%4])
+		in := []byte(b.String())
+		path := filepath.Join(t.TempDir(), "c.txt")
+		if err := os.WriteFile(path, in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		back, mem := parseBoth(t, path)
+		got, n := storeLines(back.Paths)
+		want, _ := storeLines(mem.Paths)
+		if n == 0 || !slices.Equal(got, want) {
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Fatalf("round %d: %d lines read back; line %d read back %q, kept %q", round, n, i, got[i], want[i])
+				}
+			}
+			t.Fatalf("round %d: %d lines read back of %d, %d kept", round, n, len(got), len(want))
+		}
 	}
 }
 
@@ -371,5 +416,24 @@ func TestStorePages(t *testing.T) {
 	}
 	if s.len() != 2*refPage-2 || len(s.pages) != 2 {
 		t.Errorf("%d lines in %d pages", s.len(), len(s.pages))
+	}
+}
+
+// Past nearChunks chunks, lines in memory are found through far, and read as they were
+// kept.
+func TestStoreFarChunks(t *testing.T) {
+	s := &lineStore{chunks: make([][]byte, nearChunks-1)}
+	want := []string{"near", strings.Repeat("y", chunkSize-refLenBytes), "far", "", strings.Repeat("z", maxKept)}
+	for k, text := range want {
+		s.add(k+1, []byte(text), -1)
+	}
+	if len(s.far) != 4 || len(s.chunks) != nearChunks+2 {
+		t.Fatalf("%d lines far, %d chunks", len(s.far), len(s.chunks))
+	}
+	for k, text := range want {
+		num, got, err := s.line(k)
+		if num != k+1 || got != text || err != nil || s.ref(k).inInput() {
+			t.Errorf("line %d: %d %.20q %v", k, num, got, err)
+		}
 	}
 }

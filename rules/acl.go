@@ -17,6 +17,7 @@ import (
 // flows returns every client subnet, provider and audited port, in that order; clients
 // in a bridge group's subnet make a flow per member port they may be behind.
 func flows(p *Pass) []asa.Flow {
+	p.Model.Audits(p.Options.Ports)
 	var out []asa.Flow
 	for _, c := range p.Options.Clients {
 		for _, pr := range p.Options.Providers {
