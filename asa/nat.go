@@ -99,7 +99,7 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 		if n == nil {
 			continue
 		}
-		r := &natRule{section: 3, name: n.Object, realIf: n.Ifaces.Real, mappedIf: n.Ifaces.Mapped, real: m.objectSet(n.Object),
+		r := &natRule{section: 3, name: n.Object, realIf: cmp.Or(n.Ifaces.Real, "any"), mappedIf: cmp.Or(n.Ifaces.Mapped, "any"), real: m.objectSet(n.Object),
 			realWord: n.Object, mapped: n.Mapped, kind: n.Kind, config: ConfigLine{n.Pos.Line, n.Source}}
 		if n.Kind == "static" {
 			r.section = 2

@@ -253,6 +253,7 @@ func TestNAT(t *testing.T) {
 		{"no NAT, inbound ACL", inbound, "10.200.41.0/24", "none; return admitted"},
 		{"object NAT PAT to the interface", phones + " nat (inside,outside) dynamic interface\n" + inbound, "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 21; return by state"},
 		{"object NAT for another interface pair", phones + " nat (inside,dmz) dynamic interface\n", "10.200.41.0/24", "none; return by state"},
+		{"object NAT without interfaces applies on all", pbx + " nat static 198.51.100.10\n", "10.200.41.10", "static to 198.51.100.10 line 21; return by state"},
 		{"object NAT (any,any)", phones + " nat (any,any) dynamic interface\n", "10.200.41.0/24", "dynamic PAT to the address of interface outside, 198.51.100.2 line 21; return by state"},
 		{"static before dynamic, whatever the order", phones + " nat (inside,outside) dynamic interface\n" + pbx + " nat (inside,outside) static 198.51.100.10\n" + inbound, "10.200.41.10", "static to 198.51.100.10 line 24; return admitted"},
 		{"static without an inbound permit", pbx + " nat (inside,outside) static 198.51.100.10\n", "10.200.41.10", "static to 198.51.100.10 line 21; return by state"},

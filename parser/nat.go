@@ -43,7 +43,7 @@ func (p IfacePair) String() string {
 // network" block; Object is the block's object.
 type ObjectNAT struct {
 	Pos     lexer.Position
-	Ifaces  IfacePair    `parser:"'nat' @Word"`
+	Ifaces  IfacePair    `parser:"'nat' ( (?! 'static' | 'dynamic' ) @Word )?"`
 	Kind    string       `parser:"@('static'|'dynamic')"`
 	Mapped  *NATMapped   `parser:"@@"`
 	Options []*NATOption `parser:"@@*"`
@@ -197,8 +197,15 @@ func checkNATOptions(opts []*NATOption) (lexer.Position, error) {
 
 // checkObjectNAT checks an object NAT line.
 func checkObjectNAT(n *ObjectNAT) (lexer.Position, error) {
-	if n.Ifaces.Mapped == "" {
+	// Without interfaces the rule applies on all of them (the nat command reference:
+	// "(real_ifc,mapped_ifc) (Optional) ... If you do not specify the real and mapped
+	// interfaces, all interfaces are used"); one interface alone is not a form.
+	if n.Ifaces.Real != "" && n.Ifaces.Mapped == "" {
 		return n.Pos, fmt.Errorf("object NAT needs (real,mapped) interfaces, not %s", n.Ifaces)
+	}
+	if n.Ifaces.Real == "" && n.Mapped != nil && n.Mapped.Interface {
+		// Interface PAT translates to one interface's address: it must be named.
+		return n.Mapped.Pos, fmt.Errorf("\"interface\" needs the mapped interface: nat (real,mapped) %s interface", n.Kind)
 	}
 	return checkNATOptions(n.Options)
 }
@@ -296,7 +303,19 @@ func checkStatic(s *Static, names map[string]netip.Addr) (lexer.Position, error)
 func (ps *Paths) NATIfaces(i int) (real, mapped []byte, ok bool) {
 	var buf [maxSketchWords][]byte
 	w, ok := ps.ObjectNAT.natWords(i, &buf)
-	if !ok || len(w) < 3 {
+	if !ok || len(w) < 2 {
+		return nil, nil, false
+	}
+	if s := string(w[0]); s == "static" || s == "dynamic" {
+		// No interfaces: the rule applies on all of them (nil, nil); interface PAT needs
+		// the mapped interface (checkObjectNAT).
+		if string(w[1]) == "interface" {
+			return nil, nil, false
+		}
+		w, ok = sketchNATMapped(w[1:])
+		return nil, nil, ok && sketchNATOptions(w, false)
+	}
+	if len(w) < 3 {
 		return nil, nil, false
 	}
 	real, mapped, ok = sketchPair(w[0])
