@@ -241,6 +241,7 @@ func TestCorpus(t *testing.T) {
 		"pub-asa-9.8-annotated-edge-config-no-class-map-no-service-policy.txt": {0, 0, 0, 1, 0, "partial"},
 		"pub-asa-9.8-ikev2-tutorial-show-run-double-spaced-truncated.txt":      {0, 0, 0, 0, 10, "partial"},
 		"pub-asa-9.9-batfish-interface-no-final-newline.txt":                   {0, 0, 0, 0, 0, "partial"},
+		"pub-asa-9.9-batfish-nat-mixed-test-config.txt":                        {0, 0, 0, 0, 0, "partial"},
 		"pub-asa-9.x-blog-5505-global-map-mpf-snippet.txt":                     {0, 0, 1, 1, 0, "partial"},
 		"pub-asa-9.x-zones-bgp-asdot-markdown-excerpt.txt":                     {0, 0, 1, 3, 0, "partial"},
 	}
