@@ -21,8 +21,8 @@ type Scope struct {
 	// Truncated is set for a whole configuration (an "ASA Version" header, or a whole
 	// "show running-config" echo) that stops before its service-policies with nothing the
 	// ASA prints after them (the "prompt hostname" and call-home lines, "Cryptochecksum:",
-	// ": end"): it may have been cut there, so the sections that come last (class-map,
-	// policy-map, service-policy, from the last one it shows on) are not shown.
+	// ": end"): it may have been cut there, so those of the sections that come last
+	// (class-map, policy-map, service-policy) with no line in it are not shown.
 	Truncated bool
 	// Last is the last line with content: where a truncated input stops.
 	Last int
@@ -285,13 +285,10 @@ func (p *state) scope() {
 	// service-policy there is unknown, not absent.
 	const classMap, policyMap, servicePolicy = 1 << 0, 1 << 1, 1 << 2
 	if !s.Partial && (whole || p.cfg.Version != "") && !p.tail && s.shown&servicePolicy == 0 {
-		s.Truncated, s.cut, s.Last = true, servicePolicy, p.last
-		if s.shown&policyMap == 0 {
-			s.cut |= policyMap
-			if s.shown&classMap == 0 {
-				s.cut |= classMap
-			}
-		}
+		// Those of the three with no line are not shown: cut off, or, for the class-maps
+		// printed just before the policy-maps (the factory inspection_default among
+		// them), left out of an excerpt that kept its policy-maps.
+		s.Truncated, s.cut, s.Last = true, (classMap|policyMap|servicePolicy)&^s.shown, p.last
 	}
 }
 

@@ -18,6 +18,7 @@ func TestTruncated(t *testing.T) {
 		{"cut after the timeouts", "crypto ca certificate chain TP\n certificate 3082\n", []string{"class-map", "policy-map", "service-policy"}},
 		{"cut inside a policy-map", "class-map inspection_default\n match default-inspection-traffic\npolicy-map global_policy\n class inspection_default\n", []string{"service-policy"}},
 		{"cut after a class-map", "class-map c\n match port udp eq 5080\n", []string{"policy-map", "service-policy"}},
+		{"an excerpt with policy-maps and no class-map", "policy-map global_policy\n class inspection_default\n  inspect sip\n", []string{"class-map", "service-policy"}},
 		{"no service-policy, up to : end", "policy-map p\n class c\n  inspect sip\nprompt hostname context\nCryptochecksum:0123\n: end\n", nil},
 		{"no service-policy, prompt line only", "prompt hostname context\n", nil},
 		{"no service-policy, call-home only", "no call-home reporting anonymous\n", nil},

@@ -82,7 +82,7 @@ func checkPartial(p *Pass) {
 		// A whole configuration that stops before its last sections: say where.
 		p.Report(Finding{
 			Line: cfg.Scope.Last,
-			Message: fmt.Sprintf("the configuration stops at line %d before its %s, with none of the lines the ASA prints after them (prompt hostname, call-home, Cryptochecksum, \": end\"): it may have been cut there, so %s not evaluated; capture %s (or the whole show running-config, to its \": end\") and audit it with this input",
+			Message: fmt.Sprintf("the configuration stops at line %d with no service-policy and none of the lines the ASA prints after the service-policies (prompt hostname, call-home, Cryptochecksum, \": end\"): cut there or excerpted, it does not show its %s, so %s not evaluated; capture %s (or the whole show running-config, to its \": end\") and audit it with this input",
 				cfg.Scope.Last, strings.Join(cfg.Scope.Cut(), ", "), strings.Join(notRun, ", "), strings.Join(capture, ", ")),
 			Detail: "show running-config prints the class-maps, policy-maps and service-policies last, then a few fixed lines and \": end\". A capture that ends before them may have lost them: a service-policy that is not in the input is unknown, not absent, and the rules whose premise lives there are not evaluated rather than guessed.",
 			Key:    "truncated," + strings.Join(order, ","),
