@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 
@@ -732,8 +734,9 @@ func isHeader(text string) bool {
 	return string(w) == "object" || string(w) == "object-group"
 }
 
-// readAll reads every deferred line and returns what it read, for the tests: every line
-// of a path section is then in the AST or reported.
+// readAll reads every deferred line and returns what it read, the objects and groups in
+// the order of their names, for the tests: every line of a path section is then in the
+// AST or reported, and two stores can be compared.
 func (ps *Paths) readAll() []any {
 	var out []any
 	add := func(x any, ok bool) {
@@ -747,10 +750,10 @@ func (ps *Paths) readAll() []any {
 	for _, name := range ps.aclNames {
 		ps.acls[name].readAll(add)
 	}
-	for name := range ps.objects {
+	for _, name := range slices.Sorted(maps.Keys(ps.objects)) {
 		out = append(out, ps.Object(name))
 	}
-	for name := range ps.groups {
+	for _, name := range slices.Sorted(maps.Keys(ps.groups)) {
 		out = append(out, ps.ObjectGroup(name))
 	}
 	return out

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -123,29 +122,6 @@ func storeLines(ps *Paths) (lines []string, inInput int) {
 	return lines, inInput
 }
 
-// parsed reads every deferred line, the objects and groups in the order of their names.
-func parsed(ps *Paths) []any {
-	var out []any
-	add := func(x any, ok bool) {
-		if ok {
-			out = append(out, x)
-		}
-	}
-	for _, d := range []interface{ readAll(func(any, bool)) }{ps.Routes, ps.Routes6, ps.ObjectNAT, ps.NAT, ps.Globals, ps.Statics} {
-		d.readAll(add)
-	}
-	for _, name := range ps.aclNames {
-		ps.acls[name].readAll(add)
-	}
-	for _, name := range slices.Sorted(maps.Keys(ps.objects)) {
-		out = append(out, ps.Object(name))
-	}
-	for _, name := range slices.Sorted(maps.Keys(ps.groups)) {
-		out = append(out, ps.ObjectGroup(name))
-	}
-	return out
-}
-
 // The lines read back from the file are the lines kept in memory, and read the same: the
 // same nodes, the same diagnostics.
 func TestReadBackSameText(t *testing.T) {
@@ -164,7 +140,7 @@ func TestReadBackSameText(t *testing.T) {
 			t.Errorf("%s: the lines read back differ from those kept in memory", file)
 		}
 		readBack += n
-		if !reflect.DeepEqual(parsed(back.Paths), parsed(mem.Paths)) {
+		if !reflect.DeepEqual(back.Paths.readAll(), mem.Paths.readAll()) {
 			t.Errorf("%s: the lines read back parse differently", file)
 		}
 		if !reflect.DeepEqual(back.Diagnostics, mem.Diagnostics) {
