@@ -633,15 +633,11 @@ func renderVariants(m *Model, f Flow) string {
 	return strings.Join(out, "\n")
 }
 
-// Walking an access-list once for the flows of every audited port decides each flow as
-// walking it for that flow alone does, in whatever order the flows are asked.
-func TestAuditedPortsKeepPaths(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 10))
-	ports := []string{"udp/5060", "tcp/5060", "udp/5080"}
-	var audited []Port
-	for _, p := range ports {
-		audited = append(audited, flow("10.200.41.7", "10.9.1.1", p).Port)
-	}
+// onRandomPaths calls compare with 25 random configurations and the flows of two client
+// sets, three providers and ports, and fails when fewer than 100 flows met an
+// access-list: compare returns how many did; fewer would check too little.
+func onRandomPaths(t *testing.T, r *rand.Rand, ports []string, compare func(src string, flows []Flow) (decided int)) {
+	t.Helper()
 	decided := 0
 	for range 25 {
 		src := randomPathConfig(r)
@@ -653,6 +649,23 @@ func TestAuditedPortsKeepPaths(t *testing.T) {
 				}
 			}
 		}
+		decided += compare(src, flows)
+	}
+	if decided < 100 {
+		t.Fatalf("only %d flows met an access-list: the test checks too little", decided)
+	}
+}
+
+// Walking an access-list once for the flows of every audited port decides each flow as
+// walking it for that flow alone does, in whatever order the flows are asked.
+func TestAuditedPortsKeepPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	ports := []string{"udp/5060", "tcp/5060", "udp/5080"}
+	var audited []Port
+	for _, p := range ports {
+		audited = append(audited, flow("10.200.41.7", "10.9.1.1", p).Port)
+	}
+	onRandomPaths(t, r, ports, func(src string, flows []Flow) (decided int) {
 		r.Shuffle(len(flows), func(i, j int) { flows[i], flows[j] = flows[j], flows[i] })
 		batched, alone := model(t, src), model(t, src)
 		batched.Audits(audited)
@@ -665,34 +678,21 @@ func TestAuditedPortsKeepPaths(t *testing.T) {
 				decided++
 			}
 		}
-	}
-	if decided < 100 {
-		t.Fatalf("only %d flows met an access-list: the test checks too little", decided)
-	}
+		return decided
+	})
 }
 
 // The sketches only spare the grammar: every path, its steps, denials, notes, translation
 // and way back are what the grammar alone gives.
 func TestSketchesKeepPaths(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	render := renderVariants
-	decided := 0
-	for range 25 {
-		src := randomPathConfig(r)
-		var flows []Flow
-		for _, c := range []string{"10.200.41.0/24", "10.200.41.7"} {
-			for _, p := range []string{"204.11.192.22", "204.11.192.99", "10.9.1.1"} {
-				for _, port := range []string{"udp/5060", "tcp/5060", "udp/5080"} {
-					flows = append(flows, flow(c, p, port))
-				}
-			}
-		}
+	onRandomPaths(t, r, []string{"udp/5060", "tcp/5060", "udp/5080"}, func(src string, flows []Flow) (decided int) {
 		sketched, parsed := model(t, src), model(t, src)
 		for _, f := range flows {
 			sketching = true
-			got := render(sketched, f)
+			got := renderVariants(sketched, f)
 			sketching = false
-			want := render(parsed, f)
+			want := renderVariants(parsed, f)
 			sketching = true
 			if got != want {
 				t.Fatalf("flow %s: with the sketches\n%s\nwith the grammar alone\n%s\nconfiguration:\n%s", f, got, want, src)
@@ -701,10 +701,8 @@ func TestSketchesKeepPaths(t *testing.T) {
 				decided++
 			}
 		}
-	}
-	if decided < 100 {
-		t.Fatalf("only %d flows met an access-list: the test checks too little", decided)
-	}
+		return decided
+	})
 }
 
 // The route index finds what a scan of every route finds: the longest prefix, then the
