@@ -240,33 +240,7 @@ func TestHTMLInBrowser(t *testing.T) {
 			}
 		}
 		rows := eval[[]fleetRowShown](t, p, fleetRowsJS)
-		want := map[string]fleetRowShown{}
-		for _, tg := range doc.Targets {
-			want[tg.Target] = fleetRowShown{Target: tg.Target}
-		}
-		for _, f := range doc.Findings {
-			w := want[f.File]
-			switch f.Severity {
-			case rules.Error:
-				w.Errors++
-			case rules.Warning:
-				w.Warnings++
-			case rules.Info:
-				w.Infos++
-			}
-			want[f.File] = w
-		}
-		for _, e := range doc.Errors {
-			want[e.Target] = fleetRowShown{Target: e.Target, Error: true}
-		}
-		if len(rows) != len(want) {
-			t.Errorf("fleet table has %d rows, JSON %d targets and errors", len(rows), len(want))
-		}
-		for _, row := range rows {
-			if w, ok := want[row.Target]; !ok || w != row {
-				t.Errorf("fleet row %+v, JSON says %+v", row, w)
-			}
-		}
+		checkFleetRows(t, rows, doc.Targets, doc.Findings, doc.Errors)
 		if !rows[0].Error {
 			t.Errorf("first row is %q, want the input error", rows[0].Target)
 		}
@@ -464,6 +438,7 @@ func TestHTMLSipInBrowser(t *testing.T) {
 	var doc struct {
 		Targets  []report.Target `json:"targets"`
 		Findings []rules.Finding `json:"findings"`
+		Errors   []report.Error  `json:"errors"`
 		Summary  map[string]any  `json:"summary"`
 	}
 	if err := json.Unmarshal(run.json, &doc); err != nil {
@@ -478,35 +453,13 @@ func TestHTMLSipInBrowser(t *testing.T) {
 				t.Errorf("summary %s: page shows %s, JSON has %s", k, got, want)
 			}
 		}
-		want := map[string]fleetRowShown{}
-		for _, tg := range doc.Targets {
-			want[tg.Target] = fleetRowShown{Target: tg.Target}
-		}
 		reg := 0
 		for _, f := range doc.Findings {
-			w := want[f.File]
-			switch f.Severity {
-			case rules.Error:
-				w.Errors++
-			case rules.Warning:
-				w.Warnings++
-			case rules.Info:
-				w.Infos++
-			}
-			want[f.File] = w
 			if strings.HasPrefix(f.Rule, "REG") {
 				reg++
 			}
 		}
-		rows := eval[[]fleetRowShown](t, p, fleetRowsJS)
-		if len(rows) != len(want) {
-			t.Errorf("fleet table has %d rows, JSON %d targets", len(rows), len(want))
-		}
-		for _, row := range rows {
-			if w := want[row.Target]; w != row {
-				t.Errorf("fleet row %+v, JSON says %+v", row, w)
-			}
-		}
+		checkFleetRows(t, eval[[]fleetRowShown](t, p, fleetRowsJS), doc.Targets, doc.Findings, doc.Errors)
 		if got := eval[int](t, p, `document.querySelectorAll("details.ladder ul.diag > li").length`); got != reg {
 			t.Errorf("the ladders show %d diagnoses, the JSON has %d capture findings", got, reg)
 		}
@@ -575,4 +528,37 @@ func TestHTMLLadderMarkupInBrowser(t *testing.T) {
 		t.Errorf("the reason phrase reads %q", got)
 	}
 	p.noConsoleErrors(t)
+}
+
+// checkFleetRows compares the fleet table's rows with the JSON report of the same run: a
+// row per target with its counts by severity, and a row per input error.
+func checkFleetRows(t *testing.T, rows []fleetRowShown, targets []report.Target, findings []rules.Finding, errs []report.Error) {
+	t.Helper()
+	want := map[string]fleetRowShown{}
+	for _, tg := range targets {
+		want[tg.Target] = fleetRowShown{Target: tg.Target}
+	}
+	for _, f := range findings {
+		w := want[f.File]
+		switch f.Severity {
+		case rules.Error:
+			w.Errors++
+		case rules.Warning:
+			w.Warnings++
+		case rules.Info:
+			w.Infos++
+		}
+		want[f.File] = w
+	}
+	for _, e := range errs {
+		want[e.Target] = fleetRowShown{Target: e.Target, Error: true}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("fleet table has %d rows, JSON %d targets and errors", len(rows), len(want))
+	}
+	for _, row := range rows {
+		if w, ok := want[row.Target]; !ok || w != row {
+			t.Errorf("fleet row %+v, JSON says %+v", row, w)
+		}
+	}
 }
