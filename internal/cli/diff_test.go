@@ -50,6 +50,9 @@ func TestDiffAndApplyExitCodes(t *testing.T) {
 		{"apply two files", []string{"check", factory, noSIP, "--apply", harmless}, 2, "one configuration, got 2 files", ""},
 		{"print-config without apply", []string{"check", factory, "--print-config"}, 2, "--print-config needs --apply", ""},
 		{"apply sarif carries the introduced", []string{"check", factory, "--apply", noInspect, "--format", "sarif"}, 1, "", `"ruleId": "SIP001"`},
+		// --format html: the change's page, introduced findings first, for diff and --apply.
+		{"diff html", []string{"diff", factory, noSIP, "--format", "html"}, 1, "", "<h2>Introduced (2)</h2>"},
+		{"apply html", []string{"check", factory, "--apply", noInspect, "--format", "html"}, 1, "", `<span id="diff-change">` + noInspect + "</span>"},
 		{"apply print-config", []string{"check", factory, "--apply", noInspect, "--print-config"}, 0, "", "policy-map global_policy\n class inspection_default\n  inspect dns preset_dns_map\n"},
 	}
 	for _, tt := range tests {
