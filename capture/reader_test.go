@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -524,5 +525,42 @@ func TestSmallSnaplen(t *testing.T) {
 	_, evs := read(t, "dpkt.pcap", b)
 	if len(evs) != 1 || evs[0].SIP.Method != "INVITE" {
 		t.Errorf("events %v", evs)
+	}
+}
+
+// A "show capture dump" pasted from a terminal, with CRLF line ends and the pager's
+// "<--- More --->" erased in front of a line, reads as the clean output does: the text
+// forms are read with the configurations' Scanner.
+func TestShowCaptureTerminalPaste(t *testing.T) {
+	clean, err := os.ReadFile("testdata/show-capture-dump.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(clean), "\n"), "\n")
+	for i := 5; i < len(lines); i += 7 {
+		lines[i] = "<--- More --->\r              \r" + lines[i]
+	}
+	pasted := strings.Join(lines, "\r\n") + "\r\n"
+	events := func(text string) []string {
+		r, err := NewReader(strings.NewReader(text), "cap.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for {
+			ev, err := r.Next()
+			if err != nil {
+				break
+			}
+			out = append(out, fmt.Sprintf("%d %v %s>%s", ev.Frame, ev.Kind, ev.Src, ev.Dst))
+		}
+		if r.WarningCount() != 0 {
+			t.Errorf("%d warnings: %v", r.WarningCount(), r.Warnings())
+		}
+		return out
+	}
+	want, got := events(string(clean)), events(pasted)
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("pasted:\n%v\nclean:\n%v", got, want)
 	}
 }

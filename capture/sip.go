@@ -71,8 +71,8 @@ func isSTUN(b []byte) bool {
 		int(b[2])<<8|int(b[3]) == len(b)-20
 }
 
-// parser is shared: a sip.Parser is read-only once built.
-var parser = sip.NewParser()
+// sipParser is shared: a sip.Parser is read-only once built.
+var sipParser = sip.NewParser()
 
 // parseSIP parses one whole SIP message. sipgo is a third-party parser fed with bytes from
 // any capture: a panic in it becomes a malformed-message error, never a crash of the tool.
@@ -82,7 +82,7 @@ func parseSIP(b []byte) (m *Message, err error) {
 			m, err = nil, fmt.Errorf("SIP parser failed: %v", p)
 		}
 	}()
-	msg, err := parser.ParseSIP(b)
+	msg, err := sipParser.ParseSIP(b)
 	if err != nil {
 		return nil, err
 	}

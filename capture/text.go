@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+
+	"github.com/asaaudit/asaaudit/parser"
 )
 
 // sniffText is how much of a text input is looked at to tell its format.
@@ -65,7 +67,7 @@ func (r *Reader) openText(br *bufio.Reader) error {
 			dump = true
 		}
 	}
-	t := &textReader{r: r, br: br}
+	t := &textReader{r: r, sc: parser.NewScanner(br)}
 	switch {
 	case summary:
 		r.format = "tshark summary"
@@ -87,11 +89,12 @@ func (r *Reader) openText(br *bufio.Reader) error {
 	return nil
 }
 
-// textReader reads a text form line by line, each line bounded by the reader's buffer.
+// textReader reads a text form line by line with the Scanner configurations are read with:
+// lines bounded, CR/LF/CRLF ends, pager prompts and terminal control bytes taken out, as a
+// terminal capture of "show capture" has them.
 type textReader struct {
-	r    *Reader
-	br   *bufio.Reader
-	line int
+	r  *Reader
+	sc *parser.Scanner
 
 	// The packet of "show capture" being read: its header line, then its flow line
 	// (detail) and hex lines (dump).
@@ -106,29 +109,28 @@ type textReader struct {
 
 // readLine returns the next line without its line end; io.EOF after the last.
 func (t *textReader) readLine() (string, error) {
-	b, err := t.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		// A line longer than the buffer is no line of these forms: skip it whole.
-		t.line++
-		for errors.Is(err, bufio.ErrBufferFull) {
-			_, err = t.br.ReadSlice('\n')
-		}
-		t.r.warn(t.r.frames, fmt.Sprintf("line %d is too long to be read", t.line))
-		if err != nil {
+	if !t.sc.Scan() {
+		if err := t.sc.Err(); err != nil {
 			return "", err
 		}
+		return "", io.EOF
+	}
+	num, text := t.sc.Line()
+	switch {
+	case t.sc.Binary():
+		return "", fmt.Errorf("%s: line %d: binary data (NUL bytes): %w", t.r.name, num, ErrNotCapture)
+	case t.sc.Truncated():
+		// A line that long is no line of these forms: skipped whole.
+		t.r.warn(t.r.frames, fmt.Sprintf("line %d is too long to be read", num))
 		return "", nil
 	}
-	if len(b) == 0 && err != nil {
-		return "", err
-	}
-	t.line++
-	return strings.TrimRight(string(b), "\r\n"), nil
+	return string(text), nil
 }
 
 func (t *textReader) unread(line string) {
 	if !chatterRe.MatchString(line) {
-		t.r.warn(t.r.frames, fmt.Sprintf("line %d not read: %q", t.line, clip(line, 60)))
+		num, _ := t.sc.Line()
+		t.r.warn(t.r.frames, fmt.Sprintf("line %d not read: %q", num, clip(line, 60)))
 	}
 }
 
