@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -94,24 +92,15 @@ func splitEvidence(c *cobra.Command) (captures, shows []string) {
 	return captures, shows
 }
 
+// isCapture reports whether the --evidence file at path is a packet capture rather than
+// show output.
 func isCapture(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
 		return false // evidence.ParseFile says why
 	}
-	var head [4]byte
-	_, err = io.ReadFull(f, head[:])
-	f.Close()
-	if err != nil {
-		return false
-	}
-	switch binary.BigEndian.Uint32(head[:]) {
-	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a:
-		return true
-	}
-	// Text: a capture when the capture readers recognise it; a damaged one is a capture
-	// too, and its reading then says what is wrong (evidence.ParseFile would only say that
-	// it holds no show output).
+	// A capture when the capture readers recognise it (they sniff pcap and pcapng by their
+	// magic, the text forms by their lines); a damaged one is a capture too, and reading it
+	// says what is wrong, where evidence.ParseFile would only say it holds no show output.
 	r, err := capture.Open(path)
 	if err != nil {
 		return !errors.Is(err, capture.ErrNotCapture)
