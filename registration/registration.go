@@ -608,13 +608,9 @@ func uriHost(uri string) string {
 // Domain is the host part of a SIP URI ("" when none).
 func Domain(uri string) string { return uriHost(uri) }
 
-var privates = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("fc00::/7"),
-}
+// shared is RFC 6598's shared address space (carrier-grade NAT), which netip's IsPrivate
+// (RFC 1918, RFC 4193) leaves out.
+var shared = netip.MustParsePrefix("100.64.0.0/10")
 
 // minIdle is the shortest idle timeout the ASA accepts for a UDP flow or its PAT
 // translation ("timeout pat-xlate 0:00:30"; "timeout udp" is at least a minute): a binding
@@ -637,12 +633,7 @@ func natMoved(transport string, from, to netip.AddrPort, gap time.Duration) bool
 // unique local address: one that must not leave the firewall untranslated.
 func Private(a netip.Addr) bool {
 	a = a.Unmap()
-	for _, p := range privates {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
+	return a.IsPrivate() || shared.Contains(a)
 }
 
 // step adds a ladder step (kept while the ladder is short) and returns it.
