@@ -459,6 +459,16 @@ func (m *Model) sketchSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) *add
 		if s, ok := m.path.objSets[string(a.Object)]; ok {
 			return s
 		}
+		if r, ok := m.aclPaths().NetObject(string(a.Object)); ok && summaries {
+			// Summarised by the parse: written into set, as a literal is.
+			lo, hi, has := r.Span()
+			if !has {
+				return emptySet
+			}
+			buf[0] = span{lo, hi}
+			*set = addrSet{spans: buf[:]}
+			return set
+		}
 		return m.objectSet(string(a.Object))
 	case a.Group != nil:
 		if s, ok := m.path.grpSets[string(a.Group)]; ok && s != nil {

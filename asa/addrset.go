@@ -145,10 +145,56 @@ type addrSet struct {
 	unknown []string
 }
 
-func (s *addrSet) add(o *addrSet) {
-	s.spans = s.spans.union(o.spans)
+// gather adds the members of o to s; s.spans is then not normalised until the caller
+// unions it once.
+func (s *addrSet) gather(o *addrSet) {
+	s.spans = append(s.spans, o.spans...)
 	s.v6 = append(s.v6, o.v6...)
 	s.unknown = append(s.unknown, o.unknown...)
+}
+
+// summaries lets objectSet, groupSet and sketchSet take the values the parse read of
+// plain network objects and object-groups (parser.NetObject, NetGroup) instead of
+// reading their lines again; the tests turn it off to compare.
+var summaries = true
+
+// netGroupSet resolves a network object-group the parse summarised (parser.NetGroup)
+// from its members, without reading its lines: false when a member is no longer
+// summarised or the group contains itself, which the lines then say (groupSet).
+func (m *Model) netGroupSet(ps *parser.Paths, r parser.NetRef) (*addrSet, bool) {
+	if s, ok := m.path.netSets[r]; ok {
+		return s, s != nil
+	}
+	if !r.Summarised(true) {
+		return nil, false // entered again or edited after a group named it
+	}
+	m.path.netSets[r] = nil // in progress, then for good when it fails
+	var all spans
+	ok := true
+	ps.Members(r, func(x parser.NetMember) bool {
+		switch {
+		case x.Ref == parser.NetRef{}:
+			all = append(all, span{x.Lo, x.Hi})
+		case x.Group:
+			var sub *addrSet
+			if sub, ok = m.netGroupSet(ps, x.Ref); ok {
+				all = append(all, sub.spans...)
+			}
+		case x.Ref.Summarised(false):
+			if lo, hi, has := x.Ref.Span(); has {
+				all = append(all, span{lo, hi})
+			}
+		default:
+			ok = false
+		}
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	s := &addrSet{spans: spans(nil).union(all)}
+	m.path.netSets[r] = s
+	return s, true
 }
 
 // has6 reports whether the IPv6 address a is in s.
@@ -165,6 +211,14 @@ func (s *addrSet) has6(a netip.Addr) bool {
 func (m *Model) objectSet(name string) *addrSet {
 	if s, ok := m.path.objSets[name]; ok {
 		return s
+	}
+	if r, ok := m.aclPaths().NetObject(name); ok && summaries {
+		// Summarised by the parse: a set of its own, not kept (tens of thousands of
+		// objects are named once each).
+		if lo, hi, has := r.Span(); has {
+			return &addrSet{spans: spans{{lo, hi}}}
+		}
+		return &addrSet{}
 	}
 	o := m.aclPaths().Object(name)
 	if o == nil {
@@ -201,7 +255,7 @@ func (s *addrSet) addAddress(a, mask *parser.Address, kind, name string) {
 	case a.Masked || mask != nil && mask.Masked:
 		s.unknown = append(s.unknown, kind+name+" has a blanked-out address")
 	case mask == nil && a.IP.Is4():
-		s.spans = s.spans.union(spans{hostSpan(a.IP)})
+		s.spans = append(s.spans, hostSpan(a.IP))
 	case mask == nil && a.IP.Is6():
 		s.v6 = append(s.v6, netip.PrefixFrom(a.IP, 128))
 	case mask == nil:
@@ -210,7 +264,7 @@ func (s *addrSet) addAddress(a, mask *parser.Address, kind, name string) {
 		}
 	case mask != nil && a.IP.Is4():
 		if p, ok := parser.NetPrefix(a, mask); ok {
-			s.spans = s.spans.union(spans{prefixSpan(p)})
+			s.spans = append(s.spans, prefixSpan(p))
 		}
 	}
 }
@@ -241,7 +295,13 @@ func (m *Model) groupSet(name string) *addrSet {
 		}
 		return s
 	}
-	g := m.aclPaths().ObjectGroup(name)
+	ps := m.aclPaths()
+	if r, ok := ps.NetGroup(name); ok && summaries {
+		if s, ok := m.netGroupSet(ps, r); ok {
+			return s
+		}
+	}
+	g := ps.ObjectGroup(name)
 	if g == nil {
 		key, s := undefinedSet("object-group ", name)
 		m.path.grpSets[key] = s
@@ -253,10 +313,12 @@ func (m *Model) groupSet(name string) *addrSet {
 	case g.Kind != "network":
 		s.unknown = append(s.unknown, fmt.Sprintf("object-group %s is a %s group, not a network group", name, g.Kind))
 	default:
+		// The members' spans are gathered, then sorted and merged once: merging each
+		// into the set made a group of n members cost n².
 		for _, n := range g.Networks {
 			switch {
 			case n.Object != "":
-				s.add(m.objectSet(n.Object))
+				s.gather(m.objectSet(n.Object))
 			case n.Host != nil:
 				s.addAddress(n.Host, nil, "object-group ", name)
 			default:
@@ -264,8 +326,9 @@ func (m *Model) groupSet(name string) *addrSet {
 			}
 		}
 		for _, sub := range g.Groups {
-			s.add(m.groupSet(sub.Group))
+			s.gather(m.groupSet(sub.Group))
 		}
+		s.spans = spans(nil).union(s.spans)
 	}
 	m.path.grpSets[strings.Clone(name)] = s
 	return s
@@ -278,6 +341,8 @@ var (
 	anySet  = &addrSet{spans: spans{allV4}, v6: []netip.Prefix{allV6}}
 	any4Set = &addrSet{spans: spans{allV4}}
 	any6Set = &addrSet{v6: []netip.Prefix{allV6}}
+	// emptySet is the set of a network object without a value.
+	emptySet = &addrSet{}
 )
 
 // operandSet resolves the address argument of an access-list entry. Sets of one span are

@@ -233,6 +233,8 @@ type pathState struct {
 	acls       map[string]*compiledACL
 	objSets    map[string]*addrSet
 	grpSets    map[string]*addrSet
+	// netSets holds the object-groups resolved from the parse's summary (netGroupSet).
+	netSets map[parser.NetRef]*addrSet
 	// ports and services cache the service groups used as port arguments and as protocols.
 	ports    map[string]portSet
 	services map[string]*services
@@ -277,7 +279,7 @@ func (m *Model) Path(f Flow) *Path {
 // initPath makes the evaluation state on first use.
 func (m *Model) initPath() {
 	if m.path == nil {
-		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{},
+		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{}, netSets: map[parser.NetRef]*addrSet{},
 			nat: map[[2]string][]*natRule{}, ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, sketched: map[sketchKey]*services{}, paths: map[Flow]*Path{}, chainHits: map[string]chainResult{}}
 	}
 }

@@ -774,3 +774,26 @@ func TestUndefinedSets(t *testing.T) {
 		t.Errorf("G: got %+v", *g)
 	}
 }
+
+// The summaries the parse keeps of plain network objects and object-groups only spare
+// reading their lines again: every path is what reading the lines gives.
+func TestSummariesKeepPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	onRandomPaths(t, r, []string{"udp/5060", "tcp/5060"}, func(src string, flows []Flow) (decided int) {
+		summarised, read := model(t, src), model(t, src)
+		for _, f := range flows {
+			summaries = true
+			got := renderVariants(summarised, f)
+			summaries = false
+			want := renderVariants(read, f)
+			summaries = true
+			if got != want {
+				t.Fatalf("flow %s: with the summaries\n%s\nreading the lines\n%s\nconfiguration:\n%s", f, got, want, src)
+			}
+			if strings.Contains(got, "ACCESS-LIST") {
+				decided++
+			}
+		}
+		return decided
+	})
+}

@@ -116,7 +116,20 @@ type gen struct {
 	ifaces int
 	// Counters that make object names unique and let later lines refer to earlier objects.
 	objects, groups, services int
+	// netObjects are the ids of the network objects (an id can also be a service object
+	// or a name): a reference names one of them, as the ASA refuses a line that names an
+	// object or object-group it does not have.
+	netObjects []int
 }
+
+// objName and groupName are the names of network object and network object-group id:
+// each id has one name, so that every reference finds what it names.
+func objName(id int) string   { return "obj-" + words[id%len(words)] + "-" + strconv.Itoa(id) }
+func groupName(id int) string { return "og-" + words[id%len(words)] + "-" + strconv.Itoa(id) }
+
+// anyObject and anyGroup name a network object and a network object-group defined above.
+func (g *gen) anyObject() string { return objName(g.netObjects[g.r.IntN(len(g.netObjects))]) }
+func (g *gen) anyGroup() string  { return groupName(1 + g.r.IntN(g.groups)) }
 
 // line writes the parts as one line.
 func (g *gen) line(parts ...any) {
@@ -243,7 +256,8 @@ func (g *gen) object(max int) {
 		g.line("name ", g.host(), " host-", id)
 		return
 	}
-	g.line("object network obj-", pick(g, words), "-", id)
+	g.netObjects = append(g.netObjects, id)
+	g.line("object network ", objName(id))
 	switch g.r.IntN(4) {
 	case 0, 1:
 		g.line(" host ", g.host())
@@ -279,15 +293,15 @@ func (g *gen) objectGroup(max int) {
 		}
 	default:
 		g.groups++
-		g.line("object-group network og-", pick(g, words), "-", g.groups)
+		g.line("object-group network ", groupName(g.groups))
 		for i := range n {
 			switch {
 			case i == 0 && n > 2:
 				g.line(" description ", pick(g, words), " servers")
-			case g.objects > 0 && g.r.IntN(3) == 0:
-				g.line(" network-object object obj-", pick(g, words), "-", 1+g.r.IntN(g.objects))
+			case len(g.netObjects) > 0 && g.r.IntN(3) == 0:
+				g.line(" network-object object ", g.anyObject())
 			case g.groups > 1 && g.r.IntN(8) == 0:
-				g.line(" group-object og-", pick(g, words), "-", 1+g.r.IntN(g.groups-1))
+				g.line(" group-object ", groupName(1+g.r.IntN(g.groups-1)))
 			case g.r.IntN(2) == 0:
 				g.line(" network-object host ", g.host())
 			default:
@@ -304,11 +318,9 @@ func (g *gen) accessList(int) {
 	case k == 0:
 		g.line("access-list ", acl, " remark CHG", g.r.IntN(1000000), " ", pick(g, words), " to ", pick(g, words))
 	case k < 8 && g.groups > 0:
-		g.line("access-list ", acl, " extended permit ", pick(g, protos), " object-group og-", pick(g, words), "-", 1+g.r.IntN(g.groups),
-			" object-group og-", pick(g, words), "-", 1+g.r.IntN(g.groups), " eq ", pick(g, services), " log")
-	case k < 14 && g.objects > 0:
-		g.line("access-list ", acl, " extended permit ", pick(g, protos), " object obj-", pick(g, words), "-", 1+g.r.IntN(g.objects),
-			" host ", g.host(), " eq ", pick(g, services))
+		g.line("access-list ", acl, " extended permit ", g.service(" object-group ", g.anyGroup(), " object-group ", g.anyGroup()), " log")
+	case k < 14 && len(g.netObjects) > 0:
+		g.line("access-list ", acl, " extended permit ", g.service(" object ", g.anyObject(), " host ", string(g.host().append(nil))))
 	case k < 17:
 		a, m := g.subnet()
 		g.line("access-list ", acl, " extended permit udp ", a, " ", m, " host ", g.host(), " range ", 16384, " ", 32767)
@@ -317,17 +329,28 @@ func (g *gen) accessList(int) {
 	}
 }
 
+// service writes a protocol, the source and destination arguments, and a destination
+// port where the protocol has ports (the ASA refuses "eq" after ip or icmp).
+func (g *gen) service(src, srcName, dst, dstName string) string {
+	g.b = g.b[:0]
+	p := pick(g, protos)
+	g.b = append(append(append(append(append(g.b, p...), src...), srcName...), dst...), dstName...)
+	if p == "tcp" || p == "udp" {
+		g.b = append(append(g.b, " eq "...), pick(g, services)...)
+	}
+	return string(g.b)
+}
+
 func (g *gen) nat(max int) {
-	if max >= 2 && g.objects > 0 && g.r.IntN(3) == 0 {
-		g.line("object network obj-", pick(g, words), "-", 1+g.r.IntN(g.objects))
+	if max >= 2 && len(g.netObjects) > 0 && g.r.IntN(3) == 0 {
+		g.line("object network ", g.anyObject())
 		g.line(" nat (", pick(g, zones), ",outside) static ", g.host(), " service tcp ", pick(g, services), " ", pick(g, services))
 		return
 	}
 	src, dst := pick(g, zones), pick(g, zones)
 	if g.groups > 0 {
-		og := 1 + g.r.IntN(g.groups)
-		g.line("nat (", src, ",", dst, ") source static og-", pick(g, words), "-", og, " og-", pick(g, words), "-", og,
-			" destination static og-", pick(g, words), "-", og, " og-", pick(g, words), "-", og, " no-proxy-arp route-lookup")
+		a, b := g.anyGroup(), g.anyGroup()
+		g.line("nat (", src, ",", dst, ") source static ", a, " ", a, " destination static ", b, " ", b, " no-proxy-arp route-lookup")
 		return
 	}
 	g.line("nat (", src, ",outside) source dynamic any interface")

@@ -230,6 +230,7 @@ func (ps *Paths) RemoveBlock(group bool, name string) bool {
 	if blocks[name] == nil {
 		return false
 	}
+	blocks[name].sum = sumNone // a group that names it reads its lines, and finds it gone
 	delete(blocks, name)
 	if !group {
 		for i := ps.ObjectNAT.Len() - 1; i >= 0; i-- {

@@ -66,6 +66,8 @@ type Paths struct {
 	objText  lineStore
 	objects  map[string]*block
 	groups   map[string]*block
+	// members are the members of the summarised network object-groups (netsum.go).
+	members []netMember
 	// objNAT is the object block of each ObjectNAT line: its name and header line.
 	objNAT   []objectRef
 	reported map[int]bool
@@ -166,6 +168,9 @@ type block struct {
 	kind     string
 	first, n int32
 	lines    *[]int32
+	// sum, vlo and vhi are the block's summary (netsum.go).
+	sum      uint8
+	vlo, vhi uint32
 }
 
 // add appends line idx of objText to the block.
@@ -218,6 +223,7 @@ func (b *block) len() int {
 // removed one. The block lists its lines after.
 func (b *block) removeFunc(drop func(int32) bool) bool {
 	keep := []int32{}
+	b.sum = sumNone // an edit: the lines are read again
 	for _, idx := range b.indexes() {
 		if !drop(idx) {
 			keep = append(keep, idx)
@@ -647,7 +653,8 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 		blocks = ps.groups
 	}
 	b := blocks[name]
-	if b == nil {
+	isNew := b == nil
+	if isNew {
 		k, ok := kinds[string(kind)]
 		if !ok {
 			k = string(kind)
@@ -655,6 +662,7 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 		b = &block{kind: k}
 		blocks[name] = b
 	}
+	summaryStart(ps, b, text, isNew)
 	b.add(int32(ps.objText.add(num, text, p.offset(text))))
 	p.obj, p.objName, p.objNetwork = b, name, string(word) == "object" && string(kind) == "network"
 }
@@ -677,6 +685,9 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 	case truncated:
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
+	}
+	if p.obj.sum != sumNone {
+		summaryChild(ps, p.obj, text[indent:])
 	}
 	p.obj.add(int32(ps.objText.add(num, text, p.offset(text))))
 }
