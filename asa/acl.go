@@ -423,6 +423,15 @@ func (m *Model) sketchSkips(acl *parser.AccessList, i int, sc *sketchScratch, q 
 		fixed, vary = vary, fixed
 		fixedSet, fixedSpan, varySet, varySpan = varySet, varySpan, fixedSet, fixedSpan
 	}
+	if q.v6 == nil && fixed.Group != nil && summaries {
+		// Most entries name groups without the provider: that is answered from the
+		// parse's summary without building the group's set.
+		if r, ok := m.aclPaths().NetGroup(string(fixed.Group)); ok {
+			if has, known := m.netHas(r, q.fixed); known && !has {
+				return true
+			}
+		}
+	}
 	f := m.sketchSet(fixed, fixedSet, fixedSpan)
 	if !q.hasFixed(f) && len(f.unknown) == 0 {
 		return true

@@ -158,6 +158,55 @@ func (s *addrSet) gather(o *addrSet) {
 // reading their lines again; the tests turn it off to compare.
 var summaries = true
 
+// netHasKey is a summarised object-group and an IPv4 address.
+type netHasKey struct {
+	group parser.NetRef
+	addr  uint32
+}
+
+// Answers of netHas, kept in pathState.netHas.
+const (
+	netLacks uint8 = iota
+	netHolds
+	netUnknown // not summarised throughout, or in progress (a group that nests itself)
+)
+
+// netHas reports whether the summarised object-group r holds address a, from its
+// members and those of the groups it nests, without building a set; known is false when
+// one of them is not summarised (the set then says, with its unknown members).
+func (m *Model) netHas(r parser.NetRef, a uint32) (has, known bool) {
+	key := netHasKey{r, a}
+	if v, seen := m.path.netHas[key]; seen {
+		return v == netHolds, v != netUnknown
+	}
+	if !r.Summarised(true) {
+		return false, false
+	}
+	m.path.netHas[key] = netUnknown
+	known = true
+	m.aclPaths().Members(r, func(x parser.NetMember) bool {
+		switch {
+		case x.Ref == parser.NetRef{}:
+			has = x.Lo <= a && a <= x.Hi
+		case x.Group:
+			has, known = m.netHas(x.Ref, a)
+		case x.Ref.Summarised(false):
+			lo, hi, value := x.Ref.Span()
+			has = value && lo <= a && a <= hi
+		default:
+			known = false
+		}
+		return !has && known
+	})
+	switch {
+	case has:
+		m.path.netHas[key] = netHolds
+	case known:
+		m.path.netHas[key] = netLacks
+	}
+	return has, known || has
+}
+
 // netGroupSet resolves a network object-group the parse summarised (parser.NetGroup)
 // from its members, without reading its lines: false when a member is no longer
 // summarised or the group contains itself, which the lines then say (groupSet).

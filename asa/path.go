@@ -235,6 +235,7 @@ type pathState struct {
 	grpSets    map[string]*addrSet
 	// netSets holds the object-groups resolved from the parse's summary (netGroupSet).
 	netSets map[parser.NetRef]*addrSet
+	netHas  map[netHasKey]uint8
 	// ports and services cache the service groups used as port arguments and as protocols.
 	ports    map[string]portSet
 	services map[string]*services
@@ -279,7 +280,7 @@ func (m *Model) Path(f Flow) *Path {
 // initPath makes the evaluation state on first use.
 func (m *Model) initPath() {
 	if m.path == nil {
-		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{}, netSets: map[parser.NetRef]*addrSet{},
+		m.path = &pathState{acls: map[string]*compiledACL{}, objSets: map[string]*addrSet{}, grpSets: map[string]*addrSet{}, netSets: map[parser.NetRef]*addrSet{}, netHas: map[netHasKey]uint8{},
 			nat: map[[2]string][]*natRule{}, ports: map[string]portSet{}, services: map[string]*services{}, simple: map[string]*services{}, spanSets: map[span]*addrSet{}, sketched: map[sketchKey]*services{}, paths: map[Flow]*Path{}, chainHits: map[string]chainResult{}}
 	}
 }
@@ -574,12 +575,26 @@ func groupWhere(group, dir string) string {
 
 // dependsOn describes the conditional entries above a decision that would have taken
 // part of addrs first: permits above a deny (deny true), denies above a permit.
+// The first maxNotes are named, the rest counted: in a configuration whose object-groups
+// are not shown, every entry naming one is conditional, and a finding that named them all
+// ran to hundreds of kilobytes (the path's steps still list each).
 func dependsOn(conds []*ACLHit, addrs spans, deny bool) string {
 	var parts []string
+	more := 0
 	for _, c := range conds {
 		if c.Permit == deny && len(c.Addrs.intersect(addrs)) > 0 {
+			if len(parts) == maxNotes {
+				more++
+				continue
+			}
 			parts = append(parts, fmt.Sprintf("line %d applies (%s)", c.Num(), c.Cond))
 		}
+	}
+	switch {
+	case more == 1:
+		parts = append(parts, "1 more entry above it applies under a condition")
+	case more > 1:
+		parts = append(parts, fmt.Sprintf("one of %d more entries above it applies under a condition", more))
 	}
 	return strings.Join(parts, ", or ")
 }

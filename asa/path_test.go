@@ -797,3 +797,31 @@ func TestSummariesKeepPaths(t *testing.T) {
 		return decided
 	})
 }
+
+// A drop that many conditional entries above it could prevent names the first ten and
+// counts the rest: the steps list each, the denial's text stays short.
+func TestDependsOnBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(base)
+	for k := range 25 {
+		fmt.Fprintf(&b, "access-list in extended permit udp object-group G%d host 204.11.192.22 eq 5060\n", k)
+	}
+	b.WriteString("access-group in in interface inside\n")
+	p := model(t, b.String()).Path(flow("10.200.41.0/24", "204.11.192.22", "udp/5060"))
+	if len(p.Denied) != 1 {
+		t.Fatalf("denials %+v", p.Denied)
+	}
+	d := p.Denied[0].Depends
+	if n := strings.Count(d, "object-group G"); n != 10 || !strings.HasSuffix(d, ", or one of 15 more entries above it applies under a condition") {
+		t.Errorf("%d entries named in %q", n, d)
+	}
+	conds := 0
+	for _, s := range p.Steps {
+		if s.Phase == "ACCESS-LIST" && s.Result == Info {
+			conds++
+		}
+	}
+	if conds != 25 {
+		t.Errorf("%d conditional steps, want 25", conds)
+	}
+}
