@@ -5,11 +5,14 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+
+	"github.com/asaaudit/asaaudit/internal/corpus"
 )
 
-// TestCorpus reads the real captures of ../shared/corpus/captures (SOURCES.md there says
-// where each comes from): what each holds is recorded here, so a reader change that loses
-// or invents a message shows, and a capture added to the corpus without a row fails.
+// TestCorpus reads the real captures of the corpus (internal/corpus: fixtures/corpus/captures
+// and ../shared/corpus/captures; SOURCES.md there says where each comes from): what each
+// holds is recorded here, so a reader change that loses or invents a message shows, and a
+// capture added to the corpus without a row fails.
 func TestCorpus(t *testing.T) {
 	type counts struct{ frames, sip, warnings int }
 	want := map[string]counts{
@@ -26,11 +29,7 @@ func TestCorpus(t *testing.T) {
 		"heplify-sip_ipv6_udp.pcap":                 {frames: 6, sip: 0, warnings: 6},
 		"heplify-FAX-Call-t38-CA-TDM-SIP-FB-1.pcap": {frames: 7217, sip: 92},
 	}
-	files, _ := filepath.Glob("../../shared/corpus/captures/*.pcap*")
-	if len(files) == 0 {
-		t.Log("no corpus captures in ../../shared/corpus/captures")
-	}
-	for _, path := range files {
+	for _, path := range corpus.Captures(t) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			r, err := Open(path)

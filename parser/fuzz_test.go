@@ -12,14 +12,14 @@ import (
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/asaaudit/asaaudit/internal/corpus"
 	"golang.org/x/text/encoding/unicode"
 )
 
 // seeds adds the fixtures and the corpus of real configurations to f, through add.
 func seeds(f *testing.F, add func(data []byte)) {
 	files, _ := filepath.Glob("../fixtures/*.txt")
-	corpus, _ := filepath.Glob("../../shared/corpus/asa/*.txt")
-	for _, path := range append(files, corpus...) {
+	for _, path := range append(files, corpus.ASA(f)...) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/asaaudit/asaaudit/internal/cli"
+	"github.com/asaaudit/asaaudit/internal/corpus"
 )
 
 // FuzzCheck runs the whole check (parser, model, rules, both output formats, without and
@@ -22,8 +23,7 @@ import (
 func FuzzCheck(f *testing.F) {
 	files, _ := filepath.Glob("../../fixtures/*.txt")
 	paths, _ := filepath.Glob("../../fixtures/paths/*.txt")
-	corpus, _ := filepath.Glob("../../../shared/corpus/asa/*.txt")
-	for _, path := range append(append(files, paths...), corpus...) {
+	for _, path := range append(append(files, paths...), corpus.ASA(f)...) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)
