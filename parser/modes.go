@@ -63,7 +63,9 @@ func (m *modes) reset() { m.n = 0 }
 func (m *modes) place(text []byte, indent int, w []byte) int {
 	rest := text[indent:]
 	switch {
-	case len(w) == 0 || w[0] == '!':
+	case len(w) == 0 || w[0] == '!' || w[0] == '#':
+		// "#" starts the comments of templates and wiki pastes ("#inspect skinny" in a
+		// class): the ASA rejects such a line and stays in its mode, as a "!" leaves it.
 		return placeComment
 	case string(w) == "exit":
 		if m.n > 0 {

@@ -76,6 +76,10 @@ func TestModesFlattened(t *testing.T) {
 			"nolicy-map type inspect dns preset_dns_map", "parameters", "message-length maximum 512",
 			"access-list OUT extended permit udp any any eq sip", "inspect sip",
 		}, "0110x"},
+		{"a # comment leaves the mode as ! does", []string{
+			"policy-map global_policy", "class inspection_default", "inspect ftp", "#inspect skinny", "inspect sip",
+			"#a note on the next block", "class sip-trunk", "!", "inspect sip",
+		}, "012c2c1c2"},
 		{"exit and end", []string{
 			"policy-map p", "class c", "exit", "class d", "inspect sip", "end", "inspect sip",
 		}, "01c12cx"},
