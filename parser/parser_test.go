@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asaaudit/asaaudit/internal/corpus"
 	"github.com/asaaudit/asaaudit/parser"
 )
 
@@ -214,8 +215,8 @@ func TestNotASA(t *testing.T) {
 	}
 }
 
-// The real configurations in ../shared/corpus/asa parse without error and with the
-// recorded number of diagnostics.
+// The real configurations of the corpus (internal/corpus: fixtures/corpus/asa and
+// ../shared/corpus/asa) parse without error and with the recorded number of diagnostics.
 func TestCorpus(t *testing.T) {
 	type counts struct {
 		parse001, parse002, classMaps, policyMaps, timeouts int
@@ -226,7 +227,7 @@ func TestCorpus(t *testing.T) {
 		"pub-asa-8.0-pix-forum-paste-flattened.txt":           {0, 0, 2, 3, 0, "partial"},
 		"pub-asa-8.2-5505-forum-post.txt":                     {0, 0, 1, 2, 6, "whole"},
 		"pub-asa-8.4-gns3-lab-capture.txt":                    {0, 1, 0, 0, 7, "whole"},
-		"pub-asa-9.0-ciscoconfparse-fixture.txt":              {0, 0, 0, 2, 8, "whole"},
+		"pub-asa-9.0-ciscoconfparse-fixture.txt":              {0, 0, 0, 2, 8, "partial"}, // an excerpt: a class names a class-map, none shown
 		"pub-asa-9.1-context-more-disk0-failover-prompt.txt":  {0, 0, 1, 2, 8, "whole"},
 		"pub-asa-9.1-system-context-crlf.txt":                 {0, 0, 0, 0, 0, "system"},
 		"pub-asa-9.20-wiki-two-space-indent.txt":              {0, 0, 1, 4, 10, "whole"},
@@ -244,12 +245,14 @@ func TestCorpus(t *testing.T) {
 		"pub-asa-9.9-batfish-nat-mixed-test-config.txt":                        {0, 0, 0, 0, 0, "partial"},
 		"pub-asa-9.x-blog-5505-global-map-mpf-snippet.txt":                     {0, 0, 1, 1, 0, "partial"},
 		"pub-asa-9.x-zones-bgp-asdot-markdown-excerpt.txt":                     {0, 0, 1, 3, 0, "partial"},
+
+		// Added with internal/corpus (sources in fixtures/corpus/asa/SOURCES.md).
+		"pub-asa-ntc-show-run-access-group-only.txt":                           {0, 0, 0, 0, 0, "partial"},
+		"pub-asa-9.8-transparent-template-hash-comments-glued-lines.txt":       {0, 0, 1, 2, 8, "whole"},
+		"pub-asa-9.1-context-trimmed-service-policy-only-no-final-newline.txt": {0, 0, 0, 0, 0, "partial"},
+		"pub-asa-9.1-system-context-example-hash-comments-prose.txt":           {0, 0, 0, 0, 0, "system"},
 	}
-	files, _ := filepath.Glob("../../shared/corpus/asa/*.txt")
-	if len(files) == 0 {
-		t.Fatal("corpus not found at ../../shared/corpus/asa (the shared folder sits beside the repository)")
-	}
-	for _, path := range files {
+	for _, path := range corpus.ASA(t) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			f, err := os.Open(path)

@@ -26,6 +26,11 @@ type Scope struct {
 	Truncated bool
 	// Last is the last line with content: where a truncated input stops.
 	Last int
+	// Excerpt, in a whole configuration that has no class-map line at all, is the first
+	// policy-map class that names one (class-default aside): the ASA refuses a class whose
+	// class-map does not exist, so the input left its class-maps out (a trimmed fixture, a
+	// paste that kept only the policy-maps), and they are not shown rather than absent.
+	Excerpt *PolicyClass
 	// Echoes are the commands echoed in the input whose output is configuration.
 	Echoes []Echo
 	// System is set for the system execution space of a multiple-context firewall
@@ -44,7 +49,7 @@ func (s *Scope) Kind() string {
 	switch {
 	case s.System != nil:
 		return "system"
-	case s.Partial, s.Truncated:
+	case s.Partial, s.Truncated, s.Excerpt != nil:
 		return "partial"
 	}
 	return ""
@@ -289,6 +294,15 @@ func (p *state) scope() {
 		// printed just before the policy-maps (the factory inspection_default among
 		// them), left out of an excerpt that kept its policy-maps.
 		s.Truncated, s.cut, s.Last = true, (classMap|policyMap|servicePolicy)&^s.shown, p.last
+	}
+	if !s.Partial && s.shown&classMap == 0 {
+		for _, pm := range p.cfg.PolicyMaps {
+			for _, c := range pm.Classes {
+				if c.Name != "class-default" && s.Excerpt == nil {
+					s.Excerpt, s.cut = c, s.cut|classMap
+				}
+			}
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ func TestTruncated(t *testing.T) {
 		{"cut inside a policy-map", "class-map inspection_default\n match default-inspection-traffic\npolicy-map global_policy\n class inspection_default\n", []string{"service-policy"}},
 		{"cut after a class-map", "class-map c\n match port udp eq 5080\n", []string{"policy-map", "service-policy"}},
 		{"an excerpt with policy-maps and no class-map", "policy-map global_policy\n class inspection_default\n  inspect sip\n", []string{"class-map", "service-policy"}},
-		{"no service-policy, up to : end", "policy-map p\n class c\n  inspect sip\nprompt hostname context\nCryptochecksum:0123\n: end\n", nil},
+		{"no service-policy, up to : end", "class-map c\n match any\npolicy-map p\n class c\n  inspect sip\nprompt hostname context\nCryptochecksum:0123\n: end\n", nil},
 		{"no service-policy, prompt line only", "prompt hostname context\n", nil},
 		{"no service-policy, call-home only", "no call-home reporting anonymous\n", nil},
 		{"service-policy shown", "service-policy global_policy global\n", nil},
@@ -46,6 +46,40 @@ func TestTruncated(t *testing.T) {
 	cfg, _ := Parse(strings.NewReader("policy-map p\n class c\n  inspect sip\n"), "t.txt")
 	if cfg.Scope.Truncated {
 		t.Error("a headerless excerpt counted as a cut whole configuration")
+	}
+}
+
+// A whole configuration whose policy-map names a class-map while it has none at all was
+// excerpted: its class-maps are not shown (Scope.Excerpt names the class), whatever else
+// it shows; class-default needs none, and one class-map shown is enough to judge.
+func TestExcerpt(t *testing.T) {
+	const head = "ASA Version 9.8(4)\nhostname fw1\ntimeout conn 1:00:00 udp 0:02:00\n"
+	const tail = "service-policy global_policy global\nprompt hostname context\n: end\n"
+	for _, tt := range []struct {
+		name, body string
+		excerpt    string // the class named, "" for none
+	}{
+		{"no class-map, class inspection_default", "policy-map global_policy\n class inspection_default\n  inspect sip\n", "inspection_default"},
+		{"inspect policy-map class", "policy-map type inspect sip sp\n class sc\n  drop\npolicy-map global_policy\n class class-default\n  inspect sip sp\n", "sc"},
+		{"class-default only", "policy-map global_policy\n class class-default\n  inspect sip\n", ""},
+		{"a class-map shown", "class-map other\n match any\npolicy-map global_policy\n class inspection_default\n  inspect sip\n", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse(strings.NewReader(head+tt.body+tail), "t.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if e := cfg.Scope.Excerpt; e != nil {
+				got = e.Name
+			}
+			if got != tt.excerpt || cfg.Shows("class-map") != (tt.excerpt == "") || cfg.Scope.Truncated {
+				t.Fatalf("excerpt %q (want %q), shows class-map %v, truncated %v", got, tt.excerpt, cfg.Shows("class-map"), cfg.Scope.Truncated)
+			}
+			if kind := cfg.Scope.Kind(); (kind == "partial") != (tt.excerpt != "") || !cfg.Shows("policy-map") || !cfg.Shows("service-policy") {
+				t.Errorf("kind %q, shows policy-map %v, service-policy %v", kind, cfg.Shows("policy-map"), cfg.Shows("service-policy"))
+			}
+		})
 	}
 }
 

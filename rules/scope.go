@@ -89,6 +89,18 @@ func checkPartial(p *Pass) {
 		})
 		return
 	}
+	if c := cfg.Scope.Excerpt; c != nil {
+		// A whole configuration without its class-maps, which a class names.
+		p.Report(Finding{
+			Line:   c.Pos.Line,
+			Source: c.Source,
+			Message: fmt.Sprintf("class %s names a class-map, and the configuration has no class-map at all: the ASA refuses a class whose class-map does not exist, so this is an excerpt that left its class-maps out, and %s not evaluated; capture show running-config class-map (or the whole show running-config) and audit it with this input",
+				c.Name, strings.Join(notRun, ", ")),
+			Detail: "A running configuration always shows the class-maps its policy-maps name (inspection_default among them, printed just before the policy-maps). An input whose policy-map names one while it shows none was edited: what the class matches is unknown, not nothing, and the rules whose premise lives there are not evaluated rather than guessed.",
+			Key:    "excerpt," + strings.Join(order, ","),
+		})
+		return
+	}
 	p.Report(Finding{
 		Line:   line,
 		Source: source,
