@@ -26,35 +26,35 @@ func (ps *Paths) ReadLine(file string, num int, text string) (any, error) {
 	switch string(firstWord([]byte(text))) {
 	case "access-list":
 		var e *ACLEntry
-		if e, err = parseLine(ps.g.aclEntry, file, num, text); err == nil && e.Extended != nil {
+		if e, err = parseLine(ps.g.aclEntry(), file, num, text); err == nil && e.Extended != nil {
 			pos, err = checkACE(e.Extended, ps.names, ps.GroupKind)
 		}
 		v = e
 	case "access-group":
-		v, err = parseLine(ps.g.accessGroup, file, num, text)
+		v, err = parseLine(ps.g.accessGroup(), file, num, text)
 	case "same-security-traffic":
-		v, err = parseLine(ps.g.sameSecurity, file, num, text)
+		v, err = parseLine(ps.g.sameSecurity(), file, num, text)
 	case "route":
 		var r *Route
-		if r, err = parseLine(ps.g.route, file, num, text); err == nil {
+		if r, err = parseLine(ps.g.route(), file, num, text); err == nil {
 			pos, err = checkRoute(r, ps.names)
 		}
 		v = r
 	case "nat":
 		var n *NATLine
-		if n, err = parseLine(ps.g.natLine, file, num, text); err == nil {
+		if n, err = parseLine(ps.g.natLine(), file, num, text); err == nil {
 			pos, err = checkNATLine(n, ps.names)
 		}
 		v = n
 	case "global":
 		var g *Global
-		if g, err = parseLine(ps.g.global, file, num, text); err == nil {
+		if g, err = parseLine(ps.g.global(), file, num, text); err == nil {
 			pos, err = checkGlobal(g, ps.names)
 		}
 		v = g
 	case "static":
 		var s *Static
-		if s, err = parseLine(ps.g.static, file, num, text); err == nil {
+		if s, err = parseLine(ps.g.static(), file, num, text); err == nil {
 			pos, err = checkStatic(s, ps.names)
 		}
 		v = s
@@ -75,19 +75,19 @@ func (ps *Paths) ReadBlockLine(group bool, kind, protocol, file string, num int,
 	switch {
 	case !group && string(firstWord([]byte(strings.TrimSpace(text)))) == "nat":
 		var n *ObjectNAT
-		if n, err = parseLine(ps.g.objectNAT, file, num, text); err == nil {
+		if n, err = parseLine(ps.g.objectNAT(), file, num, text); err == nil {
 			var pos lexer.Position
 			pos, err = checkObjectNAT(n)
 			err = positionedAt(pos, err)
 		}
 	case !group && (kind == "network" || kind == "service"):
 		var c *objectChild
-		if c, err = parseLine(ps.g.objectChild, file, num, text); err == nil {
+		if c, err = parseLine(ps.g.objectChild(), file, num, text); err == nil {
 			err = ps.checkObjectChild(&Object{Kind: kind}, c)
 		}
 	case group && (kind == "network" || kind == "service" || kind == "protocol" || kind == "icmp-type"):
 		var c *groupChild
-		if c, err = parseLine(ps.g.groupChild, file, num, text); err == nil {
+		if c, err = parseLine(ps.g.groupChild(), file, num, text); err == nil {
 			err = ps.checkGroupChild(&ObjectGroup{Kind: kind, Protocol: protocol}, c)
 		}
 	}

@@ -68,6 +68,7 @@ type Paths struct {
 	groups   map[string]*block
 	// members are the members of the summarised network object-groups (netsum.go).
 	members []netMember
+	slab    []block // where newBlock takes blocks from
 	// objNAT is the object block of each ObjectNAT line: its name and header line.
 	objNAT   []objectRef
 	reported map[int]bool
@@ -86,50 +87,61 @@ type PathHint struct {
 	Source string
 }
 
+// pathGrammars are the grammars of the path sections, each built the first time it is
+// used: building participle's parsers costs milliseconds each, and the quick readers
+// (quick.go) leave most of them unused on most configurations.
 type pathGrammars struct {
-	interfaceChild *participle.Parser[interfaceChild]
-	route          *participle.Parser[Route]
-	route6         *participle.Parser[Route6]
-	sameSecurity   *participle.Parser[SameSecurity]
-	accessGroup    *participle.Parser[AccessGroup]
-	namesLine      *participle.Parser[NamesLine]
-	name           *participle.Parser[Name]
-	aclEntry       *participle.Parser[ACLEntry]
-	objectHeader   *participle.Parser[objectHeader]
-	objectChild    *participle.Parser[objectChild]
-	groupHeader    *participle.Parser[groupHeader]
-	groupChild     *participle.Parser[groupChild]
-	objectNAT      *participle.Parser[ObjectNAT]
-	natLine        *participle.Parser[NATLine]
-	global         *participle.Parser[Global]
-	static         *participle.Parser[Static]
-	setting        *participle.Parser[Setting]
+	interfaceChild grammar[interfaceChild]
+	route          grammar[Route]
+	route6         grammar[Route6]
+	sameSecurity   grammar[SameSecurity]
+	accessGroup    grammar[AccessGroup]
+	namesLine      grammar[NamesLine]
+	name           grammar[Name]
+	aclEntry       grammar[ACLEntry]
+	objectHeader   grammar[objectHeader]
+	objectChild    grammar[objectChild]
+	groupHeader    grammar[groupHeader]
+	groupChild     grammar[groupChild]
+	objectNAT      grammar[ObjectNAT]
+	natLine        grammar[NATLine]
+	global         grammar[Global]
+	static         grammar[Static]
+	setting        grammar[Setting]
 }
 
-// loadPathGrammars builds the path grammars on first use: a parse without
-// Options.Paths never builds them.
-var loadPathGrammars = sync.OnceValue(func() *pathGrammars {
-	opts := []participle.Option{participle.Lexer(lineLexer{}), participle.UseLookahead(2)}
-	return &pathGrammars{
-		interfaceChild: participle.MustBuild[interfaceChild](opts...),
-		route:          participle.MustBuild[Route](opts...),
-		route6:         participle.MustBuild[Route6](opts...),
-		sameSecurity:   participle.MustBuild[SameSecurity](opts...),
-		accessGroup:    participle.MustBuild[AccessGroup](opts...),
-		namesLine:      participle.MustBuild[NamesLine](opts...),
-		name:           participle.MustBuild[Name](opts...),
-		aclEntry:       participle.MustBuild[ACLEntry](opts...),
-		objectHeader:   participle.MustBuild[objectHeader](opts...),
-		objectChild:    participle.MustBuild[objectChild](opts...),
-		groupHeader:    participle.MustBuild[groupHeader](opts...),
-		groupChild:     participle.MustBuild[groupChild](opts...),
-		objectNAT:      participle.MustBuild[ObjectNAT](opts...),
-		natLine:        participle.MustBuild[NATLine](opts...),
-		global:         participle.MustBuild[Global](opts...),
-		static:         participle.MustBuild[Static](opts...),
-		setting:        participle.MustBuild[Setting](opts...),
-	}
-})
+// grammar returns its parser, built on first use.
+type grammar[T any] func() *participle.Parser[T]
+
+func lazyGrammar[T any]() grammar[T] {
+	return sync.OnceValue(func() *participle.Parser[T] {
+		return participle.MustBuild[T](participle.Lexer(lineLexer{}), participle.UseLookahead(2))
+	})
+}
+
+// pathGrammarSet holds the path grammars: a parse without Options.Paths never builds
+// them.
+var pathGrammarSet = &pathGrammars{
+	interfaceChild: lazyGrammar[interfaceChild](),
+	route:          lazyGrammar[Route](),
+	route6:         lazyGrammar[Route6](),
+	sameSecurity:   lazyGrammar[SameSecurity](),
+	accessGroup:    lazyGrammar[AccessGroup](),
+	namesLine:      lazyGrammar[NamesLine](),
+	name:           lazyGrammar[Name](),
+	aclEntry:       lazyGrammar[ACLEntry](),
+	objectHeader:   lazyGrammar[objectHeader](),
+	objectChild:    lazyGrammar[objectChild](),
+	groupHeader:    lazyGrammar[groupHeader](),
+	groupChild:     lazyGrammar[groupChild](),
+	objectNAT:      lazyGrammar[ObjectNAT](),
+	natLine:        lazyGrammar[NATLine](),
+	global:         lazyGrammar[Global](),
+	static:         lazyGrammar[Static](),
+	setting:        lazyGrammar[Setting](),
+}
+
+func loadPathGrammars() *pathGrammars { return pathGrammarSet }
 
 func newPaths(cfg *Config, src *source) *Paths {
 	ps := &Paths{
@@ -139,8 +151,8 @@ func newPaths(cfg *Config, src *source) *Paths {
 		g:        loadPathGrammars(),
 		names:    map[string]netip.Addr{},
 		acls:     map[string]*AccessList{},
-		objects:  map[string]*block{},
-		groups:   map[string]*block{},
+		objects:  make(map[string]*block, blockHint(src, 1024)),
+		groups:   make(map[string]*block, blockHint(src, 4096)),
 		reported: map[int]bool{},
 	}
 	ps.Routes = newDeferred(ps, ps.g.route, "route ", func(r *Route, _ int) (lexer.Position, error) { return checkRoute(r, ps.names) })
@@ -157,6 +169,29 @@ func newPaths(cfg *Config, src *source) *Paths {
 	ps.Statics = newDeferred(ps, ps.g.static, "static ", func(s *Static, _ int) (lexer.Position, error) { return checkStatic(s, ps.names) })
 	return ps
 }
+
+// blockHint is the number of objects (per 1 KiB of input) or object-groups (per 4 KiB)
+// a configuration read from src is sized for: large configurations are mostly
+// access-lists, objects and groups, and a map grown a line at a time to tens of thousands
+// of blocks rehashes and copies itself over and over.
+func blockHint(src *source, per int64) int {
+	if src == nil {
+		return 0
+	}
+	return int(min(src.size/per, 1<<20))
+}
+
+// newBlock returns a new block of kind, taken from a slab: tens of thousands of small
+// allocations are one per slabBlocks.
+func (ps *Paths) newBlock(kind string) *block {
+	if len(ps.slab) == cap(ps.slab) {
+		ps.slab = make([]block, 0, slabBlocks)
+	}
+	ps.slab = append(ps.slab, block{kind: kind})
+	return &ps.slab[len(ps.slab)-1]
+}
+
+const slabBlocks = 512
 
 // block is a deferred object or object-group: its kind (the second word of its header)
 // and its lines in objText (the header of each time the block was entered, and the
@@ -241,7 +276,7 @@ var kinds = map[string]string{"network": "network", "service": "service", "proto
 // Deferred is a section kept as text and parsed a line at a time on demand.
 type Deferred[T any] struct {
 	ps *Paths
-	g  *participle.Parser[T]
+	g  grammar[T]
 	// quick, when set, reads the commonest shapes without g (see quickOr).
 	quick func(file string, num int, text string) (*T, bool)
 	check func(x *T, i int) (lexer.Position, error)
@@ -252,7 +287,7 @@ type Deferred[T any] struct {
 	full   map[int]bool
 }
 
-func newDeferred[T any](ps *Paths, g *participle.Parser[T], prefix string, check func(*T, int) (lexer.Position, error)) *Deferred[T] {
+func newDeferred[T any](ps *Paths, g grammar[T], prefix string, check func(*T, int) (lexer.Position, error)) *Deferred[T] {
 	return &Deferred[T]{ps: ps, g: g, check: check, prefix: prefix, lines: lineStore{src: ps.src}}
 }
 
@@ -327,7 +362,7 @@ func (d *Deferred[T]) At(i int) *T {
 		if d.quick != nil {
 			x, err = quickOr(d.quick, d.g, file, num, text)
 		} else {
-			x, err = parseLine(d.g, file, num, text)
+			x, err = parseLine(d.g(), file, num, text)
 		}
 		if err != nil {
 			return nil, err
@@ -488,7 +523,7 @@ func (ps *Paths) parse(num int, text string, read func(file string, num int, tex
 
 func (ps *Paths) parseSetting(num int, text string) *Setting {
 	v := ps.parse(num, text, func(file string, num int, text string) (any, error) {
-		st, err := parseLine(ps.g.setting, file, num, text)
+		st, err := parseLine(ps.g.setting(), file, num, text)
 		if err == nil {
 			st.Source = text
 		}
@@ -502,7 +537,7 @@ func (ps *Paths) parseSetting(num int, text string) *Setting {
 
 // eager parses a line of a section read as it is met, with grammar g and then check.
 // quick, when not nil, reads the commonest shapes without the grammar (see quickOr).
-func eager[T any](p *state, g *participle.Parser[T], quick func(file string, num int, text string) (*T, bool), num int, text []byte, truncated bool, check func(*T) (lexer.Position, error)) *T {
+func eager[T any](p *state, g grammar[T], quick func(file string, num int, text string) (*T, bool), num int, text []byte, truncated bool, check func(*T) (lexer.Position, error)) *T {
 	if truncated {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return nil
@@ -513,7 +548,7 @@ func eager[T any](p *state, g *participle.Parser[T], quick func(file string, num
 		if quick != nil {
 			x, err = quickOr(quick, g, file, num, text)
 		} else {
-			x, err = parseLine(g, file, num, text)
+			x, err = parseLine(g(), file, num, text)
 		}
 		if err != nil {
 			return nil, err
@@ -659,7 +694,7 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 		if !ok {
 			k = string(kind)
 		}
-		b = &block{kind: k}
+		b = ps.newBlock(k)
 		blocks[name] = b
 	}
 	summaryStart(ps, b, text, isNew)

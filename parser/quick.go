@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
@@ -12,11 +11,11 @@ import (
 // then reads.
 
 // quickOr reads a line with quick, or with grammar g when quick does not read its shape.
-func quickOr[T any](quick func(file string, num int, text string) (*T, bool), g *participle.Parser[T], file string, num int, text string) (*T, error) {
+func quickOr[T any](quick func(file string, num int, text string) (*T, bool), g grammar[T], file string, num int, text string) (*T, error) {
 	if x, ok := quick(file, num, text); ok {
 		return x, nil
 	}
-	return parseLine(g, file, num, text)
+	return parseLine(g(), file, num, text)
 }
 
 // maxQuickWords is the most words a quick reader reads; a longer line goes to the grammar.

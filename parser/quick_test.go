@@ -37,7 +37,7 @@ func agree[T any](t *testing.T, quick func(file string, num int, text string) (*
 }
 
 func TestQuickName(t *testing.T) {
-	agree(t, quickName, loadPathGrammars().name, []quickCase{
+	agree(t, quickName, loadPathGrammars().name(), []quickCase{
 		{"name 10.1.1.1 pbx", true},
 		{"name 10.71.212.63 pbx-83450 description ad server", true},
 		{"name  10.1.1.1\tpbx  description  a 12:00:00 b", true},
@@ -54,7 +54,7 @@ func TestQuickName(t *testing.T) {
 }
 
 func TestQuickObjectHeader(t *testing.T) {
-	agree(t, quickObjectHeader, loadPathGrammars().objectHeader, []quickCase{
+	agree(t, quickObjectHeader, loadPathGrammars().objectHeader(), []quickCase{
 		{"object network obj-sbc-1", true},
 		{"object service 42", true},
 		{"object network", false},
@@ -64,7 +64,7 @@ func TestQuickObjectHeader(t *testing.T) {
 }
 
 func TestQuickGroupHeader(t *testing.T) {
-	agree(t, quickGroupHeader, loadPathGrammars().groupHeader, []quickCase{
+	agree(t, quickGroupHeader, loadPathGrammars().groupHeader(), []quickCase{
 		{"object-group network og-voip-1", true},
 		{"object-group service og-svc-1 tcp", true},
 		{"object-group service og-svc-1 tcp-udp", true},
@@ -76,7 +76,7 @@ func TestQuickGroupHeader(t *testing.T) {
 }
 
 func TestQuickObjectChild(t *testing.T) {
-	agree(t, quickObjectChild, loadPathGrammars().objectChild, []quickCase{
+	agree(t, quickObjectChild, loadPathGrammars().objectChild(), []quickCase{
 		{" host 10.17.244.148", true},
 		{" host 192.168.1.25 255.255.255.0", true},
 		{" host phone-proxy", true},
@@ -96,7 +96,7 @@ func TestQuickObjectChild(t *testing.T) {
 }
 
 func TestQuickGroupChildPorts(t *testing.T) {
-	agree(t, quickGroupChild, loadPathGrammars().groupChild, []quickCase{
+	agree(t, quickGroupChild, loadPathGrammars().groupChild(), []quickCase{
 		{" port-object eq 5060", true},
 		{" port-object eq sip", true},
 		{" port-object neq 80", true},
@@ -113,7 +113,7 @@ func TestQuickGroupChildPorts(t *testing.T) {
 }
 
 func TestQuickObjectNAT(t *testing.T) {
-	agree(t, quickObjectNAT, loadPathGrammars().objectNAT, []quickCase{
+	agree(t, quickObjectNAT, loadPathGrammars().objectNAT(), []quickCase{
 		{" nat (partner,outside) static 10.218.49.170 service tcp 3389 5060", true},
 		{" nat (inside,outside) static 10.105.238.130 service tcp smtp 8443", true},
 		{" nat (inside,outside) static 10.105.238.130 service udp sip sip dns no-proxy-arp route-lookup", true},
@@ -141,7 +141,7 @@ func TestQuickObjectNAT(t *testing.T) {
 }
 
 func TestQuickTwiceNAT(t *testing.T) {
-	agree(t, quickTwiceNAT, loadPathGrammars().natLine, []quickCase{
+	agree(t, quickTwiceNAT, loadPathGrammars().natLine(), []quickCase{
 		{"nat (dmz,dc) source static og-sbc-7249 og-dns-7249 destination static og-web-7249 og-print-7249 no-proxy-arp route-lookup", true},
 		{"nat (inside,outside) source dynamic any 198.51.100.10", true},
 		{"nat (inside,outside) source static OBJ OBJ destination static GP GP", true},

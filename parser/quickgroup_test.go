@@ -36,7 +36,7 @@ func TestQuickGroupChild(t *testing.T) {
 		if !ok {
 			continue
 		}
-		want, err := parseLine(g.groupChild, "f.txt", 7, tc.text)
+		want, err := parseLine(g.groupChild(), "f.txt", 7, tc.text)
 		if err != nil {
 			t.Errorf("%q: the grammar rejects a line the quick path reads: %v", tc.text, err)
 			continue
