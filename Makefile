@@ -36,10 +36,11 @@ unit:
 	$(GO) test -race -count=1 $(PKGS)
 
 # Benchmarks: Scanner, Parse and check on generated 100k/1M-line configurations (MB/s,
-# allocations), then the built binary against grep -c on 1M and 5M lines (time, peak RSS).
+# allocations), then the built binary against grep -c on 1M and 5M lines (time, peak RSS),
+# with and without the path rules.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/
-	$(GO) run ./bench/cmd/compare
+	$(GO) run ./bench/cmd/compare -paths
 	$(GO) run ./bench/cmd/capcompare
 
 # Fuzzing: each target for FUZZTIME. New crashers land in testdata/fuzz/ and are replayed
