@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // The "no timeout" grammar accepts exactly the keywords of the timeout grammar.
@@ -83,5 +85,25 @@ func TestParseLinePositions(t *testing.T) {
 	p := l.Action.Inspect.Pos
 	if p.Filename != "change.txt" || p.Line != 7 || p.Column != 7 {
 		t.Errorf("position %+v, want change.txt:7:7", p)
+	}
+}
+
+// An access-list removed and then added again is a new list: the lines of the old one are
+// gone, whatever the parse kept of the last list it added to.
+func TestRemoveThenAddACL(t *testing.T) {
+	cfg, err := ParseWith(strings.NewReader("hostname fw\naccess-list A extended permit ip any any\naccess-list A extended permit udp any any eq 5060\n"), "t.txt", Options{Paths: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := cfg.Paths
+	ps.RemoveACL("A")
+	ps.AddACL("A", -1, lexer.Position{Filename: "t.txt", Line: 9, Column: 1}, "access-list A extended deny ip any any")
+	ps.AddACL("A", -1, lexer.Position{Filename: "t.txt", Line: 10, Column: 1}, "access-list A extended permit tcp any any")
+	a := ps.AccessList("A")
+	if a == nil || a.Len() != 2 {
+		t.Fatalf("access-list A: %+v", a)
+	}
+	if num, text := a.Line(0); num != 9 || text != "access-list A extended deny ip any any" {
+		t.Errorf("first line %d %q", num, text)
 	}
 }

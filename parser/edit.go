@@ -174,6 +174,9 @@ func (ps *Paths) AddACL(name string, at int, pos lexer.Position, text string) {
 
 // RemoveACL removes access-list name.
 func (ps *Paths) RemoveACL(name string) {
+	if a := ps.acls[name]; a != nil && a == ps.lastACL {
+		ps.lastACL = nil // a line added later makes a new list
+	}
 	delete(ps.acls, name)
 	ps.aclNames = slices.DeleteFunc(ps.aclNames, func(n string) bool { return n == name })
 	delete(ps.cfg.ACLNames, name)

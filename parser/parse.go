@@ -72,6 +72,8 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 		}
 		p.paths = newPaths(p.cfg, src)
 		p.cfg.Paths = p.paths
+		p.objs = newObjWorker(p.paths)
+		defer p.objs.wait() // on every return: the goroutine never outlives the parse
 	}
 	s := NewScanner(r)
 	s.StripConfigPrompts()
@@ -96,6 +98,7 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
+	p.objs.wait()
 	p.cfg.Lines = s.num
 	p.scope()
 	if err := p.verdict(); err != nil {
@@ -191,8 +194,9 @@ type state struct {
 	objName    string
 	objHeader  lexer.Position
 	objNetwork bool
-	// pathACL is the access-list of the last access-list line, with Options.Paths.
-	pathACL *AccessList
+	objOpen    bool // the block's header was read
+	// objs, when set, takes the lines of object and object-group blocks (objworker.go).
+	objs *objWorker
 
 	// The access-list names seen, for Config.ACLNames: a short list scanned from the last
 	// one found (configurations have few), then a map past maxListedACLs.

@@ -68,7 +68,8 @@ type Paths struct {
 	groups   map[string]*block
 	// members are the members of the summarised network object-groups (netsum.go).
 	members []netMember
-	slab    []block // where newBlock takes blocks from
+	slab    []block     // where newBlock takes blocks from
+	lastACL *AccessList // the access-list of the last access-list line
 	// objNAT is the object block of each ObjectNAT line: its name and header line.
 	objNAT   []objectRef
 	reported map[int]bool
@@ -644,11 +645,21 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 
 // deferACL keeps an access-list line for reading on demand.
 func (p *state) deferACL(num int, text []byte, truncated bool) {
-	ps := p.paths
+	if truncated {
+		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
+	}
+	// Not handed to the goroutine that takes the object lines (objworker.go): copying
+	// hundreds of thousands of lines to it costs the parse more than keeping them here.
+	p.paths.aclLine(num, text, p.offset(text), truncated)
+}
+
+// aclLine keeps access-list line text (off: its offset in the input, or -1), making its
+// access-list when it is the first line of it; a truncated line only makes it.
+func (ps *Paths) aclLine(num int, text []byte, off int64, truncated bool) {
 	word := firstWord(bytes.TrimLeft(text[len("access-list"):], " \t"))
 	// The lines of an access-list nearly always follow each other: the last one is
 	// compared first, without a map lookup or a copy of its name.
-	a := p.pathACL
+	a := ps.lastACL
 	if a == nil || a.Name != string(word) {
 		a = ps.acls[string(word)]
 	}
@@ -658,7 +669,7 @@ func (p *state) deferACL(num int, text []byte, truncated bool) {
 		if name != "" {
 			prefix = "access-list " + name + " "
 		}
-		a = &AccessList{Name: name, Pos: p.pos(num, 1), Deferred: newDeferred(ps, ps.g.aclEntry, prefix, func(e *ACLEntry, _ int) (lexer.Position, error) {
+		a = &AccessList{Name: name, Pos: lexer.Position{Filename: ps.cfg.File, Line: num, Column: 1}, Deferred: newDeferred(ps, ps.g.aclEntry, prefix, func(e *ACLEntry, _ int) (lexer.Position, error) {
 			if e.Extended == nil {
 				return lexer.Position{}, nil
 			}
@@ -667,15 +678,16 @@ func (p *state) deferACL(num int, text []byte, truncated bool) {
 		ps.acls[name] = a
 		ps.aclNames = append(ps.aclNames, name)
 	}
-	p.pathACL = a
-	keep(p, a.Deferred, num, text, truncated)
+	ps.lastACL = a
+	if !truncated {
+		a.add(num, text, off)
+	}
 }
 
 // openObject starts a deferred object or object-group block.
 func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
-	ps := p.paths
 	p.kind = blockObject
-	p.obj, p.objName, p.objHeader = nil, "", p.pos(num, 1)
+	p.obj, p.objOpen, p.objName, p.objHeader = nil, false, "", p.pos(num, 1)
 	if truncated {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
@@ -683,13 +695,27 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 	rest := bytes.TrimLeft(text[len(word):], " \t")
 	kind := firstWord(rest)
 	name := string(firstWord(bytes.TrimLeft(rest[len(kind):], " \t")))
+	group := string(word) == "object-group"
+	p.objOpen, p.objName, p.objNetwork = true, name, string(word) == "object" && string(kind) == "network"
+	if p.objs != nil {
+		p.objs.add(objRec{kind: recHeader, group: group, name: name, num: num, off: p.offset(text)}, text)
+		return
+	}
+	p.obj = p.paths.objHeader(group, name, num, text, p.offset(text))
+}
+
+// objHeader keeps the header line text of object (group false) or object-group name,
+// making its block when it is new, and returns the block.
+func (ps *Paths) objHeader(group bool, name string, num int, text []byte, off int64) *block {
 	blocks := ps.objects
-	if string(word) == "object-group" {
+	if group {
 		blocks = ps.groups
 	}
 	b := blocks[name]
 	isNew := b == nil
 	if isNew {
+		w := firstWord(text)
+		kind := firstWord(bytes.TrimLeft(text[len(w):], " \t"))
 		k, ok := kinds[string(kind)]
 		if !ok {
 			k = string(kind)
@@ -698,8 +724,8 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 		blocks[name] = b
 	}
 	summaryStart(ps, b, text, isNew)
-	b.add(int32(ps.objText.add(num, text, p.offset(text))))
-	p.obj, p.objName, p.objNetwork = b, name, string(word) == "object" && string(kind) == "network"
+	b.add(int32(ps.objText.add(num, text, off)))
+	return b
 }
 
 // objectChild handles a line below an object or object-group: object NAT is read now,
@@ -714,17 +740,26 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 		return
 	}
 	switch {
-	case p.obj == nil:
+	case !p.objOpen:
 		p.diag(num, indent+1, "PARSE001", "line below an unreadable object or object-group line was not read", text)
 		return
 	case truncated:
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
 	}
-	if p.obj.sum != sumNone {
-		summaryChild(ps, p.obj, text[indent:])
+	if p.objs != nil {
+		p.objs.add(objRec{num: num, indent: int32(indent), off: p.offset(text)}, text)
+		return
 	}
-	p.obj.add(int32(ps.objText.add(num, text, p.offset(text))))
+	ps.objChild(p.obj, num, text, indent, p.offset(text))
+}
+
+// objChild keeps line text below the header of block b, indent its indentation.
+func (ps *Paths) objChild(b *block, num int, text []byte, indent int, off int64) {
+	if b.sum != sumNone {
+		summaryChild(ps, b, text[indent:])
+	}
+	b.add(int32(ps.objText.add(num, text, off)))
 }
 
 // interfaceChild reads a line below "interface X" with Options.Paths.
