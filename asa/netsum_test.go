@@ -189,3 +189,24 @@ func TestSummaryShapes(t *testing.T) {
 		t.Errorf("summarised %q, want %q", s, want)
 	}
 }
+
+// Groups whose members run past a page of the summary (parser.memberPage), or are more
+// than a page holds, resolve as reading their lines does.
+func TestSummaryPages(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("hostname fw\n")
+	k := 0
+	for g, n := range []int{3000, 2000, 9000, 1, 4095, 2} {
+		fmt.Fprintf(&b, "object-group network P%d\n", g)
+		for range n {
+			fmt.Fprintf(&b, " network-object host 10.%d.%d.%d\n", k>>16&255, k>>8&255, k&255)
+			k += 3
+		}
+		if g > 0 {
+			fmt.Fprintf(&b, " group-object P%d\n", g-1)
+		}
+	}
+	if n := sameSets(t, "pages", b.String()); n != 6 {
+		t.Errorf("%d of 6 groups summarised", n)
+	}
+}

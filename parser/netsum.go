@@ -17,8 +17,14 @@ const (
 	sumNone  uint8 = iota // not summarised: read the block's lines
 	sumEmpty              // a network object with no value (yet)
 	sumSpan               // a network object whose value is the IPv4 span [vlo, vhi]
-	sumGroup              // a network object-group: its members are members[vlo : vlo+vhi]
+	sumGroup              // a network object-group: its vhi members are memberPages[vlo][vst:]
 )
+
+// memberPage is the size of a page of Paths.memberPages. A group's members are in one
+// page, one after the other; a group that outgrows the room left in the last page moves
+// to a new one (of its own when it is larger than a page). Pages are never grown by
+// copying, as one slice of every member was, reallocated over and over.
+const memberPage = 4096
 
 // netMember is a member of a summarised network object-group: the IPv4 span [lo, hi], or
 // (ref set) the object (lo 0) or object-group (lo 1) ref.
@@ -77,7 +83,7 @@ func (ps *Paths) Members(r NetRef, yield func(NetMember) bool) {
 	if r.b == nil || r.b.sum != sumGroup {
 		return
 	}
-	for _, m := range ps.members[r.b.vlo : r.b.vlo+r.b.vhi] {
+	for _, m := range ps.memberPages[r.b.vlo][r.b.vst : r.b.vst+r.b.vhi] {
 		x := NetMember{Lo: m.lo, Hi: m.hi}
 		if m.ref != nil {
 			x = NetMember{Ref: NetRef{m.ref}, Group: m.lo == 1}
@@ -117,7 +123,7 @@ func summaryWords(text []byte, w *[5][]byte) int {
 // was just made. Entering it again keeps the summary: the object NAT section of a
 // "show running-config" enters each translated object again for its nat line, and value
 // lines that follow are read in order, as the block's reader reads them (the last value
-// of an object wins; a group's members must follow its others in members).
+// of an object wins; a group's members must follow its others in memberPages).
 func summaryStart(ps *Paths, b *block, text []byte, isNew bool) {
 	var w [5][]byte
 	n := summaryWords(text, &w)
@@ -128,7 +134,11 @@ func summaryStart(ps *Paths, b *block, text []byte, isNew bool) {
 	case string(w[0]) == "object":
 		b.sum = sumEmpty
 	case string(w[0]) == "object-group":
-		b.sum, b.vlo, b.vhi = sumGroup, uint32(len(ps.members)), 0
+		if len(ps.memberPages) == 0 {
+			ps.memberPages = append(ps.memberPages, make([]netMember, 0, memberPage))
+		}
+		last := len(ps.memberPages) - 1
+		b.sum, b.vlo, b.vst, b.vhi = sumGroup, uint32(last), uint32(len(ps.memberPages[last])), 0
 	}
 }
 
@@ -150,8 +160,20 @@ func summaryChild(ps *Paths, b *block, text []byte) {
 	case sumGroup:
 		var m netMember
 		m, ok = groupMember(ps, w[:min(n, len(w))])
-		if ok = ok && b.vlo+b.vhi == uint32(len(ps.members)); ok {
-			ps.members = append(ps.members, m)
+		last := len(ps.memberPages) - 1
+		// Its members must be the last ones kept (not so when another group's came
+		// between the times it was entered).
+		if ok = ok && int(b.vlo) == last && b.vst+b.vhi == uint32(len(ps.memberPages[last])); ok {
+			page := ps.memberPages[last]
+			if len(page) == cap(page) {
+				moved := make([]netMember, 0, max(memberPage, 2*(int(b.vhi)+1)))
+				moved = append(moved, page[b.vst:]...)
+				ps.memberPages[last] = page[:b.vst:b.vst]
+				ps.memberPages = append(ps.memberPages, moved)
+				b.vlo, b.vst = uint32(last+1), 0
+				page = moved
+			}
+			ps.memberPages[b.vlo] = append(page, m)
 			b.vhi++
 		}
 	}

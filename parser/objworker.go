@@ -7,7 +7,7 @@ package parser
 // 1M-line benchmark, 0.48 s became 0.43 s on two cores). Access-list lines stay with the
 // parse: they cost it little each, and copying them all to the goroutine cost more.
 //
-// The goroutine owns what it builds (Paths.objects, groups, members, slab, objText and
+// The goroutine owns what it builds (Paths.objects, groups, memberPages, slab, objText and
 // the blocks) until the parse waits for it; nothing else reads them before. It takes
 // the lines in the order of the file, so what it builds is what the parse built itself
 // (an edit, Paths.EnterBlock, still does it itself).

@@ -66,10 +66,10 @@ type Paths struct {
 	objText  lineStore
 	objects  map[string]*block
 	groups   map[string]*block
-	// members are the members of the summarised network object-groups (netsum.go).
-	members []netMember
-	slab    []block     // where newBlock takes blocks from
-	lastACL *AccessList // the access-list of the last access-list line
+	// memberPages hold the members of the summarised network object-groups (netsum.go).
+	memberPages [][]netMember
+	slab        []block     // where newBlock takes blocks from
+	lastACL     *AccessList // the access-list of the last access-list line
 	// objNAT is the object block of each ObjectNAT line: its name and header line.
 	objNAT   []objectRef
 	reported map[int]bool
@@ -204,9 +204,9 @@ type block struct {
 	kind     string
 	first, n int32
 	lines    *[]int32
-	// sum, vlo and vhi are the block's summary (netsum.go).
-	sum      uint8
-	vlo, vhi uint32
+	// sum, vlo, vst and vhi are the block's summary (netsum.go).
+	sum           uint8
+	vlo, vst, vhi uint32
 }
 
 // add appends line idx of objText to the block.
