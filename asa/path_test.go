@@ -685,17 +685,23 @@ func TestAuditedPortsKeepPaths(t *testing.T) {
 // The sketches only spare the grammar: every path, its steps, denials, notes, translation
 // and way back are what the grammar alone gives.
 func TestSketchesKeepPaths(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 8))
-	onRandomPaths(t, r, []string{"udp/5060", "tcp/5060", "udp/5080"}, func(src string, flows []Flow) (decided int) {
-		sketched, parsed := model(t, src), model(t, src)
+	sameWithout(t, rand.New(rand.NewPCG(7, 8)), []string{"udp/5060", "tcp/5060", "udp/5080"}, &sketching, "with the sketches", "with the grammar alone")
+}
+
+// sameWithout fails when turning *shortcut off changes a path of the random
+// configurations (onRandomPaths); with and without name the two ways in a failure.
+func sameWithout(t *testing.T, r *rand.Rand, ports []string, shortcut *bool, with, without string) {
+	t.Helper()
+	onRandomPaths(t, r, ports, func(src string, flows []Flow) (decided int) {
+		on, off := model(t, src), model(t, src)
 		for _, f := range flows {
-			sketching = true
-			got := renderVariants(sketched, f)
-			sketching = false
-			want := renderVariants(parsed, f)
-			sketching = true
+			*shortcut = true
+			got := renderVariants(on, f)
+			*shortcut = false
+			want := renderVariants(off, f)
+			*shortcut = true
 			if got != want {
-				t.Fatalf("flow %s: with the sketches\n%s\nwith the grammar alone\n%s\nconfiguration:\n%s", f, got, want, src)
+				t.Fatalf("flow %s: %s\n%s\n%s\n%s\nconfiguration:\n%s", f, with, got, without, want, src)
 			}
 			if strings.Contains(got, "ACCESS-LIST") {
 				decided++
@@ -778,24 +784,7 @@ func TestUndefinedSets(t *testing.T) {
 // The summaries the parse keeps of plain network objects and object-groups only spare
 // reading their lines again: every path is what reading the lines gives.
 func TestSummariesKeepPaths(t *testing.T) {
-	r := rand.New(rand.NewPCG(11, 12))
-	onRandomPaths(t, r, []string{"udp/5060", "tcp/5060"}, func(src string, flows []Flow) (decided int) {
-		summarised, read := model(t, src), model(t, src)
-		for _, f := range flows {
-			summaries = true
-			got := renderVariants(summarised, f)
-			summaries = false
-			want := renderVariants(read, f)
-			summaries = true
-			if got != want {
-				t.Fatalf("flow %s: with the summaries\n%s\nreading the lines\n%s\nconfiguration:\n%s", f, got, want, src)
-			}
-			if strings.Contains(got, "ACCESS-LIST") {
-				decided++
-			}
-		}
-		return decided
-	})
+	sameWithout(t, rand.New(rand.NewPCG(11, 12)), []string{"udp/5060", "tcp/5060"}, &summaries, "with the summaries", "reading the lines")
 }
 
 // A drop that many conditional entries above it could prevent names the first ten and
