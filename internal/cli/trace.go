@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -85,11 +86,12 @@ func traceRun(s *IOStreams, o traceOptions) error {
 	if o.format != "text" && o.format != "json" {
 		return usageError{fmt.Errorf("--format: unknown format %q (want text or json)", o.format)}
 	}
-	cfg, err := readPaths(s, o.file)
+	cfg, closeFile, err := readPaths(s, o.file)
 	if err != nil {
 		fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", err)
 		return exitError{report.ExitError}
 	}
+	defer closeFile()
 	m := asa.New(cfg)
 	path := m.Path(asa.Flow{Clients: clients, Provider: provider, Port: ports[0], Input: o.input, Ephemeral: o.sourcePort == "ephemeral"})
 	t := newTrace(cfg, path)
@@ -114,12 +116,23 @@ func traceRun(s *IOStreams, o traceOptions) error {
 			fmt.Fprintf(s.ErrOut, "asaaudit: warning: %s: no packet-tracer output for this flow (%d for other flows)\n", file, len(ev.Traces))
 		}
 	}
+	// The trace is written out once whole: the lines it names are read back from the file
+	// as they are printed, and a file changed meanwhile is an error, not a trace of half
+	// old, half new lines.
+	var out bytes.Buffer
 	if o.format == "json" {
-		enc := json.NewEncoder(s.Out)
+		enc := json.NewEncoder(&out)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(t)
 	} else {
-		err = t.writeText(s.Out)
+		err = t.writeText(&out)
+	}
+	if err == nil {
+		if err = cfg.ReadBackErr(); err != nil {
+			fmt.Fprintf(s.ErrOut, "asaaudit: %s\n", err)
+			return exitError{report.ExitError}
+		}
+		_, err = out.WriteTo(s.Out)
 	}
 	if err != nil {
 		return err
@@ -131,16 +144,22 @@ func traceRun(s *IOStreams, o traceOptions) error {
 }
 
 // readPaths parses the configuration at path ("-": standard input) with its path sections.
-func readPaths(s *IOStreams, path string) (*parser.Config, error) {
+// The lines of a file are read back from it when they are asked for (as check does:
+// parser.Options.ReadBack), so the file stays open until closeFile is called.
+func readPaths(s *IOStreams, path string) (cfg *parser.Config, closeFile func(), err error) {
 	if path == "-" {
-		return parser.ParseWith(s.In, "<stdin>", parser.Options{Paths: true})
+		cfg, err = parser.ParseWith(s.In, "<stdin>", parser.Options{Paths: true})
+		return cfg, func() {}, err
 	}
 	f, err := input.Open(path, "a configuration file")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer f.Close()
-	return parser.ParseWith(f, path, parser.Options{Paths: true})
+	if cfg, err = parser.ParseWith(f, path, parser.Options{Paths: true, ReadBack: true}); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return cfg, func() { f.Close() }, nil
 }
 
 // trace is the trace command's output; its JSON form is a public contract.

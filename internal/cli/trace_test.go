@@ -172,3 +172,29 @@ func TestTraceEvidence(t *testing.T) {
 		t.Errorf("json: %+v", doc.PacketTracer)
 	}
 }
+
+// A trace of a file, whose lines are read back from it as they are asked for, is the
+// trace of the same text from standard input, kept in memory (the file name aside).
+func TestTraceFileReadBack(t *testing.T) {
+	files, _ := filepath.Glob(fixtures + "paths/*.txt")
+	if len(files) < 10 {
+		t.Fatalf("%d path fixtures", len(files))
+	}
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []string{"text", "json"} {
+			args := []string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--port", "udp/5080", "--format", format}
+			fromFile := runCLI(t, "", nil, false, append(args, file)...)
+			fromStdin := runCLI(t, string(src), nil, false, append(args, "-")...)
+			name, _ := json.Marshal(file)
+			stdin, _ := json.Marshal("<stdin>")
+			got := strings.ReplaceAll(strings.ReplaceAll(fromFile.out, string(name), string(stdin)), file, "<stdin>")
+			if fromFile.code != fromStdin.code || got != fromStdin.out || fromFile.err != fromStdin.err {
+				t.Errorf("%s (%s): from the file (exit %d)\n%s\nfrom stdin (exit %d)\n%s", file, format, fromFile.code, fromFile.out, fromStdin.code, fromStdin.out)
+			}
+		}
+	}
+}
