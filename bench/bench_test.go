@@ -1,6 +1,7 @@
 package bench_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -206,7 +207,7 @@ func BenchmarkApplyScript(b *testing.B) {
 		b.Run(fmt.Sprintf("class-maps/%dk", n/1000), func(b *testing.B) {
 			b.SetBytes(int64(sb.Len()))
 			for b.Loop() {
-				if _, _, err := script.After(base, "fw.txt", parser.Options{}); err != nil {
+				if _, _, err := script.After(bytes.NewReader(base), "fw.txt", parser.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,20 +1,27 @@
 package change
 
 import (
-	"bytes"
+	"io"
 	"slices"
 
 	"github.com/asaaudit/asaaudit/parser"
 )
 
-// After returns the configuration src (named name) with the script applied: parsed with
-// opts as the audit parses it, then, when opts leave the path sections out, read a second
-// time for the access-lists the class-maps match and those the script names (with the
-// objects and object-groups they may use), as the audit's own second pass does; then the
-// script is applied. The configuration is read as a stream each time; only what the
-// script touches changes.
-func (s *Script) After(src []byte, name string, opts parser.Options) (*parser.Config, *Result, error) {
-	cfg, err := parser.ParseWith(bytes.NewReader(src), name, opts)
+// After returns the configuration src (named name, read from its current offset) with
+// the script applied: parsed with opts as the audit parses it, then, when opts leave the
+// path sections out, read a second time for the access-lists the class-maps match and
+// those the script names (with the objects and object-groups they may use), as the
+// audit's own second pass does; then the script is applied. The configuration is read as
+// a stream each time, and the lines kept are read back from src when they are asked for
+// (parser.Options.ReadBack), so src must stay open and unchanged while the Config is
+// used; only what the script touches changes (its lines are kept in memory).
+func (s *Script) After(src io.ReadSeeker, name string, opts parser.Options) (*parser.Config, *Result, error) {
+	start, err := src.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.ReadBack = true
+	cfg, err := parser.ParseWith(src, name, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -26,7 +33,10 @@ func (s *Script) After(src []byte, name string, opts parser.Options) (*parser.Co
 			}
 		}
 		if len(acls) > 0 || s.touchesACLs() {
-			if err := parser.ReadACLs(bytes.NewReader(src), cfg, acls); err != nil {
+			if _, err := src.Seek(start, io.SeekStart); err != nil {
+				return nil, nil, err
+			}
+			if err := parser.ReadACLs(src, cfg, acls); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -442,7 +442,7 @@ func applyPaths(t *testing.T, script string) (*parser.Config, *Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, res, err := s.After([]byte(pathsRunning), "running.txt", parser.Options{Paths: true})
+	cfg, res, err := s.After(strings.NewReader(pathsRunning), "running.txt", parser.Options{Paths: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -591,7 +591,7 @@ func TestApplyPathsWithoutPathRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, res, err := s.After([]byte(running), "running.txt", parser.Options{})
+	cfg, res, err := s.After(strings.NewReader(running), "running.txt", parser.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

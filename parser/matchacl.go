@@ -25,13 +25,17 @@ func (c *Config) MatchACLs() []string {
 // the lines of the access-lists names, the object and object-group blocks and the name
 // lines (what the entries may use) in Config.ACLs, as Options.Paths would, with the same
 // positions. Nothing else is read, and nothing past ": end". r must be the input from its
-// start.
+// start; when it can be read again (a regular file, a bytes.Reader), the lines kept are read
+// back from it when they are asked for, so it must stay open and unchanged while the
+// Config is used (Config.ReadBackErr).
 func ReadACLs(r io.Reader, cfg *Config, names []string) error {
 	want := make(map[string]bool, len(names))
 	for _, n := range names {
 		want[n] = true
 	}
-	ps := newPaths(cfg, nil)
+	// Its lines are read back from r when they are asked for, as the first pass's are
+	// (Options.ReadBack), when r can be read again; else they are kept in memory.
+	ps := newPaths(cfg, newSource(r, cfg.File))
 	// Lines the first pass did not audit are not reported: the scratch Config takes the
 	// diagnostics of this pass; the deferred lines report to cfg when they are read.
 	p := &state{cfg: &Config{File: cfg.File}, paths: ps}
@@ -45,6 +49,8 @@ func ReadACLs(r io.Reader, cfg *Config, names []string) error {
 		if s.PromptMode() == "config" {
 			p.modes.reset()
 		}
+		p.lineText = text
+		p.lineOff, p.verbatim = s.Verbatim()
 		p.aclLine(num, text, s.Truncated(), s.MayHoldPrompt(), want)
 	}
 	if err := s.Err(); err != nil {

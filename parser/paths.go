@@ -484,13 +484,16 @@ func (ps *Paths) unreadable(num int, err error) {
 // audit that gets it must not be reported. It compares the input once more, so that a
 // change after the last comparison is found too.
 func (c *Config) ReadBackErr() error {
-	if c.Paths == nil || c.Paths.src == nil {
-		return nil
+	for _, ps := range []*Paths{c.Paths, c.ACLs} {
+		if ps == nil || ps.src == nil {
+			continue
+		}
+		if err := ps.src.check(); errors.Is(err, ErrChanged) {
+			return ps.src.changed
+		}
+		// Unchanged, or it cannot be compared any more (closed): what was read stands.
 	}
-	if err := c.Paths.src.check(); !errors.Is(err, ErrChanged) {
-		return nil // unchanged, or it cannot be compared any more (closed): what was read stands
-	}
-	return c.Paths.src.changed
+	return nil
 }
 
 // parse runs read over one line; an error becomes a PARSE001 diagnostic (once per line)

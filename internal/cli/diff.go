@@ -179,11 +179,35 @@ func (a *applyFlags) run(s *IOStreams, f *auditFlags, args []string, opts audit.
 	if err := f.noBaseline("check --apply"); err != nil {
 		return err
 	}
-	src, name, err := readConfig(args[0], s.In)
+	src, name, closeSrc, err := openConfig(args[0], s.In)
 	if err != nil {
 		return writeDiff(s, f, report.NewDiff(nil, nil, []report.Error{{Target: args[0], Message: err.Error()}}, f.failOnLevel))
 	}
+	defer closeSrc()
 	return applyChange(s, f, a, name, src, opts)
+}
+
+// openConfig opens the configuration in path ("-" is standard input) for parsing twice. A
+// regular file is read from where it is, each time, its lines read back as they are asked
+// for (as check does): reading it whole first, a 73 MB configuration took 1.7 s and 296
+// MiB, most of it touching memory for the first time. Any other input (standard input, a
+// pipe, a device) is read whole, within maxConfigBytes.
+func openConfig(path string, stdin io.Reader) (src io.ReadSeeker, name string, closeSrc func(), err error) {
+	if path != "-" {
+		f, err := input.Open(path, "a configuration file")
+		if err != nil {
+			return nil, "", nil, err
+		}
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return f, path, func() { f.Close() }, nil
+		}
+		f.Close()
+	}
+	b, name, err := readConfig(path, stdin)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return bytes.NewReader(b), name, func() {}, nil
 }
 
 // load reads the change script once.
@@ -203,11 +227,14 @@ func (a *applyFlags) load(s *IOStreams) (*change.Script, error) {
 // applyChange audits the configuration src (named name) before and after the change
 // script a.change, and writes the diff, or with --print-config the resulting configuration.
 // live --apply can call it with a collected configuration.
-func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []byte, opts audit.Options) error {
+func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src io.ReadSeeker, opts audit.Options) error {
 	failed := func(target string, err error) error {
 		return writeDiff(s, f, report.NewDiff(nil, nil, []report.Error{{Target: target, Message: err.Error()}}, f.failOnLevel))
 	}
-	before, err := audit.Reader(bytes.NewReader(src), name, opts)
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return failed(name, err)
+	}
+	before, err := audit.Reader(src, name, opts)
 	if err != nil {
 		return failed(name, err)
 	}
@@ -218,6 +245,9 @@ func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src []
 		return writeDiff(s, f, d)
 	}
 	// The configuration is parsed again for AFTER, so that BEFORE keeps its own.
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return failed(name, err)
+	}
 	cfg, applied, err := script.After(src, name, opts.ParserOptions())
 	if err != nil {
 		return failed(name, err)

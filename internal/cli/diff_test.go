@@ -103,3 +103,33 @@ func TestApplyStdin(t *testing.T) {
 		t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// A configuration file given to --apply is read from where it is, its lines read back as
+// they are asked for; standard input is read whole. Both give the same report, for
+// scripts that change the access-lists, objects and MPF, with and without the path rules.
+func TestApplyFileReadBack(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "c.txt")
+	if err := os.WriteFile(script, []byte("access-list inside_in line 1 extended permit udp 10.200.41.0 255.255.255.0 host 204.11.192.22 eq 5080\n"+
+		"object-group network VOICE-NETS\n network-object 10.200.41.0 255.255.255.0\nno service-policy global_policy global\ntimeout sip 0:05:00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(fixtures + "paths/*.txt")
+	files = append(files, fixtures+"factory-default.txt", fixtures+"match-acl.txt")
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, paths := range [][]string{nil, {"--clients", "10.200.41.0/24", "--provider", "204.11.192.22"}} {
+			args := append([]string{"check", "--apply", script, "--format", "json"}, paths...)
+			fromFile := runCLI(t, "", nil, false, append(args, file)...)
+			fromStdin := runCLI(t, string(src), nil, false, append(args, "-")...)
+			name, _ := json.Marshal(file)
+			stdin, _ := json.Marshal("<stdin>")
+			if got := strings.ReplaceAll(fromFile.out, string(name), string(stdin)); fromFile.code != fromStdin.code || got != fromStdin.out {
+				t.Errorf("%s %v: from the file (exit %d)\n%s\nfrom stdin (exit %d)\n%s", file, paths, fromFile.code, fromFile.out, fromStdin.code, fromStdin.out)
+			}
+		}
+	}
+}

@@ -385,7 +385,7 @@ func runLive(ctx context.Context, s *IOStreams, f *liveFlags) error {
 			if f.apply.active() {
 				w.flush()
 				// Nothing but show commands was sent: the change is simulated on the collected copy.
-				return applyChange(s, &f.auditFlags, &f.apply, name, c.config, o)
+				return applyChange(s, &f.auditFlags, &f.apply, name, bytes.NewReader(c.config), o)
 			}
 			res, err := audit.Reader(bytes.NewReader(c.config), name, o)
 			if err != nil {

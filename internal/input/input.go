@@ -52,15 +52,26 @@ func ReadAllBounded(path, what string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
-		// A regular file says its size: no need to read it to refuse it.
-		return nil, tooLarge(path, what, limit)
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if size = st.Size(); size > limit {
+			// A regular file says its size: no need to read it to refuse it.
+			return nil, tooLarge(path, what, limit)
+		}
 	}
-	return ReadBounded(f, path, what, limit)
+	return readBounded(f, path, what, limit, size)
 }
 
 // ReadBounded is ReadAllBounded for an open reader (standard input) named name.
 func ReadBounded(r io.Reader, name, what string, limit int64) ([]byte, error) {
+	return readBounded(r, name, what, limit, 0)
+}
+
+// readBounded is ReadBounded with the size the input says it has (0 when it does not):
+// the buffer is made that size (and a little more, should the file be growing) at once.
+// Grown by doubling instead, reading a 73 MB configuration wrote 256 MB of buffers, which
+// on a VM where memory touched for the first time costs about 3 ms per MB took 1.7 s.
+func readBounded(r io.Reader, name, what string, limit, size int64) ([]byte, error) {
 	head := make([]byte, min(sniffSize, limit+1))
 	n, err := io.ReadFull(r, head)
 	head = head[:n]
@@ -71,6 +82,9 @@ func ReadBounded(r io.Reader, name, what string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: binary data (NUL bytes), not %s", name, what)
 	}
 	var buf bytes.Buffer
+	if size > int64(n) {
+		buf.Grow(int(min(size, limit) + bytes.MinRead))
+	}
 	buf.Write(head)
 	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1-int64(n))); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
