@@ -364,7 +364,7 @@ func (a *AccessList) Sketch(i int, s *ACESketch) bool {
 		return true
 	}
 	for _, w := range words[:n] {
-		if classify(string(w)) == tokTime {
+		if classify(w) == tokTime {
 			return false
 		}
 	}

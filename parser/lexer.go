@@ -70,7 +70,9 @@ func lexLine(file string, line int, text string) []lexer.Token {
 	return append(toks, lexer.EOFToken(lexer.Position{Filename: file, Offset: len(text), Line: line, Column: len(text) + 1}))
 }
 
-func classify(w string) lexer.TokenType {
+// classify returns the token type of word w: a Number, a Time (H:M:S) or a Word. It takes
+// bytes too, so that the readers of kept lines classify their words without a string each.
+func classify[T ~string | ~[]byte](w T) lexer.TokenType {
 	digits, colons := 0, 0
 	for i := 0; i < len(w); i++ {
 		switch c := w[i]; {
