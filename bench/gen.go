@@ -120,6 +120,8 @@ type gen struct {
 	// or a name): a reference names one of them, as the ASA refuses a line that names an
 	// object or object-group it does not have.
 	netObjects []int
+	// aclTotal is the length of the access-lists section (accessList).
+	aclTotal int
 }
 
 // objName and groupName are the names of network object and network object-group id:
@@ -312,8 +314,15 @@ func (g *gen) objectGroup(max int) {
 	}
 }
 
-func (g *gen) accessList(int) {
-	acl := pick(g, zones) + "_access_in"
+// accessList writes one line of the access-lists section, max lines before its end. The
+// section holds one list per zone, each whole in turn, as show running-config prints
+// them (the ASA keeps each list's entries together, in order): a path evaluation then
+// reads the lines of the lists it walks, not of all eight interleaved.
+func (g *gen) accessList(max int) {
+	if g.aclTotal == 0 {
+		g.aclTotal = max
+	}
+	acl := zones[(g.aclTotal-max)*len(zones)/g.aclTotal] + "_access_in"
 	switch k := g.r.IntN(20); {
 	case k == 0:
 		g.line("access-list ", acl, " remark CHG", g.r.IntN(1000000), " ", pick(g, words), " to ", pick(g, words))
