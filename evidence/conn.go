@@ -129,7 +129,20 @@ var (
 
 // connLineStart reports whether t (trimmed) looks like the first line of a connection.
 func connLineStart(t string) bool {
-	return connProtoPrefixRe.Get().MatchString(t) && (longRe.Get().MatchString(t) || shortRe.Get().MatchString(t))
+	if !hasConnProtoPrefix(t) {
+		return false
+	}
+	_, ok := matchConn(t)
+	return ok
+}
+
+// hasConnProtoPrefix reports whether t starts as connProtoPrefixRe says a connection line
+// does; a line of text that cannot start so is not asked the expression.
+func hasConnProtoPrefix(t string) bool {
+	if !reference && (t == "" || strings.IndexByte("TUSIGEA0123456789", t[0]) < 0) {
+		return false
+	}
+	return connProtoPrefixRe.Get().MatchString(t)
 }
 
 // connReader reads the lines of one "show conn" output.
@@ -141,6 +154,9 @@ type connReader struct {
 	// clusterIDs is set inside the "Cluster units to ID mappings:" legend, whose long
 	// entries go on under the entry, indented deeper.
 	clusterIDs bool
+	// scratch is where fastLine reads the connections it does not keep, so that a table
+	// of a million flows costs no allocation for each.
+	scratch Conn
 }
 
 func (r *connReader) line(p *state, pos Position, text string) bool {
@@ -162,43 +178,46 @@ func (r *connReader) line(p *state, pos Position, text string) bool {
 		p.diag(c.Pos, c.Source, "connection without its flags/idle line, not used")
 	}
 	switch {
-	case connCountRe.Get().MatchString(t):
+	case isConnCount(t):
 		if r.counted {
 			return false // the next snapshot, saved without its echo
 		}
 		r.counted, r.legend = true, false
 		return true
-	case clusterCountRe.Get().MatchString(t),
+	case isClusterCount(t),
 		t == "Cluster:", t == "Cluster stats:", t == "Inspect Snort:", strings.HasPrefix(t, "preserve-connection: "):
 		r.legend = false
 		return true
 	case strings.HasPrefix(t, "Flags: "):
 		r.legend, r.clusterIDs = true, false
 		return true
-	case r.legend && legendRe.Get().MatchString(t):
+	case r.legend && isLegend(t):
 		return true
 	case t == "Cluster units to ID mappings:":
 		r.legend, r.clusterIDs = false, true
 		return true
-	case r.clusterIDs && (clusterIDRe.Get().MatchString(t) || indented && len(text)-len(strings.TrimLeft(text, " \t")) > 4 && notConnLine(t)):
+	case r.clusterIDs && (isClusterID(t) || indented && len(text)-len(strings.TrimLeft(text, " \t")) > 4 && notConnLine(t)):
 		return true
-	case indented && initiatorRe.Get().MatchString(t):
-		m := initiatorRe.Get().FindStringSubmatch(t)
-		ini, err1 := netip.ParseAddr(m[1])
-		res, err2 := netip.ParseAddr(m[2])
-		if r.last == nil || err1 != nil || err2 != nil {
-			p.diag(pos, text, "Initiator/Responder line without a connection above it, not used")
+	}
+	if indented {
+		if ini, res, ok := matchInitiator(t); ok {
+			a, err1 := netip.ParseAddr(ini)
+			b, err2 := netip.ParseAddr(res)
+			if r.last == nil || err1 != nil || err2 != nil {
+				p.diag(pos, text, "Initiator/Responder line without a connection above it, not used")
+				return true
+			}
+			r.last.Initiator, r.last.Responder = a, b
 			return true
 		}
-		r.last.Initiator, r.last.Responder = ini, res
-		return true
-	case indented && lookupKeyRe.Get().MatchString(t):
-		if r.last == nil {
-			p.diag(pos, text, "keyid line without a connection above it, not used")
+		if key, ok := matchLookupKey(t); ok {
+			if r.last == nil {
+				p.diag(pos, text, "keyid line without a connection above it, not used")
+				return true
+			}
+			r.last.LookupKeyID = key
 			return true
 		}
-		r.last.LookupKeyID = lookupKeyRe.Get().FindStringSubmatch(t)[1]
-		return true
 	}
 	r.legend, r.clusterIDs = false, false
 	c, err := parseConnLine(t)
@@ -253,32 +272,30 @@ func (c *Conn) counted() bool { return c.idleSet }
 // parseConnLine reads a connection's first line. It returns nil when the line is not a
 // connection line at all, and the connection with an error when it is one that cannot be read.
 func parseConnLine(t string) (*Conn, error) {
-	var a, b Side
-	var proto, rest string
-	var err error
-	if m := longRe.Get().FindStringSubmatch(t); m != nil {
-		proto, rest = m[1], m[12]
-		if a, err = side(m[2], m[3], m[4], m[5], m[6]); err == nil {
-			b, err = side(m[7], m[8], m[9], m[10], m[11])
-		}
-	} else if m := shortRe.Get().FindStringSubmatch(t); m != nil {
-		proto, rest = m[1], m[10]
-		if a, err = side(m[2], m[3], m[5], m[4], ""); err == nil {
-			b, err = side(m[6], m[7], m[9], m[8], "")
-		}
-	} else {
+	m, ok := matchConn(t)
+	if !ok {
 		return nil, nil
 	}
-	c := &Conn{Proto: strings.ToLower(proto), A: a, B: b}
-	if err != nil {
-		return c, err
+	c := &Conn{}
+	return c, c.build(m)
+}
+
+// build fills c, which is empty, from what matchConn read of a connection line.
+func (c *Conn) build(m connMatch) error {
+	c.Proto = lowerProto(m.proto)
+	var err error
+	if c.A, err = side(m.a[0], m.a[1], m.a[2], m.a[3], m.a[4]); err == nil {
+		c.B, err = side(m.b[0], m.b[1], m.b[2], m.b[3], m.b[4])
 	}
-	rest = strings.TrimSpace(rest)
+	if err != nil {
+		return err
+	}
+	rest := strings.TrimSpace(m.rest)
 	if rest == "," || rest == "" {
-		return c, nil
+		return nil
 	}
 	rest = strings.TrimPrefix(rest, ",")
-	return c, c.fields(rest)
+	return c.fields(rest)
 }
 
 // side builds one end from the text of its address, port, mapped address and mapped port
@@ -293,12 +310,13 @@ func side(iface, addr, port, maddr, mport string) (Side, error) {
 		return s, fmt.Errorf("port %q", port)
 	}
 	s.Mapped, s.MappedPort = s.Addr, s.Port
-	if maddr != "" {
+	// A mapped part equal to the real one (most of a table) is not read again.
+	if maddr != "" && maddr != addr {
 		if s.Mapped, err = netip.ParseAddr(maddr); err != nil {
 			return s, fmt.Errorf("address %q", maddr)
 		}
 	}
-	if mport != "" {
+	if mport != "" && mport != port {
 		if s.MappedPort, err = strconv.Atoi(mport); err != nil || s.MappedPort > 65535 {
 			return s, fmt.Errorf("port %q", mport)
 		}
@@ -309,7 +327,15 @@ func side(iface, addr, port, maddr, mport string) (Side, error) {
 // fields reads the comma-separated "flags ..., idle ..., uptime ..., timeout ...,
 // bytes ..." part of a connection.
 func (c *Conn) fields(s string) error {
-	for f := range strings.SplitSeq(s, ",") {
+	for s != "" {
+		// strings.SplitSeq(s, ","), by hand: the fields are short, and the loop is run
+		// for every connection of a table.
+		f := s
+		if i := strings.IndexByte(s, ','); i >= 0 {
+			f, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
 		f = strings.TrimSpace(f)
 		if f == "" {
 			continue

@@ -9,14 +9,22 @@ import (
 	"github.com/asaaudit/asaaudit/parser"
 )
 
-// durationUnits are the units of the ASA's compact durations ("8m18s", "2h0m", "1Y25D").
-var durationUnits = map[byte]time.Duration{
-	'Y': 365 * 24 * time.Hour,
-	'D': 24 * time.Hour,
-	'd': 24 * time.Hour,
-	'h': time.Hour,
-	'm': time.Minute,
-	's': time.Second,
+// durationUnit returns the unit of the ASA's compact durations ("8m18s", "2h0m", "1Y25D")
+// that b names (a switch, not a map: every connection line has three durations).
+func durationUnit(b byte) (time.Duration, bool) {
+	switch b {
+	case 'Y':
+		return 365 * 24 * time.Hour, true
+	case 'D', 'd':
+		return 24 * time.Hour, true
+	case 'h':
+		return time.Hour, true
+	case 'm':
+		return time.Minute, true
+	case 's':
+		return time.Second, true
+	}
+	return 0, false
 }
 
 // maxDuration bounds a parsed duration far above any ASA value (about 11 years) and far
@@ -43,7 +51,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		if j == i || j == len(s) {
 			return 0, fmt.Errorf("%q is not a duration (want e.g. 1m0s or 0:01:00)", s)
 		}
-		unit, ok := durationUnits[s[j]]
+		unit, ok := durationUnit(s[j])
 		if !ok {
 			return 0, fmt.Errorf("%q is not a duration: unknown unit %q", s, s[j])
 		}

@@ -268,6 +268,9 @@ func (o Options) Parse(r io.Reader, name string) (*Evidence, error) {
 			return binary() // at once: an endless binary stream must not be read on
 		}
 		num, text := sc.Line()
+		if p.fastLine(num, text) {
+			continue
+		}
 		p.line(num, string(text))
 	}
 	if err := sc.Err(); err != nil {
@@ -308,6 +311,9 @@ var failoverWords = map[string]bool{"pri": true, "sec": true, "act": true, "stby
 // (FTD's ">", a capture whose host name was cut) is taken as one only before a show
 // command or alone, so that a note starting with "#" is not read as a command.
 func prompt(text string) (command, host, context string, ok bool) {
+	if !mayBePrompt(text) {
+		return "", "", "", false
+	}
 	m := promptRe.Get().FindStringSubmatch(strings.TrimSpace(text))
 	if m == nil {
 		return "", "", "", false
@@ -403,7 +409,7 @@ func (p *state) line(num int, text string) {
 		} else {
 			p.cur.out.EndLine = num
 			if p.cur.out.Kind != Other { // another command's output is skipped whole
-				p.diag(pos, text, fmt.Sprintf("line not recognised in %s output, not used", p.cur.out.Kind))
+				p.diag(pos, text, notRecognised(p.cur.out.Kind))
 			}
 			return
 		}
@@ -423,6 +429,11 @@ func (p *state) line(num int, text string) {
 	p.flushUnread()
 	p.unread = &Diagnostic{Pos: pos, EndLine: num, Text: strings.TrimSpace(text),
 		Message: "not recognised as show conn, show service-policy, show mode or show context output, not used"}
+}
+
+// notRecognised is the message of a line of an output of kind k that is not read.
+func notRecognised(k Kind) string {
+	return fmt.Sprintf("line not recognised in %s output, not used", k)
 }
 
 // start opens an output at pos; its kind comes from the echoed command when there is one.
@@ -538,6 +549,12 @@ func (p *state) flushUnread() {
 func commandKind(command string) Kind {
 	// Only the first two words are looked at, so that a long line of text is not split
 	// and lowered whole: every line of an evidence file is asked whether it is a command.
+	// A text whose first byte is ASCII, no blank and neither s nor p starts with a word
+	// that abbreviates neither "show" nor "packet-tracer": most lines end here.
+	if !reference && command != "" && command[0] < utf8.RuneSelf && !asciiSpace(command[0]) &&
+		command[0]|0x20 != 's' && command[0]|0x20 != 'p' {
+		return Other
+	}
 	first, rest := nextWord(command)
 	second, rest := nextWord(rest)
 	if second == "" {
@@ -569,6 +586,11 @@ func commandKind(command string) Kind {
 	return Other
 }
 
+// asciiSpace reports whether b is an ASCII byte unicode.IsSpace accepts.
+func asciiSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r'
+}
+
 // nextWord returns the first word of s (as strings.Fields splits) and what follows it.
 func nextWord(s string) (word, rest string) {
 	s = strings.TrimLeftFunc(s, unicode.IsSpace)
@@ -587,15 +609,18 @@ func prefixOf(w, keyword string, min int) bool {
 func sniff(text string) Kind {
 	t := strings.TrimSpace(text)
 	switch {
-	case connCountRe.Get().MatchString(t), strings.HasPrefix(t, "Flags: "), connLineStart(t):
+	// Each expression is asked only of a line that starts with its literal start.
+	case isConnCount(t), strings.HasPrefix(t, "Flags: "), connLineStart(t):
 		return Conns
-	case t == "Global policy:", interfacePolicyRe.Get().MatchString(t), servicePolicyRe.Get().MatchString(t):
+	case t == "Global policy:",
+		hasPrefixOrRef(t, "Interface ") && interfacePolicyRe.Get().MatchString(t),
+		hasPrefixOrRef(t, "Service-policy: ") && servicePolicyRe.Get().MatchString(t):
 		return ServicePolicies
-	case modeRe.Get().MatchString(t):
+	case hasPrefixOrRef(t, "Security context mode: ") && modeRe.Get().MatchString(t):
 		return Mode
-	case contextHeaderRe.Get().MatchString(t):
+	case hasPrefixOrRef(t, "Context Name ") && contextHeaderRe.Get().MatchString(t):
 		return Contexts
-	case tracerStartRe.Get().MatchString(t):
+	case (hasPrefixOrRef(t, "Phase: ") || t == "<Phase>") && tracerStartRe.Get().MatchString(t):
 		return PacketTracer
 	}
 	return Other

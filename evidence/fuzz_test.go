@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// FuzzParse: any input is read without panicking, and every record and diagnostic points
-// at a line of the input.
+// FuzzParse: any input is read without panicking, every record and diagnostic points at a
+// line of the input, and the fast readers read it as the regular expressions do.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../fixtures/evidence/*.show.txt")
 	seeds = append(seeds, "../fixtures/evidence/multi-context/fw1.txt")
@@ -57,6 +57,12 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, d := range ev.Diagnostics {
 			check("diagnostic", d.Pos)
+		}
+		// The fast readers read as the regular expressions do.
+		for _, o := range []Options{{}, sip} {
+			if msg := compareReference(o, in); msg != "" {
+				t.Fatalf("ports %v: %s", o.Ports, msg)
+			}
 		}
 	})
 }
