@@ -266,7 +266,10 @@ func (p *state) line(num int, text []byte, truncated, hash bool) {
 		p.seeEcho(num, text)
 		return
 	}
-	p.configLines = p.configLines || !headerWord(word)
+	// Only a command counts, and every ASA command starts with a letter: the tail of a
+	// header comment broken over two lines ("8 cores)" in a mail's quoted-printable copy)
+	// made the "ASA Version" after it "a second configuration", and nothing was audited.
+	p.configLines = p.configLines || !headerWord(word) && (word[0]|0x20 >= 'a' && word[0]|0x20 <= 'z')
 	p.seeSection(word)
 	switch string(word) {
 	case "admin-context", "context":

@@ -107,3 +107,28 @@ func TestSectionOnlyInputs(t *testing.T) {
 		}
 	}
 }
+
+// A second configuration starts only after a first one's commands: a line that is no
+// command (it starts with no letter, as the tail of a header comment broken over two lines
+// in a mail does) before the first "ASA Version" does not make that header a second one.
+func TestSecondConfiguration(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		second    bool
+	}{
+		{"header comment broken", "fw# show run\n: Saved\n: Hardware:   ASA5516, 1 CPU (=\n8 cores)\n:\nASA Version 9.7(1)4\nhostname fw\ntimeout sip 0:30:00\n: end\n", false},
+		{"two configurations", "fw# show run\n: Saved\nASA Version 9.7(1)4\nhostname fw\n: end\nfw# show run\n: Saved\nASA Version 9.7(1)4\nhostname fw2\n", true},
+		{"a command before the header", "fw# show run\nhostname fw\nASA Version 9.7(1)4\nhostname fw\n", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse(strings.NewReader(tt.src), "t.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			second := slices.ContainsFunc(cfg.Diagnostics, func(d Diagnostic) bool { return d.Code == "PARSE002" })
+			if second != tt.second || !tt.second && cfg.Hostname != "fw" {
+				t.Errorf("PARSE002 %v (want %v), hostname %q, diagnostics %v", second, tt.second, cfg.Hostname, cfg.Diagnostics)
+			}
+		})
+	}
+}
