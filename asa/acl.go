@@ -491,7 +491,7 @@ func (m *Model) sketchSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) *add
 }
 
 func (m *Model) compileACE(i int, e *parser.ExtendedACE) *ace {
-	a := &ace{index: i, permit: e.Action == "permit", src: m.operandSet(e.Src), dst: m.operandSet(e.Dst), timeRange: e.TimeRange}
+	a := &ace{index: i, permit: e.Action != "deny", src: m.operandSet(e.Src), dst: m.operandSet(e.Dst), timeRange: e.TimeRange}
 	pr := e.Protocol
 	switch {
 	case pr.Obj != "":

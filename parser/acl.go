@@ -35,17 +35,23 @@ type OtherACE struct {
 }
 
 // ExtendedACE is "extended permit|deny PROTO SRC [SRCPORT] DST [DSTPORT|ICMPTYPE] [log ...]
-// [time-range NAME] [inactive]". The grammar reads the operands in order; which one is
+// [time-range NAME] [inactive]", or FTD's "advanced permit|deny|trust …" with "rule-id N
+// [event-log …]" after it (trust lets the flow through, as permit does). The grammar reads the operands in order; which one is
 // the source port and which the destination depends on the type of the object-groups
 // they name, so roles are assigned after parsing (Src, SrcPort, Dst, DstPort, ICMP).
 type ExtendedACE struct {
 	Pos       lexer.Position
-	Action    string       `parser:"'extended' @('permit'|'deny')"`
+	Action    string       `parser:"( 'extended' @('permit'|'deny') | 'advanced' @('permit'|'deny'|'trust') )"`
 	Protocol  *ACLProtocol `parser:"@@"`
 	Operands  []*Operand   `parser:"@@+"`
 	Log       *ACLLog      `parser:"@@?"`
 	TimeRange string       `parser:"('time-range' @(Word|Number))?"`
 	Inactive  bool         `parser:"@'inactive'?"`
+	// RuleID and EventLog are what FTD adds to the entries it deploys ("advanced permit
+	// … rule-id 268435461 event-log flow-start"), some with their log after them.
+	RuleID   string  `parser:"('rule-id' @Number)?"`
+	EventLog string  `parser:"('event-log' @('both'|'flow-start'|'flow-end'))?"`
+	LogAfter *ACLLog `parser:"@@?"`
 
 	Src, Dst         *Operand
 	SrcPort, DstPort *Operand // nil when absent: any port
@@ -74,8 +80,8 @@ type Operand struct {
 	// Net is "ADDRESS MASK", an IPv6 prefix, or (last, for ICMP) a type word. A keyword is
 	// never a mask; an IPv6 prefix takes none, which assignRoles sorts out (the grammar
 	// cannot look inside a word).
-	Net  *Address `parser:"| (?! 'log' | 'time-range' | 'inactive' ) @@"`
-	Mask *Address `parser:"  ( (?! 'log' | 'time-range' | 'inactive' | 'object' | 'object-group' | 'host' | 'any' | 'any4' | 'any6' | 'interface' | 'eq' | 'neq' | 'lt' | 'gt' | 'range' ) @@ )? )"`
+	Net  *Address `parser:"| (?! 'log' | 'time-range' | 'inactive' | 'rule-id' | 'event-log' ) @@"`
+	Mask *Address `parser:"  ( (?! 'log' | 'time-range' | 'inactive' | 'rule-id' | 'event-log' | 'object' | 'object-group' | 'host' | 'any' | 'any4' | 'any6' | 'interface' | 'eq' | 'neq' | 'lt' | 'gt' | 'range' ) @@ )? )"`
 }
 
 // isV6Prefix reports whether a word is an IPv6 prefix ("2001:db8::/64").
@@ -138,9 +144,11 @@ func (o *PortOp) String() string {
 // ACLLog is "log [LEVEL] [interval N]", "log disable" or "log default".
 type ACLLog struct {
 	Pos      lexer.Position
+	// Each branch after "log" reads a word: a branch that could read none made
+	// participle panic when a word it does not take followed ("log time-range T").
 	Setting  string `parser:"'log' ( @('disable'|'default')"`
-	Level    string `parser:"| @('emergencies'|'alerts'|'critical'|'errors'|'warnings'|'notifications'|'informational'|'debugging'|Number)?"`
-	Interval int    `parser:"  ('interval' @Number)? )"`
+	Level    string `parser:"| @('emergencies'|'alerts'|'critical'|'errors'|'warnings'|'notifications'|'informational'|'debugging'|Number)"`
+	Interval int    `parser:"  ('interval' @Number)? | 'interval' @Number )?"`
 }
 
 // AccessGroup is "access-group ACL in|out interface IF [per-user-override|control-plane]"
@@ -370,10 +378,15 @@ func (a *AccessList) Sketch(i int, s *ACESketch) bool {
 	}
 	*s = ACESketch{Kind: SketchExtended}
 	w := words[:n]
-	if len(w) < 5 || string(w[0]) != "extended" {
+	if len(w) < 5 || string(w[0]) != "extended" && string(w[0]) != "advanced" {
 		return false
 	}
 	switch string(w[1]) {
+	case "trust": // FTD's "advanced trust" lets the flow through, as permit does
+		if string(w[0]) != "advanced" {
+			return false
+		}
+		s.Permit = true
 	case "permit":
 		s.Permit = true
 	case "deny":
@@ -402,7 +415,34 @@ func (a *AccessList) Sketch(i int, s *ACESketch) bool {
 			return false
 		}
 	}
-	return sketchLog(w)
+	return sketchTail(w)
+}
+
+// sketchTail reads what follows an entry's last operand as the grammar does: [log ...]
+// [rule-id N] [event-log both|flow-start|flow-end] [log ...] (FTD's additions).
+func sketchTail(w [][]byte) bool {
+	w, ok := sketchLog(w)
+	if !ok {
+		return false
+	}
+	if len(w) >= 2 && string(w[0]) == "rule-id" {
+		if _, ok := sketchNumber(w[1], 19); !ok {
+			return false
+		}
+		w = w[2:]
+	}
+	if len(w) >= 2 && string(w[0]) == "event-log" {
+		switch string(w[1]) {
+		case "both", "flow-start", "flow-end":
+			w = w[2:]
+		default:
+			return false
+		}
+	}
+	if w, ok = sketchLog(w); !ok {
+		return false
+	}
+	return len(w) == 0
 }
 
 func isPortOp(w []byte) bool {
@@ -557,27 +597,31 @@ func sketchPortNumber(w []byte) (int, bool) {
 }
 
 // sketchLog reports whether w is a log option the grammar reads, or nothing.
-func sketchLog(w [][]byte) bool {
-	if len(w) == 0 {
-		return true
-	}
-	if string(w[0]) != "log" {
-		return false
+// sketchLog reads an optional "log [LEVEL] [interval N]", "log disable" or "log default"
+// from the front of w, as ACLLog does, and returns what follows it.
+func sketchLog(w [][]byte) ([][]byte, bool) {
+	if len(w) == 0 || string(w[0]) != "log" {
+		return w, true
 	}
 	w = w[1:]
-	if len(w) == 1 && (string(w[0]) == "disable" || string(w[0]) == "default") {
-		return true
+	if len(w) > 0 && (string(w[0]) == "disable" || string(w[0]) == "default") {
+		return w[1:], true
 	}
 	if len(w) > 0 {
 		if _, ok := sketchNumber(w[0], 9); ok || logLevels[string(w[0])] {
 			w = w[1:]
 		}
 	}
-	if len(w) == 2 && string(w[0]) == "interval" {
-		_, ok := sketchNumber(w[1], 9)
-		return ok
+	if len(w) > 0 && string(w[0]) == "interval" {
+		if len(w) < 2 {
+			return nil, false
+		}
+		if _, ok := sketchNumber(w[1], 9); !ok {
+			return nil, false
+		}
+		w = w[2:]
 	}
-	return len(w) == 0
+	return w, true
 }
 
 var logLevels = map[string]bool{"emergencies": true, "alerts": true, "critical": true, "errors": true, "warnings": true,

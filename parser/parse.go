@@ -394,7 +394,7 @@ func (p *state) seeACL(rest []byte) {
 	}
 	name := firstWord(bytes.TrimLeft(rest, " \t"))
 	switch string(firstWord(bytes.TrimLeft(bytes.TrimLeft(rest, " \t")[len(name):], " \t"))) {
-	case "extended", "standard", "remark", "webtype", "ethertype":
+	case "extended", "advanced", "standard", "remark", "webtype", "ethertype":
 		// "access-list NAME extended ...": the ASA's form (IOS writes "ip access-list
 		// extended NAME" or a numbered list); once per list, not per line.
 		p.strong++

@@ -35,18 +35,22 @@ func TestACLSketchAgreesWithGrammar(t *testing.T) {
 		"10.1.2.3", "object O1", "object-group G1", "object-group SVC", "object-group NOPE", "interface inside", "2001:db8::/32"}
 	ports := []string{"", "", "eq 5060", "eq sip", "neq 22", "lt 1024", "gt 1023", "range 16384 32767", "range 900 80", "eq 70000", "eq nosuch", "range sip 5061"}
 	tails := []string{"", "", "log", "log disable", "log default", "log 6", "log informational interval 300", "log interval 10",
-		"log 6 interval 99999999999999999999", "time-range tr1", "inactive", "log bogus", "extra"}
+		"log 6 interval 99999999999999999999", "time-range tr1", "inactive", "log bogus", "extra",
+		// FTD's additions, in the orders it writes them, and broken ones.
+		"rule-id 268435461", "rule-id 268435461 event-log flow-start", "rule-id 268435461 event-log both", "rule-id 9998 log",
+		"log rule-id 5", "rule-id 5 event-log flow-end log disable", "rule-id", "rule-id x", "event-log sometimes", "rule-id 5 rule-id 6",
+		"event-log flow-end rule-id 5", "log disable log"}
 	protos := []string{"udp", "tcp", "ip", "icmp", "17", "017", "256", "bogus", "object-group SVC", "object SVCO"}
 	vocab := []string{"extended", "permit", "deny", "udp", "ip", "any", "any4", "host", "10.1.2.3", "255.255.255.0", "eq", "range",
-		"5060", "sip", "log", "object", "object-group", "G1", "SVC", "1:2:3", "01", "remark", "line", "1", "inactive", "(x)", "standard"}
+		"5060", "sip", "log", "object", "object-group", "G1", "SVC", "1:2:3", "01", "remark", "line", "1", "inactive", "(x)", "standard", "advanced", "trust", "rule-id", "event-log", "flow-end"}
 	var lines []string
 	for range 20000 {
 		if r.IntN(4) == 0 {
 			lines = append(lines, randomLine(r, "access-list A", vocab, 10))
 			continue
 		}
-		action := []string{"permit", "deny"}[r.IntN(2)]
-		parts := []string{"access-list A extended", action, protos[r.IntN(len(protos))], addrs[r.IntN(len(addrs))],
+		action := []string{"permit", "deny", "trust"}[r.IntN(3)]
+		parts := []string{"access-list A " + []string{"extended", "extended", "advanced"}[r.IntN(3)], action, protos[r.IntN(len(protos))], addrs[r.IntN(len(addrs))],
 			ports[r.IntN(len(ports))], addrs[r.IntN(len(addrs))], ports[r.IntN(len(ports))], tails[r.IntN(len(tails))]}
 		lines = append(lines, strings.Join(strings.Fields(strings.Join(parts, " ")), " "))
 	}
@@ -78,7 +82,7 @@ func TestACLSketchAgreesWithGrammar(t *testing.T) {
 				t.Fatalf("%q: sketched as an active entry, parsed as %+v", text, e)
 			}
 			proto, _ := ProtocolNumber(x.Protocol.Name)
-			if x.Protocol.Name == "" || proto != s.Protocol || (x.Action == "permit") != s.Permit {
+			if x.Protocol.Name == "" || proto != s.Protocol || (x.Action != "deny") != s.Permit {
 				t.Errorf("%q: protocol/action %v/%v, sketch %v/%v", text, x.Protocol, x.Action, s.Protocol, s.Permit)
 			}
 			for _, c := range []struct {
@@ -257,5 +261,40 @@ func TestRouteSketchAgreesWithGrammar(t *testing.T) {
 	}
 	if sketched < 300 {
 		t.Fatalf("only %d lines sketched: the test checks too little", sketched)
+	}
+}
+
+// A log option followed by a word it does not take made participle panic ("branch was
+// accepted but did not progress the lexer"): every tail after the operands reads, or is
+// reported, without a panic.
+func TestACLTailsNoPanic(t *testing.T) {
+	for _, tt := range []struct {
+		tail     string
+		timeR    string
+		inactive bool
+		ruleID   string
+		ok       bool
+	}{
+		{"log time-range tr1", "tr1", false, "", true},
+		{"log inactive", "", true, "", true},
+		{"log 6 interval 300 time-range tr1 inactive", "tr1", true, "", true},
+		{"log interval 10 inactive", "", true, "", true},
+		{"log rule-id 268435461", "", false, "268435461", true},
+		{"rule-id 268435461 event-log flow-start", "", false, "268435461", true},
+		{"rule-id 9998 log disable", "", false, "9998", true},
+		{"log bogus", "", false, "", false},
+		{"log interval", "", false, "", false},
+	} {
+		for _, head := range []string{"access-list A extended deny udp any any ", "access-list A advanced trust udp any any "} {
+			cfg := parsePaths(t, sketchHeader+head+tt.tail+"\n")
+			e := cfg.Paths.AccessList("A").At(0)
+			switch {
+			case !tt.ok && e == nil:
+			case !tt.ok || e == nil || e.Extended == nil:
+				t.Errorf("%q: parsed %+v, want ok %v (%v)", head+tt.tail, e, tt.ok, cfg.Diagnostics)
+			case e.Extended.TimeRange != tt.timeR || e.Extended.Inactive != tt.inactive || e.Extended.RuleID != tt.ruleID:
+				t.Errorf("%q: %+v", head+tt.tail, *e.Extended)
+			}
+		}
 	}
 }
