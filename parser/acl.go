@@ -143,7 +143,7 @@ func (o *PortOp) String() string {
 
 // ACLLog is "log [LEVEL] [interval N]", "log disable" or "log default".
 type ACLLog struct {
-	Pos      lexer.Position
+	Pos lexer.Position
 	// Each branch after "log" reads a word: a branch that could read none made
 	// participle panic when a word it does not take followed ("log time-range T").
 	Setting  string `parser:"'log' ( @('disable'|'default')"`
