@@ -461,7 +461,9 @@ func (m *Model) InterfacesSIP(p Port) []InterfaceSIP {
 	for _, iface := range m.Interfaces() {
 		out = append(out, m.OnInterface(iface, p))
 	}
-	if len(m.Config.Interfaces) == 0 {
+	if len(out) == 0 {
+		// No named interface (none shown, or only blocks without a nameif): the
+		// global policy alone governs.
 		out = append(out, m.OnInterface("", p))
 	}
 	return out

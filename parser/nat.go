@@ -183,6 +183,11 @@ type StaticPlain struct {
 func checkNATOptions(opts []*NATOption) (lexer.Position, error) {
 	for _, o := range opts {
 		if s := o.Service; s != nil && s.Protocol != "" {
+			if s.RealPort == nil || s.MappedPort == nil {
+				// "service udp 5": the grammar tried the ports and fell back to two
+				// service objects, keeping what it had read of the ports.
+				return s.Pos, fmt.Errorf("service %s needs a real and a mapped port", s.Protocol)
+			}
 			for _, p := range []*Port{s.RealPort, s.MappedPort} {
 				n, ok := PortNumber(p.Raw)
 				if !ok {

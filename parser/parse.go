@@ -502,7 +502,11 @@ func (p *state) child(num int, text []byte, indent, depth int, truncated bool) {
 		}
 		if w := firstWord(text[indent:]); string(w) == "nameif" {
 			p.strong++
-			p.iface.Name = string(bytes.TrimSpace(text[indent+len(w):]))
+			name := string(bytes.TrimSpace(text[indent+len(w):]))
+			if name == "" {
+				return // the ASA refuses "nameif" without a name: no named interface
+			}
+			p.iface.Name = name
 			p.iface.Pos = p.pos(num, indent+1)
 			p.cfg.Interfaces = append(p.cfg.Interfaces, p.iface)
 		}
