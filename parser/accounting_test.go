@@ -36,6 +36,7 @@ func pathLines(data []byte) map[int]bool {
 func sectionLines(data []byte, blocks, singles []string) map[int]bool {
 	lines := map[int]bool{}
 	s := NewScanner(bytes.NewReader(data))
+	s.StripConfigPrompts() // as Parse reads it: "fw(config)# policy-map" is a policy-map line
 	var m modes
 	inBlock := false
 	for s.Scan() {

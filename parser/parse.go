@@ -501,11 +501,14 @@ func (p *state) child(num int, text []byte, indent, depth int, truncated bool) {
 			return
 		}
 		if w := firstWord(text[indent:]); string(w) == "nameif" {
-			p.strong++
 			name := string(bytes.TrimSpace(text[indent+len(w):]))
 			if name == "" {
-				return // the ASA refuses "nameif" without a name: no named interface
+				// The ASA refuses "nameif" without a name: no named interface, and no
+				// sign of an ASA configuration (as with the path sections, whose grammar
+				// refuses it).
+				return
 			}
+			p.strong++
 			p.iface.Name = name
 			p.iface.Pos = p.pos(num, indent+1)
 			p.cfg.Interfaces = append(p.cfg.Interfaces, p.iface)
