@@ -7,10 +7,11 @@ package parser
 //
 // A block is summarised only when every line of it has one of the plain shapes (a
 // literal IPv4 host, subnet or range; an object or group defined before it; a
-// description) and it was entered once. Anything else (a name, IPv6, an FQDN, a line the
-// grammar would reject, a block entered again or edited) leaves it unsummarised, and its
-// readers take the lines as before (Paths.Object, Paths.ObjectGroup): what a summary
-// says is always what those would say.
+// description). Entering it again keeps its summary (see summaryStart). Anything else (a
+// name, IPv6, an FQDN, a line the grammar would reject, a group entered again after
+// another group's members, an edit) leaves it unsummarised, and its readers take the
+// lines as before (Paths.Object, Paths.ObjectGroup): what a summary says is always what
+// those would say (asa's TestSummariesKeepSets compares them).
 
 // Summary states of a block (block.sum).
 const (
