@@ -6,7 +6,7 @@
 // RSS, the 5M/1M time ratio and the start-up time on a small configuration, and says
 // whether each target of issue 6 is met. With -paths it also measures a check with the
 // path rules on (--clients and --provider, bench.Paths) against the targets of issue 13
-// (on 1M lines: within 3× plain check, under 64 MiB).
+// (on 1M lines: within 3× plain check, under 64 MiB), and a trace of one of those flows.
 //
 //	go run ./bench/cmd/compare [-runs 5] [-lines 1000000,5000000] [-strict] [-paths]
 package main
@@ -121,12 +121,17 @@ func run(runs int, linesFlag string, strict, keep, paths bool) error {
 			for _, p := range bench.Paths.Providers {
 				args = append(args, "--provider", p.String())
 			}
-			pm, err := measure(runs, append(args, path))
+			// trace follows one phone of the clients to the first provider: the same
+			// parse, one flow.
+			phone := bench.Paths.Clients[0].Addr().Next()
+			trace := []string{bin, "trace", "--from", phone.String(), "--to", bench.Paths.Providers[0].String(), "--port", "udp/5060", path}
+			pm, err := measure(runs, append(args, path), trace)
 			if err != nil {
 				return err
 			}
 			pr := float64(pm[0].best) / float64(a.best)
 			fmt.Printf("%10d %10s %10s %10s %7.2f %6.1f MiB %10s   (check with the path rules: %.2f× plain check)\n", n, "", "", ms(pm[0].best), float64(pm[0].best)/float64(g.best), mib(pm[0].rss), "", pr)
+			fmt.Printf("%10d %10s %10s %10s %7.2f %6.1f MiB %10s   (trace of one flow: %.2f× plain check)\n", n, "", "", ms(pm[1].best), float64(pm[1].best)/float64(g.best), mib(pm[1].rss), "", float64(pm[1].best)/float64(a.best))
 			if n == 1_000_000 {
 				checks = append(checks,
 					check{fmt.Sprintf("1M lines, path rules: %.2f× plain check", pr), pr <= maxPathRatio, fmt.Sprintf("≤ %.1f", maxPathRatio)},
