@@ -135,15 +135,18 @@ func TestRUN006(t *testing.T) {
 		want     []string // parts of the one RUN006 message; nil for no finding
 		line     int
 		diags    bool
+		info     bool // fewer than 1 in 1,000 packets dropped: information, not a warning
 	}{
 		{name: "no drops", in: policy("TRUST-FW01", global, class, zero9x)},
 		{name: "9.x drops", in: policy("TRUST-FW01", global, class, drops9x), line: 97,
 			want: []string{"class inspection_default of policy-map global_policy (applied globally): \"inspect sip\" dropped 56 of 1234 SIP packets (drop 56, reset-drop 0; ev.txt:5: Inspect: " + drops9x + ")", "since the last reboot or \"clear service-policy\""}},
-		{name: "8.x reset-drop", in: policy("TRUST-FW01", global, class, "sip , packet 458106, lock fail 0, drop 0, reset-drop 7"), line: 97,
-			want: []string{"dropped 7 of 458106 SIP packets (drop 0, reset-drop 7;"}},
+		{name: "8.x reset-drop", in: policy("TRUST-FW01", global, class, "sip , packet 458106, lock fail 0, drop 0, reset-drop 7"), line: 97, info: true,
+			want: []string{"dropped 7 of 458106 SIP packets (drop 0, reset-drop 7;", "below 0.1% of the packets"}},
+		{name: "one in a thousand", in: policy("TRUST-FW01", global, class, "sip , packet 10000, lock fail 0, drop 10, reset-drop 0"), line: 97,
+			want: []string{"dropped 10 of 10000 SIP packets"}},
 		// The fixture (from fw1, renamed) also holds a line it cannot read: its diagnostic is expected.
 		{name: "wrapped line", in: strings.ReplaceAll(mustReadFile(t, "../evidence/testdata/shapes/inspect-wrapped.txt"), "fw1#", "TRUST-FW01#"), diags: true, line: 97,
-			want: []string{"dropped 3 of 120554 SIP packets"}},
+			info: true, want: []string{"dropped 3 of 120554 SIP packets"}},
 		{name: "another firewall", in: policy("fw2", global, class, drops9x)},
 		{name: "failover prompt", in: policy("TRUST-FW01/sec/stby", global, class, drops9x), line: 97, want: []string{"dropped 56 of 1234"}},
 		{name: "other engine drops", in: policy("TRUST-FW01", global, class, "dns preset_dns_map, packet 10, lock fail 0, drop 4, reset-drop 0")},
@@ -182,7 +185,7 @@ func TestRUN006(t *testing.T) {
 			if tt.line == 0 && !strings.Contains(f.Detail, "may not be the running configuration") {
 				t.Errorf("detail: %s", f.Detail)
 			}
-			if f.Severity != rules.Warning || !strings.Contains(f.Detail, "show service-policy inspect sip detail") {
+			if want := map[bool]rules.Severity{false: rules.Warning, true: rules.Info}[tt.info]; f.Severity != want || !strings.Contains(f.Detail, "show service-policy inspect sip detail") {
 				t.Errorf("severity %s, detail %s", f.Severity, f.Detail)
 			}
 		})
