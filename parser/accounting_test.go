@@ -49,7 +49,15 @@ func sectionLines(data []byte, blocks, singles []string) map[int]bool {
 		if first == ":" && strings.TrimSpace(rest) == "end" {
 			return lines
 		}
-		if headerWord([]byte(first)) || promptWord([]byte(first)) {
+		// As the parser's place: a line indented under an interface, object or
+		// object-group is that block's, whatever its first word ("--->" is no prompt
+		// there, where a pager remnant was overwritten).
+		child := false
+		if k := m.n; k > 0 && !s.MayHoldPrompt() {
+			f := m.stack[k-1]
+			child = f.kind >= frameInterface && len(text)-len(t) > f.indent && t[0] != '!' && t[0] != 'e'
+		}
+		if !child && (headerWord([]byte(first)) || promptWord([]byte(first))) {
 			m.reset()
 		}
 		switch depth := m.place(text, len(text)-len(t), []byte(first)); {

@@ -470,7 +470,10 @@ func (p *state) place(text []byte, hash bool) (indent, depth int, word []byte, p
 	word = firstWord(text[indent:])
 	hash = hash || word[len(word)-1] == '>'
 	if !hash && p.modes.n == 0 && (string(word) == "access-list" || plainGlobal(word)) {
-		return indent, 0, word, false // most lines of a large configuration
+		// Most lines of a large configuration. A global command also ends whatever a
+		// command we do not know may have opened, as modes.place would say.
+		p.modes.unknownAt = 0
+		return indent, 0, word, false
 	}
 	prompt = hash && promptWord(word)
 	if prompt || headerWord(word) {
