@@ -465,24 +465,12 @@ func (m *Model) sketchSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) *add
 	case a.Any == "any6":
 		return any6Set
 	case a.Object != nil:
-		if s, ok := m.path.objSets[string(a.Object)]; ok {
+		// A summarised object is written into set, as a literal is, allocating nothing.
+		if s, ok := m.netObjectSet(string(a.Object), set, buf); ok {
 			return s
-		}
-		if r, ok := m.aclPaths().NetObject(string(a.Object)); ok && summaries {
-			// Summarised by the parse: written into set, as a literal is.
-			lo, hi, has := r.Span()
-			if !has {
-				return emptySet
-			}
-			buf[0] = span{lo, hi}
-			*set = addrSet{spans: buf[:]}
-			return set
 		}
 		return m.objectSet(string(a.Object))
 	case a.Group != nil:
-		if s, ok := m.path.grpSets[string(a.Group)]; ok && s != nil {
-			return s
-		}
 		return m.groupSet(string(a.Group))
 	}
 	buf[0] = prefixSpan(a.Prefix)

@@ -153,6 +153,23 @@ func (s *addrSet) gather(o *addrSet) {
 	s.unknown = append(s.unknown, o.unknown...)
 }
 
+// netObjectSet returns the set of network object name from the parse's summary
+// (parser.NetObject), its span written into set and buf; false when name is not
+// summarised, and objectSet reads its lines.
+func (m *Model) netObjectSet(name string, set *addrSet, buf *[1]span) (*addrSet, bool) {
+	r, ok := m.aclPaths().NetObject(name)
+	if !ok || !summaries {
+		return nil, false
+	}
+	lo, hi, has := r.Span()
+	if !has {
+		return emptySet, true
+	}
+	buf[0] = span{lo, hi}
+	*set = addrSet{spans: buf[:]}
+	return set, true
+}
+
 // summaries lets objectSet, groupSet and sketchSet take the values the parse read of
 // plain network objects and object-groups (parser.NetObject, NetGroup) instead of
 // reading their lines again; the tests turn it off to compare.
@@ -258,16 +275,17 @@ func (s *addrSet) has6(a netip.Addr) bool {
 
 // objectSet resolves a network object.
 func (m *Model) objectSet(name string) *addrSet {
-	if s, ok := m.path.objSets[name]; ok {
+	var set addrSet
+	var buf [1]span
+	if s, ok := m.netObjectSet(name, &set, &buf); ok {
+		// A set of its own, not kept: tens of thousands of objects are named once each.
+		if s == &set {
+			return &addrSet{spans: spans{buf[0]}}
+		}
 		return s
 	}
-	if r, ok := m.aclPaths().NetObject(name); ok && summaries {
-		// Summarised by the parse: a set of its own, not kept (tens of thousands of
-		// objects are named once each).
-		if lo, hi, has := r.Span(); has {
-			return &addrSet{spans: spans{{lo, hi}}}
-		}
-		return &addrSet{}
+	if s, ok := m.path.objSets[name]; ok {
+		return s
 	}
 	o := m.aclPaths().Object(name)
 	if o == nil {
@@ -338,17 +356,19 @@ func undefinedSet(kind, name string) (string, *addrSet) {
 
 // groupSet resolves a network object-group with its nested groups.
 func (m *Model) groupSet(name string) *addrSet {
-	if s, ok := m.path.grpSets[name]; ok {
-		if s == nil {
-			return &addrSet{unknown: []string{fmt.Sprintf("object-group %s contains itself", name)}}
-		}
-		return s
-	}
+	// A summarised group first: its set is kept by its summary (netSets), not by name, so
+	// looking its name up in grpSets first would miss every time.
 	ps := m.aclPaths()
 	if r, ok := ps.NetGroup(name); ok && summaries {
 		if s, ok := m.netGroupSet(ps, r); ok {
 			return s
 		}
+	}
+	if s, ok := m.path.grpSets[name]; ok {
+		if s == nil {
+			return &addrSet{unknown: []string{fmt.Sprintf("object-group %s contains itself", name)}}
+		}
+		return s
 	}
 	g := ps.ObjectGroup(name)
 	if g == nil {
