@@ -24,6 +24,11 @@ func isBlank(b byte) bool {
 	return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r'
 }
 
+// word reports whether s is one \S+ of the regular expressions: not empty, no blank.
+func word(s string) bool {
+	return s != "" && span(s, 0, func(b byte) bool { return !isBlank(b) }) == len(s)
+}
+
 // isAddrChar reports whether b is one of addrChars ([0-9A-Fa-f.:]).
 func isAddrChar(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F' || b == '.' || b == ':'
@@ -96,7 +101,7 @@ func matchInitiator(t string) (ini, res string, ok bool) {
 		}
 		if i-1 > len(head) && t[i-1] == ',' && strings.HasPrefix(t[i-1:], mid) {
 			res = t[i-1+len(mid):]
-			if res != "" && span(res, 0, func(b byte) bool { return !isBlank(b) }) == len(res) {
+			if word(res) {
 				return t[len(head) : i-1], res, true
 			}
 		}
@@ -117,7 +122,7 @@ func matchLookupKey(t string) (key string, ok bool) {
 	const head = "Connection lookup keyid: "
 	if !reference && strings.HasPrefix(t, head) {
 		key = t[len(head):]
-		if key != "" && span(key, 0, func(b byte) bool { return !isBlank(b) }) == len(key) {
+		if word(key) {
 			return key, true
 		}
 	}
@@ -412,7 +417,7 @@ func (p *state) fastLine(num int, b []byte) bool {
 		return false
 	}
 	j := len(text)
-	for j > i && (isBlank(text[j-1]) || text[j-1] == '\v') {
+	for j > i && asciiSpace(text[j-1]) {
 		j--
 	}
 	if text[j-1] >= 0x80 {
