@@ -12,6 +12,10 @@ package parser
 // the lines in the order of the file, so what it builds is what the parse built itself
 // (an edit, Paths.EnterBlock, still does it itself).
 
+// objWorkers lets a parse hand the object lines to a goroutine; the tests turn it off to
+// compare with the parse keeping them itself.
+var objWorkers = true
+
 // objWorker is the goroutine and its batches.
 type objWorker struct {
 	work chan *objBatch

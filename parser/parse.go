@@ -72,8 +72,10 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 		}
 		p.paths = newPaths(p.cfg, src)
 		p.cfg.Paths = p.paths
-		p.objs = newObjWorker(p.paths)
-		defer p.objs.wait() // on every return: the goroutine never outlives the parse
+		if objWorkers {
+			p.objs = newObjWorker(p.paths)
+			defer p.objs.wait() // on every return: the goroutine never outlives the parse
+		}
 	}
 	s := NewScanner(r)
 	s.StripConfigPrompts()

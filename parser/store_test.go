@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -431,5 +432,64 @@ func TestStoreFarChunks(t *testing.T) {
 		if num != k+1 || got != text || err != nil || s.ref(k).inInput() {
 			t.Errorf("line %d: %d %.20q %v", k, num, got, err)
 		}
+	}
+}
+
+// The goroutine that keeps the object and object-group lines (objworker.go) builds what
+// the parse builds keeping them itself: the same blocks, lines, summaries and
+// diagnostics, for every fixture and corpus file.
+func TestObjWorkerKeepsBlocks(t *testing.T) {
+	summarised := 0
+	for _, file := range inputs(t) {
+		in, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dumps [2]string
+		var read [2][]any
+		for k, workers := range []bool{true, false} {
+			objWorkers = workers
+			cfg, err := ParseWith(bytes.NewReader(in), file, Options{Paths: true})
+			objWorkers = true
+			if err != nil {
+				dumps[k] = err.Error()
+				continue
+			}
+			ps := cfg.Paths
+			read[k] = ps.readAll()
+			var b strings.Builder
+			fmt.Fprintf(&b, "%v\n", cfg.Diagnostics)
+			for _, blocks := range []map[string]*block{ps.objects, ps.groups} {
+				for _, name := range slices.Sorted(maps.Keys(blocks)) {
+					x := blocks[name]
+					fmt.Fprintf(&b, "%s %s %v sum %d %d %d %d:", name, x.kind, slices.Collect(func(yield func(int32) bool) {
+						for _, idx := range x.indexes() {
+							if !yield(idx) {
+								return
+							}
+						}
+					}), x.sum, x.vlo, x.vst, x.vhi)
+					if x.sum == sumGroup {
+						summarised++
+						ps.Members(NetRef{x}, func(m NetMember) bool {
+							ref := -1
+							if m.Ref.b != nil {
+								ref = int(m.Ref.b.first)
+							}
+							fmt.Fprintf(&b, " %d-%d/%d/%v", m.Lo, m.Hi, ref, m.Group)
+							return true
+						})
+					}
+					b.WriteByte('\n')
+				}
+			}
+			dumps[k] = b.String()
+		}
+		if dumps[0] != dumps[1] || !reflect.DeepEqual(read[0], read[1]) {
+			t.Errorf("%s: with the goroutine\n%s\nwithout\n%s(lines read alike: %v)", file, dumps[0], dumps[1], reflect.DeepEqual(read[0], read[1]))
+		}
+	}
+	if summarised < 10 {
+		t.Errorf("only %d summarised groups compared", summarised)
 	}
 }
