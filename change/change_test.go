@@ -2,6 +2,8 @@ package change
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -613,5 +615,33 @@ func TestApplyPathsWithoutPathRules(t *testing.T) {
 	}
 	if len(res.Skipped) != 1 || res.Skipped[0].Pos.Line != 3 || !strings.Contains(res.Skipped[0].Reason, "--clients and --provider") {
 		t.Errorf("skipped %v, want the access-group", res.Skipped)
+	}
+}
+
+// After reads the lines of a configuration file back from it when they are asked for, so
+// a file changed meanwhile is found (Config.ReadBackErr), as the audit finds it.
+func TestAfterReadsBack(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "running.txt")
+	if err := os.WriteFile(path, []byte(pathsRunning), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := Read(strings.NewReader("timeout sip 0:05:00\n"), "c.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := s.After(f, path, parser.Options{Paths: true})
+	if err != nil || cfg.ReadBackErr() != nil {
+		t.Fatalf("after: %v %v", err, cfg.ReadBackErr())
+	}
+	if err := os.WriteFile(path, []byte(pathsRunning+"!\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.ReadBackErr(); !errors.Is(err, parser.ErrChanged) {
+		t.Errorf("ReadBackErr after the file changed: %v", err)
 	}
 }

@@ -260,6 +260,10 @@ func applyChange(s *IOStreams, f *auditFlags, a *applyFlags, name string, src io
 		return printConfig(s, f, cfg, script.File, skipped)
 	}
 	after := audit.Config(cfg, opts)
+	if err := cfg.ReadBackErr(); err != nil {
+		// AFTER's lines were read back from the file, as audit.Reader checks BEFORE's.
+		return failed(name, err)
+	}
 	// The lines the script added to the access-lists, objects or NAT are kept with the
 	// configuration's, and the path rules' findings on them name its file: they are the
 	// script's lines.
