@@ -314,18 +314,25 @@ func (m *Model) line(c *compiledACL, i int) *ace {
 	if a, ok := c.lines[i]; ok {
 		return a
 	}
-	a := noACE
 	sc := &m.path.scratch
+	if sketching && c.acl.Sketch(i, &sc.sketch) {
+		return m.lineFrom(c, i, &sc.sketch, nil)
+	}
+	return m.lineFrom(c, i, nil, c.acl.At(i))
+}
+
+// lineFrom compiles line i from its sketch s or, without one, from its parse e (nil when
+// it cannot be read).
+func (m *Model) lineFrom(c *compiledACL, i int, s *parser.ACESketch, e *parser.ACLEntry) *ace {
+	a := noACE
 	switch {
-	case sketching && c.acl.Sketch(i, &sc.sketch):
+	case s != nil:
 		// The sketch says what the grammar would: the entry is compiled from it.
-		if sc.sketch.Kind == parser.SketchExtended {
-			a = m.sketchACE(i, &sc.sketch)
+		if s.Kind == parser.SketchExtended {
+			a = m.sketchACE(i, s)
 		}
-	default:
-		if e := c.acl.At(i); e != nil && e.Extended != nil && !e.Extended.Inactive {
-			a = m.compileACE(i, e.Extended)
-		}
+	case e != nil && e.Extended != nil && !e.Extended.Inactive:
+		a = m.compileACE(i, e.Extended)
 	}
 	c.lines[i] = a
 	return a
@@ -708,7 +715,12 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 					if sketched == 1 && (sc.sketch.Kind == parser.SketchRemark || m.sketchSkips(acl, i, sc, qs[k], rest)) {
 						continue
 					}
-					a = m.line(c, i)
+					switch {
+					case sketched == 1:
+						a = m.lineFrom(c, i, &sc.sketch, nil)
+					default:
+						a = m.lineFrom(c, i, nil, acl.At(i))
+					}
 				}
 				if a == noACE {
 					continue

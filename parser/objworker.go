@@ -1,11 +1,20 @@
 package parser
 
+import "encoding/binary"
+
 // The lines of object and object-group blocks are a large part of what the path sections
 // add to a parse of a large configuration (tens of thousands of blocks: the name maps,
 // the blocks, their kept lines and summaries). A parse with Options.Paths hands them to a
-// goroutine of their own, in batches, while it goes on with the lines after them (on the
-// 1M-line benchmark, 0.48 s became 0.43 s on two cores). Access-list lines stay with the
-// parse: they cost it little each, and copying them all to the goroutine cost more.
+// goroutine of their own, in batches, while it goes on with the lines after them.
+// Access-list lines stay with the parse: they cost it little each, and copying them all
+// to the goroutine cost more.
+//
+// The objects come in one stretch of a configuration, where the goroutine has more to do
+// per line than the parse: with little room between them the parse waited for it
+// (35-40 ms of 225 on the 1M-line benchmark). So a batch is small per line (a header's
+// text and a few varints; a line below a header that is the input's bytes as they are
+// is read back from the input by the goroutine, not copied) and the goroutine may fall
+// far behind (objMaxBatches), catching up while the parse reads the access-lists.
 //
 // The goroutine owns what it builds (Paths.objects, groups, memberPages, slab, objText and
 // the blocks) until the parse waits for it; nothing else reads them before. It takes
@@ -22,85 +31,199 @@ type objWorker struct {
 	free chan *objBatch
 	done chan struct{}
 	cur  *objBatch
+	made int // batches made so far, at most objMaxBatches
 	shut bool
+	// readBack is set when lines can be read back from the input (Paths.src).
+	readBack bool
+	// lastNum and lastOff are those of the last record added to cur (delta encoding).
+	lastNum int
+	lastOff int64
+	// errNum and err are the first line the goroutine could not read back, reported by
+	// wait; the lines stay references, reported again by whoever reads them.
+	errNum int
+	err    error
 }
 
-// objBatch holds lines for the goroutine: their text in buf, each described by a record.
+// objBatch holds records for the goroutine, encoded one after the other in buf:
+//
+//	flags byte (objHeader, objGroup, objText, objRef)
+//	line number, less that of the record before in the batch (uvarint)
+//	with objRef: the offset in the input, less that of the record before with one (uvarint)
+//	below a header: the indentation (uvarint)
+//	with objText: the text's length (uvarint) and the text
+//
+// A header always carries its text, and its name in names; a line below one carries its
+// text only when it is not the input's bytes (objRef unset) or has no offset.
 type objBatch struct {
-	buf  []byte
-	recs []objRec
+	buf []byte
+	// names are the names of the headers, in order: the parse has made them already.
+	names []string
 }
 
-// objRec is a line of a block: its header (with the block's name), or a line below it.
-type objRec struct {
-	name       string // header: the block's name
-	off        int64  // the line's offset in the input, or -1 (lineStore.add)
-	num        int
-	indent     int32
-	start, end int32 // its text in the batch's buf
-	kind       uint8
-	group      bool // header: an object-group, not an object
-}
-
-// Kinds of objRec.
+// Record flags.
 const (
-	recChild uint8 = iota
-	recHeader
+	objHeader = 1 << iota
+	objGroup
+	objText
+	objRef
 )
 
 const (
-	objBatchBytes = 64 << 10
-	objBatches    = 3 // one being filled, two at most waiting or being read
+	objBatchBytes = 32 << 10
+	// objMaxBatches bounds how far the goroutine may fall behind: 8 MiB of records,
+	// about a million lines below headers, or a quarter of that of headers.
+	objMaxBatches = 256
 )
 
 func newObjWorker(ps *Paths) *objWorker {
-	w := &objWorker{work: make(chan *objBatch, objBatches-1), free: make(chan *objBatch, objBatches), done: make(chan struct{})}
-	for range objBatches {
-		w.free <- &objBatch{buf: make([]byte, 0, objBatchBytes)}
+	w := &objWorker{work: make(chan *objBatch, objMaxBatches), free: make(chan *objBatch, objMaxBatches), done: make(chan struct{}), readBack: ps.src != nil}
+	// The goroutine reads lines back through a copy of the source of its own: the source
+	// keeps a record of what it read and checked, which the parse may use meanwhile.
+	var src *source
+	if ps.src != nil {
+		c := *ps.src
+		src = &c
 	}
 	go func() {
 		defer close(w.done)
 		var cur *block
+		var win window
 		for b := range w.work {
-			for _, r := range b.recs {
-				text := b.buf[r.start:r.end]
-				switch r.kind {
-				case recHeader:
-					cur = ps.objHeader(r.group, r.name, r.num, text, r.off)
-				case recChild:
-					ps.objChild(cur, r.num, text, int(r.indent), r.off)
+			num, off := 0, int64(0)
+			buf, names := b.buf, b.names
+			for len(buf) > 0 {
+				flags := buf[0]
+				buf = buf[1:]
+				d, n := binary.Uvarint(buf)
+				buf = buf[n:]
+				num += int(d)
+				at := int64(-1)
+				if flags&objRef != 0 {
+					d, n = binary.Uvarint(buf)
+					buf = buf[n:]
+					off += int64(d)
+					at = off
+				}
+				indent := 0
+				if flags&objHeader == 0 {
+					d, n = binary.Uvarint(buf)
+					buf = buf[n:]
+					indent = int(d)
+				}
+				var text []byte
+				if flags&objText != 0 {
+					d, n = binary.Uvarint(buf)
+					buf = buf[n:]
+					text, buf = buf[:d], buf[d:]
+				} else {
+					t, err := src.readLine(&win, at)
+					if err != nil {
+						// The line stays a reference, read (and reported) again by whoever
+						// asks for it; its block is not summarised.
+						if w.err == nil {
+							w.errNum, w.err = num, err
+						}
+						if cur != nil {
+							cur.sum = sumNone
+							cur.add(int32(ps.objText.push(lineRef{num: uint32(num) &^ refInMemory, at: uint32(at)})))
+						}
+						continue
+					}
+					text = t
+				}
+				if flags&objHeader != 0 {
+					cur = ps.objHeader(flags&objGroup != 0, names[0], num, text, at)
+					names = names[1:]
+				} else if cur != nil {
+					ps.objChild(cur, num, text, indent, at)
 				}
 			}
-			b.buf, b.recs = b.buf[:0], b.recs[:0]
+			clear(b.names)
+			b.buf, b.names = b.buf[:0], b.names[:0]
 			w.free <- b
 		}
 	}()
-	w.cur = <-w.free
+	w.cur = w.batch()
 	return w
 }
 
-// add hands the line text, described by r, to the goroutine.
-func (w *objWorker) add(r objRec, text []byte) {
-	if len(w.cur.recs) > 0 && len(w.cur.buf)+len(text) > cap(w.cur.buf) {
-		w.work <- w.cur
-		w.cur = <-w.free
+// batch returns an empty batch: a free one, a new one while fewer than objMaxBatches
+// were made, else the next one the goroutine frees.
+func (w *objWorker) batch() *objBatch {
+	select {
+	case b := <-w.free:
+		return b
+	default:
 	}
-	r.start = int32(len(w.cur.buf))
-	w.cur.buf = append(w.cur.buf, text...)
-	r.end = int32(len(w.cur.buf))
-	w.cur.recs = append(w.cur.recs, r)
+	if w.made < objMaxBatches {
+		w.made++
+		return &objBatch{buf: make([]byte, 0, objBatchBytes)}
+	}
+	return <-w.free
+}
+
+// add hands a line to the goroutine: a header of an object (group: object-group) called
+// name, or a line below one, indented by indent; off is its offset in the input
+// (lineStore.add), or -1.
+func (w *objWorker) add(header, group bool, name string, num int, text []byte, indent int, off int64) {
+	var flags byte
+	if header {
+		flags |= objHeader
+		if group {
+			flags |= objGroup
+		}
+	}
+	// The goroutine reads the line back when lineStore.add would keep it as a reference.
+	ref := w.readBack && off >= 0 && off <= maxInputOffset && len(text) > 0
+	if ref && len(w.cur.buf) > 0 && off < w.lastOff {
+		ref = false // offsets only grow; a line should one not is kept as text
+	}
+	if ref {
+		flags |= objRef
+	}
+	if header || !ref {
+		flags |= objText
+	}
+	need := 1 + 3*binary.MaxVarintLen64 + len(text)
+	if len(w.cur.buf) > 0 && len(w.cur.buf)+need > cap(w.cur.buf) {
+		w.work <- w.cur
+		w.cur = w.batch()
+	}
+	if len(w.cur.buf) == 0 {
+		w.lastNum, w.lastOff = 0, 0
+	}
+	b := append(w.cur.buf, flags)
+	b = binary.AppendUvarint(b, uint64(num-w.lastNum))
+	w.lastNum = num
+	if ref {
+		b = binary.AppendUvarint(b, uint64(off-w.lastOff))
+		w.lastOff = off
+	}
+	if header {
+		w.cur.names = append(w.cur.names, name)
+	} else {
+		b = binary.AppendUvarint(b, uint64(indent))
+	}
+	if flags&objText != 0 {
+		b = binary.AppendUvarint(b, uint64(len(text)))
+		b = append(b, text...)
+	}
+	w.cur.buf = b
 }
 
 // wait hands over the last lines and returns once the goroutine has read them all; it may
-// be called again.
-func (w *objWorker) wait() {
+// be called again. Lines the goroutine could not read back are reported then.
+func (w *objWorker) wait(ps *Paths) {
 	if w == nil || w.shut {
 		return
 	}
 	w.shut = true
-	if len(w.cur.recs) > 0 {
+	if len(w.cur.buf) > 0 {
 		w.work <- w.cur
 	}
 	close(w.work)
 	<-w.done
+	if w.err != nil {
+		ps.unreadable(w.errNum, w.err)
+	}
 }

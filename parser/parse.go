@@ -74,7 +74,7 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 		p.cfg.Paths = p.paths
 		if objWorkers {
 			p.objs = newObjWorker(p.paths)
-			defer p.objs.wait() // on every return: the goroutine never outlives the parse
+			defer p.objs.wait(p.paths) // on every return: the goroutine never outlives the parse
 		}
 	}
 	s := NewScanner(r)
@@ -100,7 +100,7 @@ func ParseWith(r io.Reader, name string, o Options) (*Config, error) {
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	p.objs.wait()
+	p.objs.wait(p.paths)
 	p.cfg.Lines = s.num
 	p.scope()
 	if err := p.verdict(); err != nil {

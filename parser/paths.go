@@ -701,7 +701,7 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 	group := string(word) == "object-group"
 	p.objOpen, p.objName, p.objNetwork = true, name, string(word) == "object" && string(kind) == "network"
 	if p.objs != nil {
-		p.objs.add(objRec{kind: recHeader, group: group, name: name, num: num, off: p.offset(text)}, text)
+		p.objs.add(true, group, name, num, text, 0, p.offset(text))
 		return
 	}
 	p.obj = p.paths.objHeader(group, name, num, text, p.offset(text))
@@ -751,7 +751,7 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 		return
 	}
 	if p.objs != nil {
-		p.objs.add(objRec{num: num, indent: int32(indent), off: p.offset(text)}, text)
+		p.objs.add(false, false, "", num, text, indent, p.offset(text))
 		return
 	}
 	ps.objChild(p.obj, num, text, indent, p.offset(text))

@@ -445,51 +445,92 @@ func TestObjWorkerKeepsBlocks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var dumps [2]string
-		var read [2][]any
-		for k, workers := range []bool{true, false} {
-			objWorkers = workers
-			cfg, err := ParseWith(bytes.NewReader(in), file, Options{Paths: true})
-			objWorkers = true
-			if err != nil {
-				dumps[k] = err.Error()
-				continue
-			}
-			ps := cfg.Paths
-			read[k] = ps.readAll()
-			var b strings.Builder
-			fmt.Fprintf(&b, "%v\n", cfg.Diagnostics)
-			for _, blocks := range []map[string]*block{ps.objects, ps.groups} {
-				for _, name := range slices.Sorted(maps.Keys(blocks)) {
-					x := blocks[name]
-					fmt.Fprintf(&b, "%s %s %v sum %d %d %d %d:", name, x.kind, slices.Collect(func(yield func(int32) bool) {
-						for _, idx := range x.indexes() {
-							if !yield(idx) {
-								return
-							}
-						}
-					}), x.sum, x.vlo, x.vst, x.vhi)
-					if x.sum == sumGroup {
-						summarised++
-						ps.Members(NetRef{x}, func(m NetMember) bool {
-							ref := -1
-							if m.Ref.b != nil {
-								ref = int(m.Ref.b.first)
-							}
-							fmt.Fprintf(&b, " %d-%d/%d/%v", m.Lo, m.Hi, ref, m.Group)
-							return true
-						})
-					}
-					b.WriteByte('\n')
-				}
-			}
-			dumps[k] = b.String()
-		}
-		if dumps[0] != dumps[1] || !reflect.DeepEqual(read[0], read[1]) {
-			t.Errorf("%s: with the goroutine\n%s\nwithout\n%s(lines read alike: %v)", file, dumps[0], dumps[1], reflect.DeepEqual(read[0], read[1]))
+		// With ReadBack the goroutine reads the lines below headers back from the input.
+		for _, readBack := range []bool{false, true} {
+			compareObjWorker(t, file, in, readBack, &summarised)
 		}
 	}
 	if summarised < 10 {
 		t.Errorf("only %d summarised groups compared", summarised)
+	}
+}
+
+func compareObjWorker(t *testing.T, file string, in []byte, readBack bool, summarised *int) {
+	var dumps [2]string
+	var read [2][]any
+	for k, workers := range []bool{true, false} {
+		objWorkers = workers
+		cfg, err := ParseWith(bytes.NewReader(in), file, Options{Paths: true, ReadBack: readBack})
+		objWorkers = true
+		if err != nil {
+			dumps[k] = err.Error()
+			continue
+		}
+		ps := cfg.Paths
+		read[k] = ps.readAll()
+		var b strings.Builder
+		fmt.Fprintf(&b, "%v\n", cfg.Diagnostics)
+		for _, blocks := range []map[string]*block{ps.objects, ps.groups} {
+			for _, name := range slices.Sorted(maps.Keys(blocks)) {
+				x := blocks[name]
+				fmt.Fprintf(&b, "%s %s %v sum %d %d %d %d:", name, x.kind, slices.Collect(func(yield func(int32) bool) {
+					for _, idx := range x.indexes() {
+						if !yield(idx) {
+							return
+						}
+					}
+				}), x.sum, x.vlo, x.vst, x.vhi)
+				if x.sum == sumGroup {
+					*summarised++
+					ps.Members(NetRef{x}, func(m NetMember) bool {
+						ref := -1
+						if m.Ref.b != nil {
+							ref = int(m.Ref.b.first)
+						}
+						fmt.Fprintf(&b, " %d-%d/%d/%v", m.Lo, m.Hi, ref, m.Group)
+						return true
+					})
+				}
+				b.WriteByte('\n')
+			}
+		}
+		dumps[k] = b.String()
+	}
+	if dumps[0] != dumps[1] || !reflect.DeepEqual(read[0], read[1]) {
+		t.Errorf("%s (read back %v): with the goroutine\n%s\nwithout\n%s(lines read alike: %v)", file, readBack, dumps[0], dumps[1], reflect.DeepEqual(read[0], read[1]))
+	}
+}
+
+// failingAt is an input that reads but cannot be read back at offsets.
+type failingAt struct{ *bytes.Reader }
+
+func (failingAt) ReadAt([]byte, int64) (int, error) { return 0, errors.New("disk gone") }
+
+// A line below a header the goroutine cannot read back stays with its block, which is
+// then not summarised, and the first such line is reported: nothing is dropped.
+func TestObjWorkerReadBackFails(t *testing.T) {
+	src := "ASA Version 9.18(1)\nhostname fw\nobject network h1\n host 10.0.0.1\nobject-group network G\n network-object object h1\n network-object host 10.0.0.2\n"
+	cfg, err := ParseWith(failingAt{bytes.NewReader([]byte(src))}, "fw.txt", Options{Paths: true, ReadBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := cfg.Paths
+	if _, ok := ps.NetGroup("G"); ok {
+		t.Error("G is summarised from lines that were not read")
+	}
+	if _, ok := ps.NetObject("h1"); ok {
+		t.Error("h1 is summarised from a line that was not read")
+	}
+	if g := ps.groups["G"]; g == nil || g.n != 3 {
+		t.Fatalf("G keeps %+v, want its header and 2 lines", g)
+	}
+	var found bool
+	for _, d := range cfg.Diagnostics {
+		if d.Code == "PARSE001" && d.Pos.Line == 4 && strings.Contains(d.Message, "disk gone") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("line 4 not reported: %v", cfg.Diagnostics)
 	}
 }
