@@ -86,6 +86,10 @@ func newObjWorker(ps *Paths) *objWorker {
 	}
 	go func() {
 		defer close(w.done)
+		// The maps are made here, sized for the input, not by the parse: clearing tens of
+		// thousands of slots is worth doing on this side.
+		ps.objects = make(map[string]*block, blockHint(ps.src, 1024))
+		ps.groups = make(map[string]*block, blockHint(ps.src, 4096))
 		var cur *block
 		var win window
 		for b := range w.work {

@@ -152,8 +152,8 @@ func newPaths(cfg *Config, src *source) *Paths {
 		g:        loadPathGrammars(),
 		names:    map[string]netip.Addr{},
 		acls:     map[string]*AccessList{},
-		objects:  make(map[string]*block, blockHint(src, 1024)),
-		groups:   make(map[string]*block, blockHint(src, 4096)),
+		objects:  map[string]*block{},
+		groups:   map[string]*block{},
 		reported: map[int]bool{},
 	}
 	ps.Routes = newDeferred(ps, ps.g.route, "route ", func(r *Route, _ int) (lexer.Position, error) { return checkRoute(r, ps.names) })
@@ -294,6 +294,10 @@ func newDeferred[T any](ps *Paths, g grammar[T], prefix string, check func(*T, i
 
 // add keeps a line; off is its offset in the input, or -1 (see lineStore.add).
 func (d *Deferred[T]) add(num int, text []byte, off int64) {
+	if d.prefix == "" {
+		d.lines.add(num, text, off) // every line is whole: nothing to mark
+		return
+	}
 	if rest, ok := bytes.CutPrefix(text, []byte(d.prefix)); ok && d.prefix != "" {
 		if off >= 0 {
 			off += int64(len(d.prefix))
