@@ -433,7 +433,7 @@ func (m *Model) sketchSkips(acl *parser.AccessList, i int, sc *sketchScratch, q 
 	if q.v6 == nil && fixed.Group != nil && summaries {
 		// Most entries name groups without the provider: that is answered from the
 		// parse's summary without building the group's set.
-		if r, ok := m.aclPaths().NetGroup(string(fixed.Group)); ok {
+		if r := fixed.GroupRef; r.Summarised(true) {
 			if has, known := m.netHas(r, q.fixed); known && !has {
 				return true
 			}
@@ -478,6 +478,11 @@ func (m *Model) sketchSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) *add
 		}
 		return m.objectSet(string(a.Object))
 	case a.Group != nil:
+		if r := a.GroupRef; r.Summarised(true) && summaries {
+			if s, ok := m.netGroupSet(m.aclPaths(), r); ok {
+				return s
+			}
+		}
 		return m.groupSet(string(a.Group))
 	}
 	buf[0] = prefixSpan(a.Prefix)

@@ -117,8 +117,10 @@ func (i *ifaceInfo) describe() string {
 // route is a static route in the form lookups use.
 type route struct {
 	prefix netip.Prefix
-	// iface and gateway index pathState.words: a large table names few of them, and
-	// has tens of thousands of routes.
+	// iface and gateway index pathState.words: a large table names few interfaces
+	// among tens of thousands of routes. gateway is noGateway for a route read from its
+	// sketch, whose gateway is read again from its line when a lookup takes it: interning
+	// tens of thousands of gateways cost more than the rest of the table.
 	iface, gateway int32
 	distance       int32
 	index          int32 // in Paths.Routes
@@ -154,9 +156,14 @@ func (m *Model) routes() []route {
 		}
 	}
 	var sk parser.RouteSketch
+	last, lastID := "", int32(-1) // routes often come interface by interface
 	for i := range ps.Routes.Len() {
 		if sketching && ps.RouteSketch(i, &sk) {
-			add(sk.Prefix, sk.Interface, sk.Gateway, sk.Distance, i)
+			if lastID < 0 || string(sk.Interface) != last {
+				lastID = intern(sk.Interface)
+				last = m.path.words[lastID]
+			}
+			m.path.routes = append(m.path.routes, route{prefix: sk.Prefix, iface: lastID, gateway: noGateway, distance: int32(max(sk.Distance, 1)), index: int32(i)})
 			continue
 		}
 		r := ps.Routes.At(i)
@@ -169,6 +176,21 @@ func (m *Model) routes() []route {
 	}
 	m.path.routeIndex = newRouteIndex(m.path.routes)
 	return m.path.routes
+}
+
+// noGateway is route.gateway for a route whose gateway is read from its line.
+const noGateway = -1
+
+// gateway returns the gateway of route r.
+func (m *Model) gateway(r route) string {
+	if r.gateway != noGateway {
+		return m.path.words[r.gateway]
+	}
+	var sk parser.RouteSketch
+	if m.Config.Paths.RouteSketch(int(r.index), &sk) {
+		return string(sk.Gateway)
+	}
+	return "" // the line could not be read back, which is reported
 }
 
 // routeIndex finds the longest prefix among the routes: for each prefix length in use,
@@ -273,7 +295,7 @@ func (m *Model) lookup(a netip.Addr) (RouteHit, bool) {
 		// A connected subnet wins a tie.
 		if r := routes[k]; r.prefix.Bits() > bestBits || !found {
 			num, text := m.routeLine(int(r.index))
-			best, found = RouteHit{Interface: m.path.words[r.iface], Prefix: r.prefix, Gateway: m.path.words[r.gateway], Config: ConfigLine{num, text}}, true
+			best, found = RouteHit{Interface: m.path.words[r.iface], Prefix: r.prefix, Gateway: m.gateway(r), Config: ConfigLine{num, text}}, true
 		}
 	}
 	if !found && a.Is4() {

@@ -329,6 +329,9 @@ type SketchAddr struct {
 	Prefix netip.Prefix // "host A" (a /32) or "A M"
 	Object []byte       // "object NAME"
 	Group  []byte       // "object-group NAME"
+	// GroupRef is the object-group Group, as NetGroup finds it (its summary, if any): the
+	// sketch looked it up already.
+	GroupRef NetRef
 }
 
 // SketchPort is a port argument of a sketch: Op is "eq", "neq", "lt", "gt" or "range" (From
@@ -530,10 +533,14 @@ func (a *AccessList) sketchAddr(w [][]byte, s *SketchAddr) ([][]byte, bool) {
 		s.Object = w[1]
 		return w[2:], true
 	case "object-group":
-		if len(w) < 2 || a.ps.GroupKind(string(w[1])) == "service" {
+		if len(w) < 2 {
+			return nil, false
+		}
+		b := a.ps.groups[string(w[1])]
+		if b != nil && b.kind == "service" {
 			return nil, false // a service group is a port argument
 		}
-		s.Group = w[1]
+		s.Group, s.GroupRef = w[1], NetRef{b}
 		return w[2:], true
 	}
 	if len(w) < 2 {
