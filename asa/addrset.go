@@ -175,10 +175,10 @@ func (m *Model) netObjectSet(name string, set *addrSet, buf *[1]span) (*addrSet,
 // reading their lines again; the tests turn it off to compare.
 var summaries = true
 
-// netHasKey is a summarised object-group and an IPv4 address.
+// netHasKey is a summarised object-group and a span of IPv4 addresses.
 type netHasKey struct {
-	group parser.NetRef
-	addr  uint32
+	group  parser.NetRef
+	lo, hi uint32
 }
 
 // Answers of netHas, kept in pathState.netHas.
@@ -192,7 +192,12 @@ const (
 // members and those of the groups it nests, without building a set; known is false when
 // one of them is not summarised (the set then says, with its unknown members).
 func (m *Model) netHas(r parser.NetRef, a uint32) (has, known bool) {
-	key := netHasKey{r, a}
+	return m.netHasSpan(r, a, a)
+}
+
+// netHasSpan is netHas for any address in [lo, hi].
+func (m *Model) netHasSpan(r parser.NetRef, lo, hi uint32) (has, known bool) {
+	key := netHasKey{r, lo, hi}
 	if v, seen := m.path.netHas[key]; seen {
 		return v == netHolds, v != netUnknown
 	}
@@ -204,12 +209,12 @@ func (m *Model) netHas(r parser.NetRef, a uint32) (has, known bool) {
 	m.aclPaths().Members(r, func(x parser.NetMember) bool {
 		switch {
 		case x.Ref == parser.NetRef{}:
-			has = x.Lo <= a && a <= x.Hi
+			has = x.Lo <= hi && lo <= x.Hi
 		case x.Group:
-			has, known = m.netHas(x.Ref, a)
+			has, known = m.netHasSpan(x.Ref, lo, hi)
 		case x.Ref.Summarised(false):
-			lo, hi, value := x.Ref.Span()
-			has = value && lo <= a && a <= hi
+			vlo, vhi, value := x.Ref.Span()
+			has = value && vlo <= hi && lo <= vhi
 		default:
 			known = false
 		}

@@ -45,11 +45,50 @@ type natRule struct {
 	realWord string
 	mapped   *parser.NATMapped
 	dest     *addrSet // twice NAT "destination static MAPPED REAL": the mapped side; nil for any
+	// destWord is the mapped side of a twice NAT destination as written; pending is set
+	// while real and dest of a twice NAT rule are not resolved yet (resolve).
+	destWord string
+	pending  bool
 	kind     string   // "static" or "dynamic"
 	// unidirectional statics and dynamic rules do not admit connections from outside.
 	unidirectional bool
 	service        *parser.NATService
 	config         ConfigLine
+}
+
+// resolve resolves the arguments of a twice NAT rule, once.
+func (m *Model) resolve(r *natRule) {
+	if !r.pending {
+		return
+	}
+	r.pending = false
+	r.real = m.wordSet(r.realWord)
+	if r.destWord != "" {
+		r.dest = m.wordSet(r.destWord)
+	}
+}
+
+// mayHold reports whether the NAT argument w, as wordSet resolves it, may hold an address
+// in [lo, hi]: false only when the parse's summary of the object or object-group it names
+// says it holds none.
+func (m *Model) mayHold(w string, lo, hi uint32) bool {
+	ps := m.Config.Paths
+	if !summaries || w == "any" {
+		return true
+	}
+	if ps.ObjectKind(w) != "" {
+		r, ok := ps.NetObject(w)
+		if !ok {
+			return true
+		}
+		vlo, vhi, value := r.Span()
+		return value && vlo <= hi && lo <= vhi
+	}
+	if r, ok := ps.NetGroup(w); ok {
+		has, known := m.netHasSpan(r, lo, hi)
+		return has || !known
+	}
+	return true
 }
 
 // wordSet resolves a NAT argument: "any", an address or name, an object or a group.
@@ -120,13 +159,15 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 			continue
 		}
 		t := n.Twice
-		r := &natRule{section: 1, realIf: cmp.Or(n.Ifaces.Real, "any"), mappedIf: cmp.Or(n.Ifaces.Mapped, "any"), real: m.wordSet(t.Src.Real),
+		// Twice NAT keeps its order (the sort below does not look at its sets): its
+		// arguments are resolved when a flow reaches the rule, most of them never.
+		r := &natRule{section: 1, realIf: cmp.Or(n.Ifaces.Real, "any"), mappedIf: cmp.Or(n.Ifaces.Mapped, "any"), pending: true,
 			realWord: t.Src.Real, mapped: t.Src.Mapped, kind: t.Src.Kind, config: ConfigLine{n.Pos.Line, n.Source}}
 		if t.AfterAuto {
 			r.section = 4
 		}
 		if t.Destination != nil {
-			r.dest = m.wordSet(t.Destination.Mapped)
+			r.destWord = t.Destination.Mapped
 		}
 		inactive := false
 		for _, o := range t.Options {
@@ -193,6 +234,10 @@ func (m *Model) translate(f Flow, in, out *ifaceInfo) *Translation {
 		if r.realIf != "any" && !in.named(r.realIf) || r.mappedIf != "any" && !out.named(r.mappedIf) {
 			continue
 		}
+		if r.pending && !m.mayHold(r.realWord, clients[0].lo, clients[0].hi) || r.destWord != "" && !m.mayHold(r.destWord, u32(f.Provider), u32(f.Provider)) {
+			continue // told from the parse's summaries, without building the sets
+		}
+		m.resolve(r)
 		hit := clients.intersect(r.real.spans)
 		if len(hit) == 0 || r.dest != nil && !r.dest.spans.contains(u32(f.Provider)) {
 			continue
