@@ -49,7 +49,7 @@ type natRule struct {
 	// while real and dest of a twice NAT rule are not resolved yet (resolve).
 	destWord string
 	pending  bool
-	kind     string   // "static" or "dynamic"
+	kind     string // "static" or "dynamic"
 	// unidirectional statics and dynamic rules do not admit connections from outside.
 	unidirectional bool
 	service        *parser.NATService
