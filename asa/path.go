@@ -227,8 +227,11 @@ type pathState struct {
 	ifaces map[string]*ifaceInfo
 	routes []route
 	words  []string // the interfaces and gateways routes name
-	// routeIndex finds the longest prefix among routes.
+	// routeIndex finds the longest prefix among routes, once scans lookups have scanned
+	// them (longest).
 	routeIndex *routeIndex
+	scans      int
+	lookups    map[netip.Addr]lookupResult
 	nat        map[[2]string][]*natRule
 	acls       map[string]*compiledACL
 	objSets    map[string]*addrSet

@@ -174,8 +174,42 @@ func (m *Model) routes() []route {
 			add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, i)
 		}
 	}
-	m.path.routeIndex = newRouteIndex(m.path.routes)
 	return m.path.routes
+}
+
+// scanLookups is how many addresses are looked up by scanning the routes before the index
+// is built: a check asks about a few (the clients and the providers), for which building
+// an index of tens of thousands of routes costs more than scanning them; a longer run (a
+// fleet of flows) pays for it.
+const scanLookups = 16
+
+// longest returns the route that holds a with the longest prefix (the lowest distance,
+// then the first, among those of that prefix), as routeIndex.lookup does.
+func (m *Model) longest(a netip.Addr) (int, bool) {
+	routes := m.routes()
+	if m.path.routeIndex == nil {
+		if m.path.scans < scanLookups {
+			m.path.scans++
+			return scanRoutes(routes, a)
+		}
+		m.path.routeIndex = newRouteIndex(routes)
+	}
+	return m.path.routeIndex.lookup(a)
+}
+
+// scanRoutes is routeIndex.lookup without the index.
+func scanRoutes(routes []route, a netip.Addr) (int, bool) {
+	best := -1
+	for k := range routes {
+		r := &routes[k]
+		if !r.prefix.Contains(a) {
+			continue
+		}
+		if best < 0 || r.prefix.Bits() > routes[best].prefix.Bits() || r.prefix.Bits() == routes[best].prefix.Bits() && r.distance < routes[best].distance {
+			best = k
+		}
+	}
+	return best, best >= 0
 }
 
 // noGateway is route.gateway for a route whose gateway is read from its line.
@@ -277,6 +311,26 @@ type RouteHit struct {
 // connected subnets and the routes (a connected subnet wins a tie, then the lower
 // distance, then the first route).
 func (m *Model) lookup(a netip.Addr) (RouteHit, bool) {
+	// The flows of a check ask about the same few addresses over and over.
+	if h, ok := m.path.lookups[a]; ok {
+		return h.hit, h.found
+	}
+	hit, found := m.lookupRoutes(a)
+	if m.path.lookups == nil {
+		m.path.lookups = map[netip.Addr]lookupResult{}
+	}
+	m.path.lookups[a] = lookupResult{hit, found}
+	return hit, found
+}
+
+// lookupResult is what lookup found for an address.
+type lookupResult struct {
+	hit   RouteHit
+	found bool
+}
+
+// lookupRoutes is lookup, uncached.
+func (m *Model) lookupRoutes(a netip.Addr) (RouteHit, bool) {
 	var best RouteHit
 	bestBits, found := -1, false
 	for _, d := range m.Config.Interfaces {
@@ -291,7 +345,7 @@ func (m *Model) lookup(a netip.Addr) (RouteHit, bool) {
 		}
 	}
 	routes := m.routes()
-	if k, ok := m.path.routeIndex.lookup(a); ok {
+	if k, ok := m.longest(a); ok {
 		// A connected subnet wins a tie.
 		if r := routes[k]; r.prefix.Bits() > bestBits || !found {
 			num, text := m.routeLine(int(r.index))
