@@ -20,7 +20,7 @@ type lineStore struct {
 	// pages hold the lineRefs, refPage to a page, so that a growing store of hundreds
 	// of thousands of lines does not copy them each time it outgrows its slice; n is
 	// the number of lines.
-	pages [][]lineRef
+	pages []*refPageData
 	n     int
 	src   *source // nil: every line is in chunks
 	// win is what was last read of the input for this store: each store has its own,
@@ -63,23 +63,114 @@ const (
 func (r lineRef) inInput() bool { return r.num&refInMemory == 0 }
 func (r lineRef) line() int     { return int(r.num &^ refInMemory) }
 
-// refPage is the number of lineRefs of a page (32 KiB).
+// refPage is the number of lineRefs of a page (32 KiB written out).
 const refPage = 4096
+
+// refPageData is a page of lineRefs. Most pages hold lines of the input that follow each
+// other in the file (an access-list's, the objects'): such a page is compact, 2 bytes a
+// line, the distance from the line before, with the offset of every refMark-th line; the
+// first line that does not fit (in memory, not the next file line, too far) writes the
+// page out whole, as does an edit. On a large configuration the refs were the largest
+// part of what a parse keeps, and memory touched for the first time is slow to get.
+type refPageData struct {
+	full []lineRef // the page written out; nil while compact
+	// A compact page's line k is file line num0+k at offset marks[k/refMark] plus
+	// delta[k/refMark*refMark+1 .. k]; last is the offset of its last line.
+	num0, last uint32
+	delta      []uint16
+	marks      []uint32
+	// cacheK and cacheAt are the last line read and its offset, so that reading a page
+	// line after line adds one distance each.
+	cacheK  int
+	cacheAt uint32
+}
+
+// refMark is how often a compact page keeps a line's offset.
+const refMark = 64
+
+// at returns the offset of line k of compact page p.
+func (p *refPageData) at(k int) uint32 {
+	if k == p.cacheK+1 && p.cacheK >= 0 {
+		p.cacheK, p.cacheAt = k, p.cacheAt+uint32(p.delta[k])
+		return p.cacheAt
+	}
+	at := p.marks[k/refMark]
+	for t := k/refMark*refMark + 1; t <= k; t++ {
+		at += uint32(p.delta[t])
+	}
+	p.cacheK, p.cacheAt = k, at
+	return at
+}
+
+// fits reports whether r can be added to compact page p as its line k.
+func (p *refPageData) fits(k int, r lineRef) bool {
+	if !r.inInput() || len(p.delta) != k {
+		return false
+	}
+	return k == 0 || r.num == p.num0+uint32(k) && r.at > p.last && r.at-p.last <= 1<<16-1
+}
+
+// add adds r, which fits, as line k of compact page p.
+func (p *refPageData) add(k int, r lineRef) {
+	if k == 0 {
+		p.num0, p.delta, p.marks, p.cacheK = r.num, make([]uint16, 0, refPage), make([]uint32, 0, refPage/refMark), -1
+	}
+	d := uint16(0)
+	if k > 0 {
+		d = uint16(r.at - p.last)
+	}
+	p.delta = append(p.delta, d)
+	if k%refMark == 0 {
+		p.marks = append(p.marks, r.at)
+	}
+	p.last = r.at
+}
+
+// writeOut makes p a page written out, with its lines as they are.
+func (p *refPageData) writeOut() {
+	if p.full != nil {
+		return
+	}
+	full := make([]lineRef, refPage)
+	for k := range p.delta {
+		full[k] = lineRef{num: p.num0 + uint32(k), at: p.at(k)}
+	}
+	p.full, p.delta, p.marks = full, nil, nil
+}
 
 // len returns the number of lines.
 func (s *lineStore) len() int { return s.n }
 
 // ref returns where line i is.
-func (s *lineStore) ref(i int) lineRef { return s.pages[i/refPage][i%refPage] }
+func (s *lineStore) ref(i int) lineRef {
+	p, k := s.pages[i/refPage], i%refPage
+	if p.full != nil {
+		return p.full[k]
+	}
+	return lineRef{num: p.num0 + uint32(k), at: p.at(k)}
+}
 
-func (s *lineStore) setRef(i int, r lineRef) { s.pages[i/refPage][i%refPage] = r }
+func (s *lineStore) setRef(i int, r lineRef) {
+	p := s.pages[i/refPage]
+	p.writeOut()
+	p.full[i%refPage] = r
+}
 
 // push adds r after the last line and returns its index.
 func (s *lineStore) push(r lineRef) int {
 	if s.n%refPage == 0 {
-		s.pages = append(s.pages, make([]lineRef, refPage))
+		s.pages = append(s.pages, &refPageData{})
 	}
-	s.setRef(s.n, r)
+	p, k := s.pages[len(s.pages)-1], s.n%refPage
+	if p.full == nil && p.fits(k, r) {
+		p.add(k, r)
+	} else {
+		if p.full == nil {
+			p.delta = p.delta[:min(len(p.delta), k)] // lines removed from its end
+			p.writeOut()
+		}
+		p.full[k] = r
+	}
 	s.n++
 	return s.n - 1
 }

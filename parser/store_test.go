@@ -534,3 +534,84 @@ func TestObjWorkerReadBackFails(t *testing.T) {
 		t.Errorf("line 4 not reported: %v", cfg.Diagnostics)
 	}
 }
+
+// Compact pages (lines of the input that follow each other) give back the refs they were
+// given, whatever comes: lines in memory, gaps in the numbers, offsets too far apart, a
+// page read out of order, lines moved and removed; and a run of consecutive lines stays
+// compact.
+func TestStoreCompactPages(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for round := range 40 {
+		s := lineStore{src: &source{}}
+		var want []lineRef
+		num, at := uint32(1+r.IntN(100)), uint32(r.IntN(1000))
+		n := r.IntN(3 * refPage)
+		breakEvery := []int{0, 1, 7, 500, 5000}[round%5] // 0: never
+		for i := range n {
+			ref := lineRef{num: num, at: at}
+			switch {
+			case breakEvery > 0 && r.IntN(breakEvery) == 0:
+				switch r.IntN(4) {
+				case 0: // a line in memory
+					ref = lineRef{num: num | refInMemory, at: uint32(i)}
+				case 1: // a gap in the line numbers
+					ref.num += 3
+				case 2: // an offset too far from the line before
+					ref.at += 1 << 17
+				case 3: // an offset before the line before
+					ref.at -= min(ref.at, 5)
+				}
+			}
+			s.push(ref)
+			want = append(want, ref)
+			num, at = ref.num&^refInMemory+1, max(at, ref.at)+uint32(1+r.IntN(200))
+		}
+		check := func(step string) {
+			t.Helper()
+			if s.len() != len(want) {
+				t.Fatalf("round %d %s: %d lines, want %d", round, step, s.len(), len(want))
+			}
+			// In order, then out of order.
+			for i := range want {
+				if got := s.ref(i); got != want[i] {
+					t.Fatalf("round %d %s: line %d is %+v, want %+v", round, step, i, got, want[i])
+				}
+			}
+			for range 200 {
+				if len(want) == 0 {
+					break
+				}
+				i := r.IntN(len(want))
+				if got := s.ref(i); got != want[i] {
+					t.Fatalf("round %d %s: line %d (out of order) is %+v, want %+v", round, step, i, got, want[i])
+				}
+			}
+		}
+		check("pushed")
+		if breakEvery == 0 && n > 0 {
+			for _, p := range s.pages {
+				if p.full != nil {
+					t.Fatalf("round %d: a page of consecutive lines was written out", round)
+				}
+			}
+		}
+		for range 5 {
+			if len(want) == 0 {
+				break
+			}
+			i := r.IntN(len(want))
+			s.remove(i)
+			want = slices.Delete(want, i, i+1)
+			check(fmt.Sprint("removed ", i))
+			// A line pushed after lines were removed from the end of a compact page.
+			ref := lineRef{num: want[len(want)-1].num&^refInMemory + 1, at: 1 << 30}
+			s.push(ref)
+			want = append(want, ref)
+			check("pushed after removing")
+			j := r.IntN(len(want))
+			s.move(j)
+			want = slices.Insert(want[:len(want)-1], j, ref)
+			check(fmt.Sprint("moved to ", j))
+		}
+	}
+}
