@@ -1,6 +1,9 @@
 package parser
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // The lines of object and object-group blocks are a large part of what the path sections
 // add to a parse of a large configuration (tens of thousands of blocks: the name maps,
@@ -52,12 +55,10 @@ type objWorker struct {
 //	below a header: the indentation (uvarint)
 //	with objText: the text's length (uvarint) and the text
 //
-// A header always carries its text, and its name in names; a line below one carries its
-// text only when it is not the input's bytes (objRef unset) or has no offset.
+// A header always carries its text (its name is read from it); a line below one carries
+// its text only when it is not the input's bytes (objRef unset) or has no offset.
 type objBatch struct {
 	buf []byte
-	// names are the names of the headers, in order: the parse has made them already.
-	names []string
 }
 
 // Record flags.
@@ -94,7 +95,7 @@ func newObjWorker(ps *Paths) *objWorker {
 		var win window
 		for b := range w.work {
 			num, off := 0, int64(0)
-			buf, names := b.buf, b.names
+			buf := b.buf
 			for len(buf) > 0 {
 				flags := buf[0]
 				buf = buf[1:]
@@ -136,14 +137,12 @@ func newObjWorker(ps *Paths) *objWorker {
 					text = t
 				}
 				if flags&objHeader != 0 {
-					cur = ps.objHeader(flags&objGroup != 0, names[0], num, text, at)
-					names = names[1:]
+					cur = ps.objHeader(flags&objGroup != 0, headerName(text), num, text, at)
 				} else if cur != nil {
 					ps.objChild(cur, num, text, indent, at)
 				}
 			}
-			clear(b.names)
-			b.buf, b.names = b.buf[:0], b.names[:0]
+			b.buf = b.buf[:0]
 			w.free <- b
 		}
 	}()
@@ -166,10 +165,18 @@ func (w *objWorker) batch() *objBatch {
 	return <-w.free
 }
 
-// add hands a line to the goroutine: a header of an object (group: object-group) called
-// name, or a line below one, indented by indent; off is its offset in the input
-// (lineStore.add), or -1.
-func (w *objWorker) add(header, group bool, name string, num int, text []byte, indent int, off int64) {
+// headerName is the name an object or object-group header line gives, as openObject
+// reads it.
+func headerName(text []byte) string {
+	rest := bytes.TrimLeft(text[len(firstWord(text)):], " \t")
+	kind := firstWord(rest)
+	return string(firstWord(bytes.TrimLeft(rest[len(kind):], " \t")))
+}
+
+// add hands a line to the goroutine: a header of an object (group: object-group), or a
+// line below one, indented by indent; off is its offset in the input (lineStore.add), or
+// -1.
+func (w *objWorker) add(header, group bool, num int, text []byte, indent int, off int64) {
 	var flags byte
 	if header {
 		flags |= objHeader
@@ -203,9 +210,7 @@ func (w *objWorker) add(header, group bool, name string, num int, text []byte, i
 		b = binary.AppendUvarint(b, uint64(off-w.lastOff))
 		w.lastOff = off
 	}
-	if header {
-		w.cur.names = append(w.cur.names, name)
-	} else {
+	if !header {
 		b = binary.AppendUvarint(b, uint64(indent))
 	}
 	if flags&objText != 0 {

@@ -193,7 +193,8 @@ type state struct {
 	pmUnknown bool // the open first-level child could not be read; its children are reported with it
 	// Within an object or object-group block, with Options.Paths.
 	obj        *block
-	objName    string
+	objName    string // the open block's name, made from objNameBuf when needed
+	objNameBuf []byte
 	objHeader  lexer.Position
 	objNetwork bool
 	objOpen    bool // the block's header was read

@@ -694,21 +694,24 @@ func (ps *Paths) aclLine(num int, text []byte, off int64, truncated bool) {
 // openObject starts a deferred object or object-group block.
 func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 	p.kind = blockObject
-	p.obj, p.objOpen, p.objName, p.objHeader = nil, false, "", p.pos(num, 1)
+	p.obj, p.objOpen, p.objName, p.objNameBuf, p.objHeader = nil, false, "", p.objNameBuf[:0], p.pos(num, 1)
 	if truncated {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
 	}
 	rest := bytes.TrimLeft(text[len(word):], " \t")
 	kind := firstWord(rest)
-	name := string(firstWord(bytes.TrimLeft(rest[len(kind):], " \t")))
+	name := firstWord(bytes.TrimLeft(rest[len(kind):], " \t"))
 	group := string(word) == "object-group"
-	p.objOpen, p.objName, p.objNetwork = true, name, string(word) == "object" && string(kind) == "network"
+	// The name is made a string only when object NAT below needs it (objectChild): the
+	// goroutine makes its own, from the header's text.
+	p.objNameBuf = append(p.objNameBuf[:0], name...)
+	p.objOpen, p.objNetwork = true, string(word) == "object" && string(kind) == "network"
 	if p.objs != nil {
-		p.objs.add(true, group, name, num, text, 0, p.offset(text))
+		p.objs.add(true, group, num, text, 0, p.offset(text))
 		return
 	}
-	p.obj = p.paths.objHeader(group, name, num, text, p.offset(text))
+	p.obj = p.paths.objHeader(group, string(name), num, text, p.offset(text))
 }
 
 // objHeader keeps the header line text of object (group false) or object-group name,
@@ -741,6 +744,9 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 	ps := p.paths
 	if p.objNetwork && string(firstWord(text[indent:])) == "nat" {
 		if !truncated {
+			if p.objName == "" {
+				p.objName = string(p.objNameBuf)
+			}
 			ps.objNAT = append(ps.objNAT, objectRef{p.objName, p.objHeader.Line})
 		}
 		keep(p, ps.ObjectNAT, num, text, truncated)
@@ -755,7 +761,7 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 		return
 	}
 	if p.objs != nil {
-		p.objs.add(false, false, "", num, text, indent, p.offset(text))
+		p.objs.add(false, false, num, text, indent, p.offset(text))
 		return
 	}
 	ps.objChild(p.obj, num, text, indent, p.offset(text))

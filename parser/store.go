@@ -261,10 +261,12 @@ func (s *lineStore) line(i int) (int, string, error) {
 
 // readWindow is how much of the input a read back reads at once when it goes on from
 // the previous read: the lines of one access-list follow each other, so that reading
-// through it costs a system call per window, not per line. A read elsewhere (an object
+// through it costs a system call per window, not per line. Each store has a window of its
+// own, so it is not made larger: 256 KiB cost more in memory first touched than the
+// system calls it saved. A read elsewhere (an object
 // named by an entry) reads seekWindow, which holds a block of several lines.
 const (
-	readWindow = 256 << 10
+	readWindow = 64 << 10
 	seekWindow = 4 << 10
 )
 
