@@ -79,7 +79,7 @@ func (p *state) aclLine(num int, text []byte, truncated, hash bool, want map[str
 	case ":":
 		p.ended = bytes.Equal(bytes.TrimSpace(text[1:]), []byte("end"))
 	case "access-list":
-		if want[string(firstWord(bytes.TrimLeft(text[len(word):], " \t")))] {
+		if want[string(firstWord(skipBlanks(text[len(word):])))] {
 			p.deferACL(num, text, truncated)
 		}
 	case "object", "object-group", "name":

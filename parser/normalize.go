@@ -387,7 +387,7 @@ func configPrompt(line []byte, hash int) (n int, mode []byte) {
 		}
 		n++
 	}
-	cmd := bytes.TrimLeft(line[n:], " \t")
+	cmd := skipBlanks(line[n:])
 	if i := bytes.IndexAny(cmd, " \t"); i >= 0 {
 		cmd = cmd[:i]
 	}

@@ -1,9 +1,6 @@
 package parser
 
-import (
-	"bytes"
-	"encoding/binary"
-)
+import "encoding/binary"
 
 // The lines of object and object-group blocks are a large part of what the path sections
 // add to a parse of a large configuration (tens of thousands of blocks: the name maps,
@@ -168,9 +165,9 @@ func (w *objWorker) batch() *objBatch {
 // headerName is the name an object or object-group header line gives, as openObject
 // reads it.
 func headerName(text []byte) string {
-	rest := bytes.TrimLeft(text[len(firstWord(text)):], " \t")
+	rest := skipBlanks(text[len(firstWord(text)):])
 	kind := firstWord(rest)
-	return string(firstWord(bytes.TrimLeft(rest[len(kind):], " \t")))
+	return string(firstWord(skipBlanks(rest[len(kind):])))
 }
 
 // add hands a line to the goroutine: a header of an object (group: object-group), or a

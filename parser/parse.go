@@ -225,7 +225,7 @@ type state struct {
 // no "fw1#" prompt.
 func (p *state) line(num int, text []byte, truncated, hash bool) {
 	if p.ended {
-		if t := bytes.TrimLeft(text, " \t"); len(t) > 0 {
+		if t := skipBlanks(text); len(t) > 0 {
 			p.trailer(num, t, firstWord(t))
 		}
 		return
@@ -239,7 +239,7 @@ func (p *state) line(num int, text []byte, truncated, hash bool) {
 	case depth == placeInvalid:
 		w := word
 		if string(w) == "no" {
-			w = firstWord(bytes.TrimLeft(text[indent+2:], " \t"))
+			w = firstWord(skipBlanks(text[indent+2:]))
 		}
 		p.diag(num, indent+1, "PARSE001", fmt.Sprintf("%q is not a command of the mode this line is in (nor of global configuration): the ASA rejects it", w), text)
 		if p.kind == blockPolicyMap {
@@ -395,8 +395,8 @@ func (p *state) seeACL(rest []byte) {
 			return
 		}
 	}
-	name := firstWord(bytes.TrimLeft(rest, " \t"))
-	switch string(firstWord(bytes.TrimLeft(bytes.TrimLeft(rest, " \t")[len(name):], " \t"))) {
+	name := firstWord(skipBlanks(rest))
+	switch string(firstWord(skipBlanks(skipBlanks(rest)[len(name):]))) {
 	case "extended", "advanced", "standard", "remark", "webtype", "ethertype":
 		// "access-list NAME extended ...": the ASA's form (IOS writes "ip access-list
 		// extended NAME" or a numbered list); once per list, not per line.

@@ -298,11 +298,11 @@ func (d *Deferred[T]) add(num int, text []byte, off int64) {
 		d.lines.add(num, text, off) // every line is whole: nothing to mark
 		return
 	}
-	if rest, ok := bytes.CutPrefix(text, []byte(d.prefix)); ok && d.prefix != "" {
+	if len(text) >= len(d.prefix) && string(text[:len(d.prefix)]) == d.prefix {
 		if off >= 0 {
 			off += int64(len(d.prefix))
 		}
-		d.lines.add(num, rest, off)
+		d.lines.add(num, text[len(d.prefix):], off)
 		return
 	}
 	if d.full == nil {
@@ -629,7 +629,7 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 		keep(p, ps.Routes, num, text, truncated)
 	case "ipv6":
 		// Only "ipv6 route" is read; the other global ipv6 commands do not bear on paths.
-		rest := bytes.TrimLeft(text[len(word):], " \t")
+		rest := skipBlanks(text[len(word):])
 		if string(firstWord(rest)) != "route" {
 			return false
 		}
@@ -663,7 +663,7 @@ func (p *state) deferACL(num int, text []byte, truncated bool) {
 // aclLine keeps access-list line text (off: its offset in the input, or -1), making its
 // access-list when it is the first line of it; a truncated line only makes it.
 func (ps *Paths) aclLine(num int, text []byte, off int64, truncated bool) {
-	word := firstWord(bytes.TrimLeft(text[len("access-list"):], " \t"))
+	word := firstWord(skipBlanks(text[len("access-list"):]))
 	// The lines of an access-list nearly always follow each other: the last one is
 	// compared first, without a map lookup or a copy of its name.
 	a := ps.lastACL
@@ -699,9 +699,9 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
 	}
-	rest := bytes.TrimLeft(text[len(word):], " \t")
+	rest := skipBlanks(text[len(word):])
 	kind := firstWord(rest)
-	name := firstWord(bytes.TrimLeft(rest[len(kind):], " \t"))
+	name := firstWord(skipBlanks(rest[len(kind):]))
 	group := string(word) == "object-group"
 	// The name is made a string only when object NAT below needs it (objectChild): the
 	// goroutine makes its own, from the header's text.
@@ -725,7 +725,7 @@ func (ps *Paths) objHeader(group bool, name string, num int, text []byte, off in
 	isNew := b == nil
 	if isNew {
 		w := firstWord(text)
-		kind := firstWord(bytes.TrimLeft(text[len(w):], " \t"))
+		kind := firstWord(skipBlanks(text[len(w):]))
 		k, ok := kinds[string(kind)]
 		if !ok {
 			k = string(kind)
