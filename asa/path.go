@@ -225,8 +225,12 @@ func (m *Model) Variants(f Flow) (sym, eph *Path) {
 // pathState holds what the path evaluation compiled from the configuration.
 type pathState struct {
 	ifaces map[string]*ifaceInfo
-	routes []route
-	words  []string // the interfaces and gateways routes name
+	routes  []route
+	words   []string // the interfaces and gateways routes name
+	wordIDs map[string]int32
+	// expect are the addresses Expect named; expected their routes, once looked up.
+	expect   []netip.Addr
+	expected map[netip.Addr]route
 	// routeIndex finds the longest prefix among routes, once scans lookups have scanned
 	// them (longest).
 	routeIndex *routeIndex

@@ -3,6 +3,7 @@ package asa
 import (
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -816,5 +817,57 @@ func TestDependsOnBounded(t *testing.T) {
 	}
 	if conds != 25 {
 		t.Errorf("%d conditional steps, want 25", conds)
+	}
+}
+
+// The addresses a check says it will look up (Expect) are routed in one pass over the
+// routes, as the table and its index route them: the same route, interface, gateway and
+// line for every address, expected or not, whatever the routes (shared and nested
+// prefixes, distances, names, IPv6, lines only the grammar reads).
+func TestExpectedRoutes(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	ifaces := []string{"inside", "outside", "dmz"}
+	addr := func() netip.Addr {
+		return netip.AddrFrom4([4]byte{10, byte(r.IntN(2)), byte(r.IntN(4)), byte(r.IntN(256))})
+	}
+	for round := range 60 {
+		var b strings.Builder
+		b.WriteString("hostname fw\nnames\nname 10.1.0.0 net-b\n")
+		for k, name := range ifaces {
+			fmt.Fprintf(&b, "interface GigabitEthernet0/%d\n nameif %s\n security-level %d\n ip address 192.168.%d.1 255.255.255.0\n", k, name, 50*k, k)
+		}
+		for range 1 + r.IntN(60) {
+			bits := []int{0, 8, 16, 22, 24, 30, 32}[r.IntN(7)]
+			p := netip.PrefixFrom(addr(), bits).Masked()
+			mask := net.CIDRMask(bits, 32)
+			network := p.Addr().String()
+			if p.Addr() == netip.MustParseAddr("10.1.0.0") && r.IntN(2) == 0 {
+				network = "net-b" // a name: read by the grammar, not the sketch
+			}
+			gw := fmt.Sprintf("192.168.%d.%d", r.IntN(3), 2+r.IntN(200))
+			fmt.Fprintf(&b, "route %s %s %d.%d.%d.%d %s", ifaces[r.IntN(3)], network, mask[0], mask[1], mask[2], mask[3], gw)
+			if r.IntN(2) == 0 {
+				fmt.Fprintf(&b, " %d", 1+r.IntN(3))
+			}
+			b.WriteString("\n")
+		}
+		if r.IntN(3) == 0 {
+			b.WriteString("ipv6 route outside ::/0 2001:db8::1\n")
+		}
+		src := b.String()
+		var asked []netip.Addr
+		for range 12 {
+			asked = append(asked, addr())
+		}
+		plain, expecting := model(t, src), model(t, src)
+		plain.initPath()
+		expecting.Expect(asked[:6])
+		for _, a := range asked {
+			want, wantOK := plain.lookup(a)
+			got, gotOK := expecting.lookup(a)
+			if got != want || gotOK != wantOK {
+				t.Fatalf("round %d: %s routes to %+v %v, want %+v %v\n%s", round, a, got, gotOK, want, wantOK, src)
+			}
+		}
 	}
 }

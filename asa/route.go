@@ -131,39 +131,40 @@ func (m *Model) routes() []route {
 		return m.path.routes
 	}
 	ps := m.Config.Paths
-	r6 := ps.Routes6
-	m.path.routes = make([]route, 0, r6.Len()+ps.Routes.Len())
-	// One copy of each interface name and gateway.
-	ids := map[string]int32{}
-	intern := func(b []byte) int32 {
-		id, ok := ids[string(b)]
-		if !ok {
-			id = int32(len(m.path.words))
-			w := string(b)
-			ids[w] = id
-			m.path.words = append(m.path.words, w)
+	m.path.routes = make([]route, 0, ps.Routes6.Len()+ps.Routes.Len())
+	last, lastID := "", int32(-1) // routes often come interface by interface
+	m.eachRoute(func(p netip.Prefix, iface, gateway []byte, distance, index int, sketched bool) {
+		if lastID < 0 || string(iface) != last {
+			lastID = m.intern(iface)
+			last = m.path.words[lastID]
 		}
-		return id
-	}
-	add := func(p netip.Prefix, iface, gateway []byte, distance, index int) {
-		m.path.routes = append(m.path.routes, route{prefix: p, iface: intern(iface), gateway: intern(gateway), distance: int32(max(distance, 1)), index: int32(index)})
-	}
+		gw := int32(noGateway)
+		if !sketched {
+			gw = m.intern(gateway)
+		}
+		m.path.routes = append(m.path.routes, route{prefix: p, iface: lastID, gateway: gw, distance: int32(max(distance, 1)), index: int32(index)})
+	})
+	return m.path.routes
+}
+
+// eachRoute calls add with each route of the configuration in the order of the table:
+// the IPv6 routes, then the IPv4 ones. A route read from its sketch (sketched) has no
+// gateway: it is read from its line when needed (gateway). iface and gateway are valid
+// only during the call.
+func (m *Model) eachRoute(add func(p netip.Prefix, iface, gateway []byte, distance, index int, sketched bool)) {
+	ps := m.Config.Paths
+	r6 := ps.Routes6
 	for i := range r6.Len() {
 		if r := r6.At(i); r != nil {
 			if p, ok := r.Prefix(); ok {
-				add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, -1-i)
+				add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, -1-i, false)
 			}
 		}
 	}
 	var sk parser.RouteSketch
-	last, lastID := "", int32(-1) // routes often come interface by interface
 	for i := range ps.Routes.Len() {
 		if sketching && ps.RouteSketch(i, &sk) {
-			if lastID < 0 || string(sk.Interface) != last {
-				lastID = intern(sk.Interface)
-				last = m.path.words[lastID]
-			}
-			m.path.routes = append(m.path.routes, route{prefix: sk.Prefix, iface: lastID, gateway: noGateway, distance: int32(max(sk.Distance, 1)), index: int32(i)})
+			add(sk.Prefix, sk.Interface, nil, sk.Distance, i, true)
 			continue
 		}
 		r := ps.Routes.At(i)
@@ -171,10 +172,79 @@ func (m *Model) routes() []route {
 			continue
 		}
 		if p, ok := r.Prefix(); ok {
-			add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, i)
+			add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, i, false)
 		}
 	}
-	return m.path.routes
+}
+
+// intern returns the index in pathState.words of w: one copy of each interface name and
+// gateway.
+func (m *Model) intern(w []byte) int32 {
+	id, ok := m.path.wordIDs[string(w)]
+	if !ok {
+		if m.path.wordIDs == nil {
+			m.path.wordIDs = map[string]int32{}
+		}
+		id = int32(len(m.path.words))
+		s := string(w)
+		m.path.wordIDs[s] = id
+		m.path.words = append(m.path.words, s)
+	}
+	return id
+}
+
+// Expect says which addresses the evaluation will look up routes for (the clients' and the
+// providers'): the first lookup of one of them finds the routes of all of them in one pass
+// over the routes, without the table and index (routes, longest) that lookups of other
+// addresses build.
+func (m *Model) Expect(addrs []netip.Addr) {
+	m.initPath()
+	m.path.expect = slices.Clone(addrs)
+}
+
+// bestRoute returns the route that holds a with the longest prefix (the lowest distance,
+// then the first, among those of that prefix).
+func (m *Model) bestRoute(a netip.Addr) (route, bool) {
+	if slices.Contains(m.path.expect, a) {
+		if m.path.expected == nil {
+			m.scanExpected()
+		}
+		r, ok := m.path.expected[a]
+		return r, ok
+	}
+	routes := m.routes()
+	if k, ok := m.longest(a); ok {
+		return routes[k], true
+	}
+	return route{}, false
+}
+
+// scanExpected finds the route of each expected address in one pass over the routes.
+func (m *Model) scanExpected() {
+	expect := m.path.expect
+	best := make([]route, len(expect))
+	found := make([]bool, len(expect))
+	m.eachRoute(func(p netip.Prefix, iface, gateway []byte, distance, index int, sketched bool) {
+		d := int32(max(distance, 1))
+		for k, a := range expect {
+			if !p.Contains(a) {
+				continue
+			}
+			if b := &best[k]; !found[k] || p.Bits() > b.prefix.Bits() || p.Bits() == b.prefix.Bits() && d < b.distance {
+				gw := int32(noGateway)
+				if !sketched {
+					gw = m.intern(gateway)
+				}
+				*b, found[k] = route{prefix: p, iface: m.intern(iface), gateway: gw, distance: d, index: int32(index)}, true
+			}
+		}
+	})
+	m.path.expected = map[netip.Addr]route{}
+	for k, a := range expect {
+		if found[k] {
+			m.path.expected[a] = best[k]
+		}
+	}
 }
 
 // scanLookups is how many addresses are looked up by scanning the routes before the index
@@ -344,10 +414,9 @@ func (m *Model) lookupRoutes(a netip.Addr) (RouteHit, bool) {
 			bestBits, found = i.prefix6.Bits(), true
 		}
 	}
-	routes := m.routes()
-	if k, ok := m.longest(a); ok {
+	if r, ok := m.bestRoute(a); ok {
 		// A connected subnet wins a tie.
-		if r := routes[k]; r.prefix.Bits() > bestBits || !found {
+		if r.prefix.Bits() > bestBits || !found {
 			num, text := m.routeLine(int(r.index))
 			best, found = RouteHit{Interface: m.path.words[r.iface], Prefix: r.prefix, Gateway: m.gateway(r), Config: ConfigLine{num, text}}, true
 		}

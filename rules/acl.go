@@ -18,6 +18,11 @@ import (
 // in a bridge group's subnet make a flow per member port they may be behind.
 func flows(p *Pass) []asa.Flow {
 	p.Model.Audits(p.Options.Ports)
+	var addrs []netip.Addr
+	for _, c := range p.Options.Clients {
+		addrs = append(addrs, c.Addr())
+	}
+	p.Model.Expect(append(addrs, p.Options.Providers...))
 	var out []asa.Flow
 	for _, c := range p.Options.Clients {
 		for _, pr := range p.Options.Providers {
