@@ -224,7 +224,7 @@ func (m *Model) Variants(f Flow) (sym, eph *Path) {
 
 // pathState holds what the path evaluation compiled from the configuration.
 type pathState struct {
-	ifaces map[string]*ifaceInfo
+	ifaces  map[string]*ifaceInfo
 	routes  []route
 	words   []string // the interfaces and gateways routes name
 	wordIDs map[string]int32
