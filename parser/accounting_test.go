@@ -94,6 +94,12 @@ func positions(cfg *Config) map[int]string {
 			got[p.Line] = path
 		}
 	})
+	if cfg.Paths != nil {
+		// A name line is read into the names map, which keeps no positions.
+		for _, num := range cfg.Paths.nameLines {
+			got[int(num)] = "name"
+		}
+	}
 	return got
 }
 

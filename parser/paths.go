@@ -45,7 +45,6 @@ type Paths struct {
 	SameSecurity []*SameSecurity
 	AccessGroups []*AccessGroup
 	NamesLines   []*NamesLine
-	Names        []*Name
 
 	Routes *Deferred[Route]
 	// Routes6 holds the "ipv6 route" lines.
@@ -57,15 +56,17 @@ type Paths struct {
 	Globals   *Deferred[Global]
 	Statics   *Deferred[Static]
 
-	cfg      *Config
-	g        *pathGrammars
-	src      *source // nil: the lines are kept in memory
-	names    map[string]netip.Addr
-	acls     map[string]*AccessList
-	aclNames []string
-	objText  lineStore
-	objects  map[string]*block
-	groups   map[string]*block
+	cfg   *Config
+	g     *pathGrammars
+	src   *source // nil: the lines are kept in memory
+	names map[string]netip.Addr
+	// nameLines are the lines read into names, for the tests: names keeps no positions.
+	nameLines []int32
+	acls      map[string]*AccessList
+	aclNames  []string
+	objText   lineStore
+	objects   map[string]*block
+	groups    map[string]*block
 	// memberPages hold the members of the summarised network object-groups (netsum.go).
 	memberPages [][]netMember
 	slab        []block     // where newBlock takes blocks from
@@ -615,6 +616,13 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 			ps.NamesLines = append(ps.NamesLines, n)
 		}
 	case "name":
+		if ip, name, ok := sketchName(text); ok && !truncated {
+			// The common shape, read as quickName reads it, without the Name it makes: a
+			// large configuration has tens of thousands of these lines.
+			ps.names[string(name)] = ip
+			ps.nameLines = append(ps.nameLines, int32(num))
+			return true
+		}
 		check := func(n *Name) (lexer.Position, error) {
 			if _, err := netip.ParseAddr(n.Address.Raw); err != nil {
 				return n.Address.Pos, fmt.Errorf("%q is not an address", n.Address.Raw)
@@ -622,8 +630,8 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 			return lexer.Position{}, resolveAddress(n.Address, nil)
 		}
 		if n := eager(p, ps.g.name, quickName, num, text, truncated, check); n != nil {
-			ps.Names = append(ps.Names, n)
 			ps.names[n.Name] = n.Address.IP
+			ps.nameLines = append(ps.nameLines, int32(num))
 		}
 	case "route":
 		keep(p, ps.Routes, num, text, truncated)

@@ -186,7 +186,7 @@ static (inside,outside) 198.51.100.51 PROVIDER netmask 255.255.255.255 dns
 		{got("%d %s/%v %s/%v", len(ps.Interfaces), cfg.Interfaces[0].Name, cfg.Interfaces[0].SecurityLevel.Level, cfg.Interfaces[1].Name, cfg.Interfaces[1].SecurityLevel.Level), "4 outside/0 inside/100"},
 		{got("%v %v", prefix(cfg.Interfaces[1].Address), cfg.Interfaces[0].Address.Standby.IP), "10.200.41.0/24 true 198.51.100.3"},
 		{got("%q %q", cfg.Interfaces[2].Address.Learned, ps.Interfaces[2].Settings[1].Words), `["dhcp" "setroute"] ["no" "nameif"]`},
-		{got("%s %s", ps.SameSecurity[0].Kind, ps.Names[0].Address.IP), "inter-interface 10.61.73.0"},
+		{got("%s %s", ps.SameSecurity[0].Kind, ps.names["LAN-network"]), "inter-interface 10.61.73.0"},
 		{got("%s %v %d", ps.Routes.At(1).Interface, prefixOf(ps.Routes.At(1)), ps.Routes.At(0).Distance), "inside 10.61.73.0/24 true 1"},
 		{got("%s %s %s %v", ps.AccessGroups[0].ACL, ps.AccessGroups[0].Direction, ps.AccessGroups[0].Interface, ps.AccessGroups[1].Global), "in in inside true"},
 

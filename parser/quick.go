@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"net/netip"
+
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
@@ -99,6 +101,33 @@ func quickName(file string, num int, text string) (*Name, bool) {
 		n.Description = append(make([]string, 0, q.n-4), q.w[4:q.n]...)
 	}
 	return n, true
+}
+
+// sketchName reads "name A NAME" with A an IPv4 literal, the commonest shape, as quickName
+// and its check read it; false for any other line, which they read.
+func sketchName(text []byte) (netip.Addr, []byte, bool) {
+	var w [4][]byte
+	n := 0
+	for i := 0; i < len(text); {
+		if text[i] == ' ' || text[i] == '\t' {
+			i++
+			continue
+		}
+		if n == len(w) {
+			return netip.Addr{}, nil, false
+		}
+		start := i
+		for i < len(text) && text[i] != ' ' && text[i] != '\t' {
+			i++
+		}
+		w[n] = text[start:i]
+		n++
+	}
+	if n != 3 || string(w[0]) != "name" || classify(w[2]) == tokTime {
+		return netip.Addr{}, nil, false
+	}
+	ip, ok := sketchIPv4(w[1])
+	return ip, w[2], ok
 }
 
 // quickObjectHeader reads "object KIND NAME".

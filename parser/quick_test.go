@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"net/netip"
+
 	"reflect"
 	"testing"
 
@@ -160,4 +162,33 @@ func TestQuickTwiceNAT(t *testing.T) {
 		{"nat (a,b,c) source static any any", false},
 		{"nat bogus source static any any", false},
 	})
+}
+
+// sketchName reads a name line only as quickName and the check of its address read it.
+func TestSketchName(t *testing.T) {
+	lines := []string{
+		"name 10.1.1.1 srv", "name 10.1.1.1\tsrv", "name  10.1.1.1 srv  ", "name 10.1.1.1 123", "name 10.1.1.1 12:34:56",
+		"name 010.1.1.1 srv", "name 10.1.1 srv", "name 10.1.1.256 srv", "name 2001:db8::1 v6", "name 10.1.1.1 srv description web",
+		"name 10.1.1.1", "name srv 10.1.1.1", "names 10.1.1.1 srv", "name 1.2.3.4.5 x", "name 10.1.1.1 a,b", "name 0.0.0.0 zero",
+	}
+	for _, line := range lines {
+		ip, name, ok := sketchName([]byte(line))
+		n, quick := quickName("t", 1, line)
+		if !ok {
+			continue
+		}
+		if !quick {
+			t.Errorf("%q: sketched, but quickName does not read it", line)
+			continue
+		}
+		want, err := netip.ParseAddr(n.Address.Raw)
+		if err != nil || ip != want || string(name) != n.Name {
+			t.Errorf("%q: sketched %s %q, quickName %s %q (%v)", line, ip, name, want, n.Name, err)
+		}
+	}
+	for line, want := range map[string]bool{"name 10.1.1.1 srv": true, "name 10.1.1.1 srv description web": false, "name 2001:db8::1 v6": false, "name 010.1.1.1 srv": false} {
+		if _, _, ok := sketchName([]byte(line)); ok != want {
+			t.Errorf("%q: sketched %v, want %v", line, ok, want)
+		}
+	}
 }
