@@ -61,20 +61,35 @@ func openPage(t *testing.T, file string, width, height int) *page {
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height),
+		chromedp.WindowSize(width, height),
 		// The network is off: every name resolves to nothing and every request goes to a
 		// proxy that is not there, so a page that loads anything from elsewhere logs an error.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"), chromedp.ProxyServer("http://127.0.0.1:9"),
 		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	p := &page{ctx: ctx}
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
+	// A browser that exits before it listens (seen once under the load of the whole
+	// suite: "chrome failed to start") is started once more; one that fails twice fails
+	// the test.
+	var ctx context.Context
+	for attempt := 1; ; attempt++ {
+		// A profile of its own each time: a browser that died may leave its lock behind.
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		t.Cleanup(cancelAlloc)
+		c, cancel := chromedp.NewContext(actx)
+		t.Cleanup(cancel)
+		err := chromedp.Do(c)
+		if err == nil {
+			ctx = c
+			break
+		}
+		if attempt == 2 {
+			t.Fatalf("starting %s: %v", exe, err)
+		}
+		t.Logf("starting %s: %v; starting it again", exe, err)
+		cancel()
+		cancelAlloc()
 	}
+	p := &page{ctx: ctx}
 	mctx, stop := context.WithCancel(ctx)
 	messages := chromedp.Console(mctx)
 	done := make(chan struct{})
