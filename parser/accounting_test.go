@@ -41,6 +41,9 @@ func sectionLines(data []byte, blocks, singles []string) map[int]bool {
 	inBlock := false
 	for s.Scan() {
 		n, text := s.Line()
+		if s.PromptMode() == "config" {
+			m.reset() // as Parse: the prompt says the line was typed in global mode
+		}
 		t := strings.TrimLeft(string(text), " \t")
 		if t == "" {
 			continue
