@@ -49,11 +49,38 @@ type natRule struct {
 	// while real and dest of a twice NAT rule are not resolved yet (resolve).
 	destWord string
 	pending  bool
+	// objIndex is 1 + the index in ObjectNAT of an object NAT rule whose line is not read
+	// yet (parseObjectNAT), else 0.
+	objIndex int
 	kind     string // "static" or "dynamic"
 	// unidirectional statics and dynamic rules do not admit connections from outside.
 	unidirectional bool
 	service        *parser.NATService
 	config         ConfigLine
+}
+
+// objectNATLine takes the rest of object NAT rule r from its line n.
+func (m *Model) objectNATLine(r *natRule, n *parser.ObjectNAT) {
+	r.name, r.realWord, r.mapped, r.config = n.Object, n.Object, n.Mapped, ConfigLine{n.Pos.Line, n.Source}
+	for _, o := range n.Options {
+		r.service = cmp.Or(o.Service, r.service)
+		r.unidirectional = r.unidirectional || o.Flag == "unidirectional"
+	}
+}
+
+// parseObjectNAT reads the line of an object NAT rule natRules took from its sketch;
+// false when it cannot be read (which is reported), and the rule is passed over.
+func (m *Model) parseObjectNAT(r *natRule) bool {
+	if r.objIndex == 0 {
+		return r.mapped != nil
+	}
+	n := m.Config.Paths.ObjectNAT.At(r.objIndex - 1)
+	r.objIndex = 0
+	if n == nil {
+		return false
+	}
+	m.objectNATLine(r, n)
+	return true
 }
 
 // resolve resolves the arguments of a twice NAT rule, once.
@@ -131,21 +158,32 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 	}
 	rules := []*natRule{}
 	for i := range ps.ObjectNAT.Len() {
-		if real, mapped, ok := ps.NATIfaces(i); sketching && ok && other(real, mapped) {
+		real, mapped, static, ok := ps.ObjectNATSketch(i)
+		if sketching && ok {
+			if other(real, mapped) {
+				continue
+			}
+			// What the order needs (the kind, the object's addresses) is known without
+			// parsing the line, which is read when a flow reaches the rule (parseObjectNAT).
+			name := ps.ObjectNATOf(i)
+			r := &natRule{section: 3, name: name, realIf: cmp.Or(string(real), "any"), mappedIf: cmp.Or(string(mapped), "any"), real: m.objectSet(name),
+				realWord: name, kind: "dynamic", objIndex: i + 1}
+			if static {
+				r.section, r.kind = 2, "static"
+			}
+			r.size = setSize(r.real)
+			rules = append(rules, r)
 			continue
 		}
 		n := ps.ObjectNAT.At(i)
 		if n == nil {
 			continue
 		}
-		r := &natRule{section: 3, name: n.Object, realIf: cmp.Or(n.Ifaces.Real, "any"), mappedIf: cmp.Or(n.Ifaces.Mapped, "any"), real: m.objectSet(n.Object),
-			realWord: n.Object, mapped: n.Mapped, kind: n.Kind, config: ConfigLine{n.Pos.Line, n.Source}}
+		r := &natRule{section: 3, realIf: cmp.Or(n.Ifaces.Real, "any"), mappedIf: cmp.Or(n.Ifaces.Mapped, "any"), real: m.objectSet(n.Object),
+			kind: n.Kind}
+		m.objectNATLine(r, n)
 		if n.Kind == "static" {
 			r.section = 2
-		}
-		for _, o := range n.Options {
-			r.service = cmp.Or(o.Service, r.service)
-			r.unidirectional = r.unidirectional || o.Flag == "unidirectional"
 		}
 		r.size = setSize(r.real)
 		rules = append(rules, r)
@@ -241,6 +279,11 @@ func (m *Model) translate(f Flow, in, out *ifaceInfo) *Translation {
 		hit := clients.intersect(r.real.spans)
 		if len(hit) == 0 || r.dest != nil && !r.dest.spans.contains(u32(f.Provider)) {
 			continue
+		}
+		if r.section == 2 || r.section == 3 {
+			if !m.parseObjectNAT(r) {
+				continue
+			}
 		}
 		if s := r.service; r.kind == "static" && s != nil && (s.Protocol != "" && s.Protocol != f.Port.Proto || s.RealPort != nil && (f.Ephemeral || s.RealPort.Number != f.Port.Number)) {
 			continue // a static of another port, or of the SIP port for phones that send from another

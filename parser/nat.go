@@ -306,29 +306,36 @@ func checkStatic(s *Static, names map[string]netip.Addr) (lexer.Position, error)
 // error: the path evaluation passes over the rules of other interfaces unread. ok is
 // false for a line of another shape, which the caller reads with At.
 func (ps *Paths) NATIfaces(i int) (real, mapped []byte, ok bool) {
+	real, mapped, _, ok = ps.ObjectNATSketch(i)
+	return real, mapped, ok
+}
+
+// ObjectNATSketch is NATIfaces with the kind of the rule: static, else dynamic.
+func (ps *Paths) ObjectNATSketch(i int) (real, mapped []byte, static, ok bool) {
 	var buf [maxSketchWords][]byte
 	w, ok := ps.ObjectNAT.natWords(i, &buf)
 	if !ok || len(w) < 2 {
-		return nil, nil, false
+		return nil, nil, false, false
 	}
 	if s := string(w[0]); s == "static" || s == "dynamic" {
 		// No interfaces: the rule applies on all of them (nil, nil); interface PAT needs
 		// the mapped interface (checkObjectNAT).
 		if string(w[1]) == "interface" {
-			return nil, nil, false
+			return nil, nil, false, false
 		}
 		w, ok = sketchNATMapped(w[1:])
-		return nil, nil, ok && sketchNATOptions(w, false)
+		return nil, nil, s == "static", ok && sketchNATOptions(w, false)
 	}
 	if len(w) < 3 {
-		return nil, nil, false
+		return nil, nil, false, false
 	}
 	real, mapped, ok = sketchPair(w[0])
 	if !ok || mapped == nil || string(w[1]) != "static" && string(w[1]) != "dynamic" {
-		return nil, nil, false
+		return nil, nil, false, false
 	}
+	static = string(w[1]) == "static"
 	w, ok = sketchNATMapped(w[2:])
-	return real, mapped, ok && sketchNATOptions(w, false)
+	return real, mapped, static, ok && sketchNATOptions(w, false)
 }
 
 // TwiceIfaces is NATIfaces for line i of NAT, a twice NAT line ("nat [(real,mapped)]
