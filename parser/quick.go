@@ -103,18 +103,16 @@ func quickName(file string, num int, text string) (*Name, bool) {
 	return n, true
 }
 
-// sketchName reads "name A NAME" with A an IPv4 literal, the commonest shape, as quickName
-// and its check read it; false for any other line, which they read.
+// sketchName reads "name A NAME [description ...]" with A an IPv4 literal, the commonest
+// shape, as quickName (or the grammar, for a long description) and the check of its
+// address read it; false for any other line, which they read.
 func sketchName(text []byte) (netip.Addr, []byte, bool) {
 	var w [4][]byte
 	n := 0
-	for i := 0; i < len(text); {
+	for i := 0; i < len(text) && n < len(w); {
 		if text[i] == ' ' || text[i] == '\t' {
 			i++
 			continue
-		}
-		if n == len(w) {
-			return netip.Addr{}, nil, false
 		}
 		start := i
 		for i < len(text) && text[i] != ' ' && text[i] != '\t' {
@@ -123,7 +121,8 @@ func sketchName(text []byte) (netip.Addr, []byte, bool) {
 		w[n] = text[start:i]
 		n++
 	}
-	if n != 3 || string(w[0]) != "name" || classify(w[2]) == tokTime {
+	// A description takes any words: every word is a Word, Number or Time token.
+	if n < 3 || n == 4 && string(w[3]) != "description" || string(w[0]) != "name" || classify(w[2]) == tokTime {
 		return netip.Addr{}, nil, false
 	}
 	ip, ok := sketchIPv4(w[1])

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"net/netip"
+	"strings"
 
 	"reflect"
 	"testing"
@@ -170,6 +171,8 @@ func TestSketchName(t *testing.T) {
 		"name 10.1.1.1 srv", "name 10.1.1.1\tsrv", "name  10.1.1.1 srv  ", "name 10.1.1.1 123", "name 10.1.1.1 12:34:56",
 		"name 010.1.1.1 srv", "name 10.1.1 srv", "name 10.1.1.256 srv", "name 2001:db8::1 v6", "name 10.1.1.1 srv description web",
 		"name 10.1.1.1", "name srv 10.1.1.1", "names 10.1.1.1 srv", "name 1.2.3.4.5 x", "name 10.1.1.1 a,b", "name 0.0.0.0 zero",
+		"name 10.1.1.1 srv description", "name 10.1.1.1 srv description ad server 12:00:00 \"quoted\" (x)", "name 10.1.1.1 srv remark x",
+		"name 10.1.1.1 srv description " + strings.Repeat("w ", 200),
 	}
 	for _, line := range lines {
 		ip, name, ok := sketchName([]byte(line))
@@ -178,15 +181,20 @@ func TestSketchName(t *testing.T) {
 			continue
 		}
 		if !quick {
-			t.Errorf("%q: sketched, but quickName does not read it", line)
-			continue
+			// A long description is the grammar's.
+			x, err := parseLine(loadPathGrammars().name(), "t", 1, line)
+			if err != nil {
+				t.Errorf("%q: sketched, but neither quickName nor the grammar reads it: %v", line, err)
+				continue
+			}
+			n = x
 		}
 		want, err := netip.ParseAddr(n.Address.Raw)
 		if err != nil || ip != want || string(name) != n.Name {
 			t.Errorf("%q: sketched %s %q, quickName %s %q (%v)", line, ip, name, want, n.Name, err)
 		}
 	}
-	for line, want := range map[string]bool{"name 10.1.1.1 srv": true, "name 10.1.1.1 srv description web": false, "name 2001:db8::1 v6": false, "name 010.1.1.1 srv": false} {
+	for line, want := range map[string]bool{"name 10.1.1.1 srv": true, "name 10.1.1.1 srv description web": true, "name 10.1.1.1 srv remark x": false, "name 2001:db8::1 v6": false, "name 010.1.1.1 srv": false} {
 		if _, _, ok := sketchName([]byte(line)); ok != want {
 			t.Errorf("%q: sketched %v, want %v", line, ok, want)
 		}
