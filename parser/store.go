@@ -90,7 +90,10 @@ const refMark = 64
 
 // at returns the offset of line k of compact page p.
 func (p *refPageData) at(k int) uint32 {
-	if k == p.cacheK+1 && p.cacheK >= 0 {
+	switch {
+	case k == p.cacheK && k >= 0:
+		return p.cacheAt // a line asked for again (stable asks twice)
+	case k == p.cacheK+1 && p.cacheK >= 0:
 		p.cacheK, p.cacheAt = k, p.cacheAt+uint32(p.delta[k])
 		return p.cacheAt
 	}
