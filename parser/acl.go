@@ -458,6 +458,14 @@ func isPortOp(w []byte) bool {
 
 // sketchProtocol reads a protocol name, or a number written as ProtocolNumber accepts it.
 func sketchProtocol(w []byte) (int, bool) {
+	switch string(w) { // the commonest, without the map
+	case "tcp":
+		return 6, true
+	case "udp":
+		return 17, true
+	case "ip":
+		return 0, true
+	}
 	if n, ok := protocols[string(w)]; ok {
 		return n, true
 	}

@@ -298,3 +298,18 @@ func TestACLTailsNoPanic(t *testing.T) {
 		}
 	}
 }
+
+// sketchProtocol answers every protocol name as the table does, the ones it knows without
+// the table included.
+func TestSketchProtocol(t *testing.T) {
+	for name, want := range protocols {
+		if got, ok := sketchProtocol([]byte(name)); !ok || got != want {
+			t.Errorf("%s: %d %v, want %d", name, got, ok, want)
+		}
+	}
+	for _, w := range []string{"TCP", "tc", "udpx", "256", "017", ""} {
+		if n, ok := sketchProtocol([]byte(w)); ok {
+			t.Errorf("%q read as protocol %d", w, n)
+		}
+	}
+}
