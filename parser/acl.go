@@ -361,7 +361,7 @@ const maxSketchWords = 24
 // is not of the shape ACESketch describes (the caller then parses it with At).
 func (a *AccessList) Sketch(i int, s *ACESketch) bool {
 	d := a.Deferred
-	if d.full[i] || classify(a.Name) == tokTime {
+	if d.full[i] || isTime(a.Name) {
 		return false
 	}
 	var words [maxSketchWords][]byte
@@ -375,7 +375,7 @@ func (a *AccessList) Sketch(i int, s *ACESketch) bool {
 		return true
 	}
 	for _, w := range words[:n] {
-		if classify(w) == tokTime {
+		if isTime(w) {
 			return false
 		}
 	}

@@ -72,6 +72,12 @@ func lexLine(file string, line int, text string) []lexer.Token {
 
 // classify returns the token type of word w: a Number, a Time (H:M:S) or a Word. It takes
 // bytes too, so that the readers of kept lines classify their words without a string each.
+// isTime reports whether the lexer takes w for a time (classify): one starts with a digit
+// and has at least five bytes ("1:2:3"), which most words are passed over by.
+func isTime[T ~string | ~[]byte](w T) bool {
+	return len(w) >= 5 && w[0] >= '0' && w[0] <= '9' && classify(w) == tokTime
+}
+
 func classify[T ~string | ~[]byte](w T) lexer.TokenType {
 	digits, colons := 0, 0
 	for i := 0; i < len(w); i++ {

@@ -897,7 +897,7 @@ func (d *Deferred[T]) words(i int, buf [][]byte, noTime bool) ([][]byte, bool) {
 		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
 			j++
 		}
-		if n == len(buf) || noTime && classify(text[start:j]) == tokTime {
+		if n == len(buf) || noTime && isTime(text[start:j]) {
 			return nil, false
 		}
 		buf[n] = text[start:j]

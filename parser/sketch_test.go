@@ -313,3 +313,23 @@ func TestSketchProtocol(t *testing.T) {
 		}
 	}
 }
+
+// isTime is classify's answer on every short or odd word.
+func TestIsTime(t *testing.T) {
+	words := []string{"", "1", "1:2", "1:2:3", "12:00:00", ":1:2:3", "1::2:3", "1:2:3:", "a1:2:3", "123456", "1:2:3:4", "10.0.0.1", "0:0:0"}
+	for _, w := range words {
+		if got, want := isTime(w), classify(w) == tokTime; got != want {
+			t.Errorf("%q: isTime %v, classify says %v", w, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		b := make([]byte, r.IntN(9))
+		for k := range b {
+			b[k] = "0123456789::a"[r.IntN(13)]
+		}
+		if got, want := isTime(b), classify(b) == tokTime; got != want {
+			t.Fatalf("%q: isTime %v, classify says %v", b, got, want)
+		}
+	}
+}
