@@ -156,8 +156,17 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 	other := func(real, mapped []byte) bool {
 		return real != nil && string(real) != "any" && !in.named(string(real)) || mapped != nil && string(mapped) != "any" && !out.named(string(mapped))
 	}
+	// otherPair is other for the interfaces the parse read ahead ("" for none): a rule
+	// of other interfaces is passed over without reading its line.
+	otherPair := func(twice bool, i int) bool {
+		real, mapped, known := ps.NATPair(twice, i)
+		return sketching && known && (real != "" && real != "any" && !in.named(real) || mapped != "" && mapped != "any" && !out.named(mapped))
+	}
 	rules := []*natRule{}
 	for i := range ps.ObjectNAT.Len() {
+		if otherPair(false, i) {
+			continue
+		}
 		real, mapped, static, ok := ps.ObjectNATSketch(i)
 		if sketching && ok {
 			if other(real, mapped) {
@@ -189,6 +198,9 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 		rules = append(rules, r)
 	}
 	for i := range ps.NAT.Len() {
+		if otherPair(true, i) {
+			continue
+		}
 		if real, mapped, ok := ps.TwiceIfaces(i); sketching && ok && other(real, mapped) {
 			continue
 		}

@@ -120,6 +120,7 @@ func lineError(file string, num int, text string, err error) *LineError {
 // Insert adds a line before line i (after the last when i is Len()); num is its line
 // number.
 func (d *Deferred[T]) Insert(i, num int, text string) {
+	d.pairs = nil // the lines move
 	d.add(num, []byte(text), -1)
 	last := d.lines.len() - 1
 	full := d.full[last]
@@ -133,6 +134,7 @@ func (d *Deferred[T]) Insert(i, num int, text string) {
 
 // Remove takes line i away.
 func (d *Deferred[T]) Remove(i int) {
+	d.pairs = nil
 	d.lines.remove(i)
 	delete(d.full, i)
 	d.shift(i+1, -1)

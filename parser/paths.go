@@ -60,6 +60,9 @@ type Paths struct {
 	g     *pathGrammars
 	src   *source // nil: the lines are kept in memory
 	names map[string]netip.Addr
+	// pairWords are the interfaces NAT lines name (pairOf), once each.
+	pairWords []string
+	pairIDs   map[string]uint16
 	// nameLines are the lines read into names, for the tests: names keeps no positions.
 	nameLines []int32
 	acls      map[string]*AccessList
@@ -287,6 +290,10 @@ type Deferred[T any] struct {
 	prefix string
 	lines  lineStore
 	full   map[int]bool
+	// pairs holds, for a NAT section, the interfaces of each line as pairOf read them
+	// (the object goroutine, while the parse went on); nil when none were read, or after
+	// an edit, which moves the lines.
+	pairs []uint32
 }
 
 func newDeferred[T any](ps *Paths, g grammar[T], prefix string, check func(*T, int) (lexer.Position, error)) *Deferred[T] {
@@ -644,6 +651,9 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 		keep(p, ps.Routes6, num, text, truncated)
 	case "nat":
 		keep(p, ps.NAT, num, text, truncated)
+		if p.objs != nil && p.objs.readBack && !truncated {
+			p.objs.addNAT(true, ps.NAT.Len()-1, num, text, p.offset(text))
+		}
 	case "global":
 		keep(p, ps.Globals, num, text, truncated)
 	case "static":
@@ -758,6 +768,9 @@ func (p *state) objectChild(num int, text []byte, indent int, truncated bool) {
 			ps.objNAT = append(ps.objNAT, objectRef{p.objName, p.objHeader.Line})
 		}
 		keep(p, ps.ObjectNAT, num, text, truncated)
+		if p.objs != nil && p.objs.readBack && !truncated {
+			p.objs.addNAT(false, ps.ObjectNAT.Len()-1, num, text, p.offset(text))
+		}
 		return
 	}
 	switch {
@@ -953,6 +966,86 @@ func (d *Deferred[T]) routeSketch(i int, s *RouteSketch) bool {
 		w = w[1:]
 	}
 	return len(w) == 0
+}
+
+// pairUnknown is a NAT line whose interfaces pairOf did not read: the line must be.
+const pairUnknown = 1<<32 - 1
+
+// pairOf reads the interfaces "(real,mapped)" or "(real)" a NAT line names after its
+// "nat", as the grammar's IfacePair reads them: real<<16 | mapped, each 1 + an index in
+// pairWords (0 for none); 0 when the line names none (its next word is one of stops),
+// pairUnknown when the word is of another shape. The path evaluation then passes over
+// the rules of other interfaces without reading their lines.
+func (ps *Paths) pairOf(text []byte, stop1, stop2 string) uint32 {
+	rest := skipBlanks(text)
+	rest = skipBlanks(rest[len(firstWord(rest)):])
+	w := firstWord(rest)
+	switch {
+	case len(w) == 0:
+		return pairUnknown
+	case string(w) == stop1 || string(w) == stop2:
+		return 0
+	}
+	real, mapped, ok := sketchPair(w)
+	if !ok {
+		return pairUnknown
+	}
+	r, okr := ps.pairWord(real)
+	m, okm := ps.pairWord(mapped)
+	if !okr || !okm {
+		return pairUnknown
+	}
+	return uint32(r)<<16 | uint32(m)
+}
+
+// pairWord returns 1 + the index of w in pairWords, 0 for nil; false when there are too
+// many interfaces to count.
+func (ps *Paths) pairWord(w []byte) (uint16, bool) {
+	if w == nil {
+		return 0, true
+	}
+	if id, ok := ps.pairIDs[string(w)]; ok {
+		return id, true
+	}
+	if len(ps.pairWords) >= 1<<16-2 {
+		return 0, false
+	}
+	if ps.pairIDs == nil {
+		ps.pairIDs = map[string]uint16{}
+	}
+	ps.pairWords = append(ps.pairWords, string(w))
+	id := uint16(len(ps.pairWords))
+	ps.pairIDs[ps.pairWords[id-1]] = id
+	return id, true
+}
+
+// setPair records pair as that of line idx of d, the lines before it that have none
+// unknown.
+func setPair[T any](d *Deferred[T], idx int, pair uint32) {
+	for len(d.pairs) < idx {
+		d.pairs = append(d.pairs, pairUnknown)
+	}
+	d.pairs = append(d.pairs[:idx], pair)
+}
+
+// NATPair returns the interfaces line i of ObjectNAT (of NAT with twice) names, "" for
+// none, as its grammar reads them; known is false when they were not read ahead (the
+// line is of another shape, or the section was edited), and the line must be read.
+func (ps *Paths) NATPair(twice bool, i int) (real, mapped string, known bool) {
+	d := ps.ObjectNAT.pairs
+	if twice {
+		d = ps.NAT.pairs
+	}
+	if i >= len(d) || d[i] == pairUnknown {
+		return "", "", false
+	}
+	word := func(id uint32) string {
+		if id == 0 {
+			return ""
+		}
+		return ps.pairWords[id-1]
+	}
+	return word(d[i] >> 16), word(d[i] & 0xffff), true
 }
 
 // RouteSketch reads route i of Routes; see RouteSketch.

@@ -617,3 +617,83 @@ func TestStoreCompactPages(t *testing.T) {
 		}
 	}
 }
+
+// The interfaces the object goroutine reads ahead of a NAT line (NATPair) are the ones
+// its grammar reads, on every fixture and corpus file and on NAT lines of every shape; an
+// edit of a section drops them.
+func TestNATPairs(t *testing.T) {
+	shapes := "ASA Version 9.8(4)\nhostname fw\nobject network a\n host 10.0.0.1\n nat (inside,outside) dynamic interface\n" +
+		"object network b\n host 10.0.0.2\n nat static 198.51.100.9\nobject network c\n host 10.0.0.3\n nat (any,outside) static 198.51.100.10 service udp 5060 5060\n" +
+		"object network d\n host 10.0.0.4\n nat (inside) dynamic interface\nobject network e\n host 10.0.0.5\n nat inside,outside) dynamic interface\n" +
+		"nat (inside,outside) source static a a destination static b b\nnat source dynamic any interface\n" +
+		"nat (inside,outside) after-auto source dynamic any interface\nnat after-auto source dynamic any interface\n" +
+		"nat (inside) 1 10.0.0.0 255.0.0.0\nnat (dmz,outside) 3 source static a a\nnat\t(dmz,inside)\tsource static c c\nnat (x,y,z) source static a a\n" +
+		"nat (inside,outside) source static a a \r\n"
+	type input struct {
+		name string
+		data []byte
+	}
+	ins := []input{{"shapes", []byte(shapes)}}
+	for _, file := range inputs(t) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, input{file, data})
+	}
+	compared := 0
+	for _, in := range ins {
+		cfg, err := ParseWith(bytes.NewReader(in.data), in.name, Options{Paths: true, ReadBack: true})
+		if err != nil {
+			continue // not an ASA configuration
+		}
+		ps := cfg.Paths
+		type section struct {
+			n, pairs int
+			ifaces   func(i int) (IfacePair, bool)
+		}
+		sections := map[bool]section{
+			false: {ps.ObjectNAT.Len(), len(ps.ObjectNAT.pairs), func(i int) (IfacePair, bool) {
+				if n := ps.ObjectNAT.At(i); n != nil {
+					return n.Ifaces, true
+				}
+				return IfacePair{}, false
+			}},
+			true: {ps.NAT.Len(), len(ps.NAT.pairs), func(i int) (IfacePair, bool) {
+				if n := ps.NAT.At(i); n != nil {
+					return n.Ifaces, true
+				}
+				return IfacePair{}, false
+			}},
+		}
+		for _, twice := range []bool{false, true} {
+			d := sections[twice]
+			if d.n > 0 && d.pairs != d.n {
+				t.Fatalf("%s: %d NAT lines (twice %v), %d read ahead", in.name, d.n, twice, d.pairs)
+			}
+			for i := range d.n {
+				real, mapped, known := ps.NATPair(twice, i)
+				p, ok := d.ifaces(i)
+				if !known || !ok {
+					continue
+				}
+				compared++
+				if p.Real != real || p.Mapped != mapped {
+					t.Errorf("%s: NAT line %d (twice %v) read ahead as (%s,%s), by the grammar as (%s,%s)", in.name, i, twice, real, mapped, p.Real, p.Mapped)
+				}
+			}
+		}
+		if in.name == "shapes" {
+			if _, _, known := ps.NATPair(true, 0); !known {
+				t.Error("shapes: the first twice NAT line was not read ahead")
+			}
+			ps.NAT.Remove(0)
+			if _, _, known := ps.NATPair(true, 0); known {
+				t.Error("shapes: interfaces read ahead kept after an edit")
+			}
+		}
+	}
+	if compared < 15 {
+		t.Errorf("only %d lines compared", compared)
+	}
+}
