@@ -881,6 +881,27 @@ func (d *Deferred[T]) readAll(add func(any, bool)) {
 	}
 }
 
+// wordsInto puts the blank-separated words of text in buf, as many as fit; more is set when
+// words are left over.
+func wordsInto(text []byte, buf [][]byte) (n int, more bool) {
+	for j := 0; j < len(text); {
+		if text[j] == ' ' || text[j] == '\t' {
+			j++
+			continue
+		}
+		if n == len(buf) {
+			return n, true
+		}
+		start := j
+		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
+			j++
+		}
+		buf[n] = text[start:j]
+		n++
+	}
+	return n, false
+}
+
 // RouteSketch is a "route IF A M GW [DISTANCE] [track N] [tunneled]" line with literal
 // IPv4 addresses, read from its text without the grammar. Interface and Gateway alias the
 // kept line: they must not be modified.
@@ -900,21 +921,16 @@ func (d *Deferred[T]) words(i int, buf [][]byte, noTime bool) ([][]byte, bool) {
 		d.ps.unreadable(num, err)
 		return nil, false
 	}
-	n := 0
-	for j := 0; j < len(text); {
-		if text[j] == ' ' || text[j] == '\t' {
-			j++
-			continue
+	n, more := wordsInto(text, buf)
+	if more {
+		return nil, false
+	}
+	if noTime {
+		for _, w := range buf[:n] {
+			if isTime(w) {
+				return nil, false
+			}
 		}
-		start := j
-		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
-			j++
-		}
-		if n == len(buf) || noTime && isTime(text[start:j]) {
-			return nil, false
-		}
-		buf[n] = text[start:j]
-		n++
 	}
 	return buf[:n], true
 }

@@ -108,19 +108,7 @@ func quickName(file string, num int, text string) (*Name, bool) {
 // address read it; false for any other line, which they read.
 func sketchName(text []byte) (netip.Addr, []byte, bool) {
 	var w [4][]byte
-	n := 0
-	for i := 0; i < len(text) && n < len(w); {
-		if text[i] == ' ' || text[i] == '\t' {
-			i++
-			continue
-		}
-		start := i
-		for i < len(text) && text[i] != ' ' && text[i] != '\t' {
-			i++
-		}
-		w[n] = text[start:i]
-		n++
-	}
+	n, _ := wordsInto(text, w[:])
 	// A description takes any words: every word is a Word, Number or Time token.
 	if n < 3 || n == 4 && string(w[3]) != "description" || string(w[0]) != "name" || classify(w[2]) == tokTime {
 		return netip.Addr{}, nil, false
