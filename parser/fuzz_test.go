@@ -145,7 +145,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("ASA Version 9.8(4)\npolicy-map p\n class c\n  inspect sip\n: end\n: Saved\n"), false)
 	f.Add([]byte("ASA Version 9.8(4)\nobject-group network a\n group-object a\naccess-list x extended permit udp object-group a any\n"), true)
 	f.Fuzz(func(t *testing.T, data []byte, paths bool) {
-		cfg, err := ParseWith(bytes.NewReader(data), "fuzz.cfg", Options{Paths: paths})
+		// With the path sections, lines are read back from the input, as from a file.
+		cfg, err := ParseWith(bytes.NewReader(data), "fuzz.cfg", Options{Paths: paths, ReadBack: paths})
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.cfg") || !errors.Is(err, ErrNotASA) {
 				t.Fatalf("error %q does not name the file or is not ErrNotASA", err)
