@@ -22,9 +22,8 @@ import "encoding/binary"
 //
 // The goroutine owns what it builds (Paths.objects, groups, memberPages, slab, objText and
 // the blocks; pairWords and the sections' pairs) until the parse waits for it; nothing
-// else reads them before. It takes
-// the lines in the order of the file, so what it builds is what the parse built itself
-// (an edit, Paths.EnterBlock, still does it itself).
+// else reads them before. It takes the lines in the order of the file, so what it builds
+// is what the parse built itself (an edit, Paths.EnterBlock, still does it itself).
 
 // objWorkers lets a parse hand the object lines to a goroutine; the tests turn it off to
 // compare with the parse keeping them itself.
@@ -51,10 +50,10 @@ type objWorker struct {
 
 // objBatch holds records for the goroutine, encoded one after the other in buf:
 //
-//	flags byte (objHeader, objGroup, objText, objRef)
+//	flags byte (objHeader, objGroup, objText, objRef, objNAT, objTwice)
 //	line number, less that of the record before in the batch (uvarint)
 //	with objRef: the offset in the input, less that of the record before with one (uvarint)
-//	below a header: the indentation (uvarint)
+//	below a header: the indentation; for objNAT, the line's index in its section (uvarint)
 //	with objText: the text's length (uvarint) and the text
 //
 // A header always carries its text (its name is read from it); a line below one carries
