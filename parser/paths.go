@@ -306,17 +306,27 @@ func (d *Deferred[T]) add(num int, text []byte, off int64) {
 		d.lines.add(num, text, off) // every line is whole: nothing to mark
 		return
 	}
-	if len(text) >= len(d.prefix) && string(text[:len(d.prefix)]) == d.prefix {
-		if off >= 0 {
-			off += int64(len(d.prefix))
-		}
-		d.lines.add(num, text[len(d.prefix):], off)
+	if d.hasPrefix(text) {
+		d.addRest(num, text, off)
 		return
 	}
 	if d.full == nil {
 		d.full = map[int]bool{}
 	}
 	d.full[d.lines.add(num, text, off)] = true
+}
+
+// hasPrefix reports whether text starts with the section's prefix.
+func (d *Deferred[T]) hasPrefix(text []byte) bool {
+	return len(text) >= len(d.prefix) && string(text[:len(d.prefix)]) == d.prefix
+}
+
+// addRest keeps text, which starts with the prefix, without it.
+func (d *Deferred[T]) addRest(num int, text []byte, off int64) {
+	if off >= 0 {
+		off += int64(len(d.prefix))
+	}
+	d.lines.add(num, text[len(d.prefix):], off)
 }
 
 // Len returns the number of lines.
@@ -681,10 +691,17 @@ func (p *state) deferACL(num int, text []byte, truncated bool) {
 // aclLine keeps access-list line text (off: its offset in the input, or -1), making its
 // access-list when it is the first line of it; a truncated line only makes it.
 func (ps *Paths) aclLine(num int, text []byte, off int64, truncated bool) {
-	word := firstWord(skipBlanks(text[len("access-list"):]))
-	// The lines of an access-list nearly always follow each other: the last one is
-	// compared first, without a map lookup or a copy of its name.
+	// The lines of an access-list nearly always follow each other, written alike: the
+	// last list's prefix ("access-list NAME ") is compared first, once for the list and
+	// the store, without reading the name or looking it up.
 	a := ps.lastACL
+	if a != nil && a.prefix != "" && a.hasPrefix(text) {
+		if !truncated {
+			a.addRest(num, text, off)
+		}
+		return
+	}
+	word := firstWord(skipBlanks(text[len("access-list"):]))
 	if a == nil || a.Name != string(word) {
 		a = ps.acls[string(word)]
 	}

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"slices"
@@ -356,6 +357,48 @@ func TestDeferredFind(t *testing.T) {
 	} {
 		if got := acl.Find(text); got != want {
 			t.Errorf("Find(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
+
+// Access-list lines are kept with their list whether they follow a line of the same list
+// written alike (the prefix compared once) or not: another list between, a double space,
+// a tab, a name that starts like the last one's.
+func TestACLLinesKept(t *testing.T) {
+	lines := []string{
+		"access-list in extended permit udp any any eq 5060",
+		"access-list in extended deny ip any any",
+		"access-list inside extended permit ip any any",
+		"access-list in  extended permit tcp any any eq 5061",
+		"access-list\tin extended permit icmp any any",
+		"access-list in remark back to in",
+		"access-list out extended deny udp any any",
+		"access-list in extended permit esp any any",
+	}
+	src := "ASA Version 9.8(4)\nhostname fw\n" + strings.Join(lines, "\n") + "\n"
+	for _, readBack := range []bool{false, true} {
+		cfg, err := ParseWith(bytes.NewReader([]byte(src)), "fw.txt", Options{Paths: true, ReadBack: readBack})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][]string{}
+		for k, l := range lines {
+			name := strings.Fields(l)[1]
+			want[name] = append(want[name], fmt.Sprintf("%d %s", k+3, l))
+		}
+		for name, w := range want {
+			a := cfg.Paths.AccessList(name)
+			if a == nil {
+				t.Fatalf("read back %v: no access-list %s", readBack, name)
+			}
+			var got []string
+			for i := range a.Len() {
+				num, text := a.Line(i)
+				got = append(got, fmt.Sprintf("%d %s", num, text))
+			}
+			if !slices.Equal(got, w) {
+				t.Errorf("read back %v: %s keeps\n%q\nwant\n%q", readBack, name, got, w)
+			}
 		}
 	}
 }
