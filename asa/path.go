@@ -231,10 +231,8 @@ type pathState struct {
 	// expect are the addresses Expect named; expected their routes, once looked up.
 	expect   []netip.Addr
 	expected map[netip.Addr]route
-	// routeIndex finds the longest prefix among routes, once scans lookups have scanned
-	// them (longest).
+	// routeIndex finds the longest prefix among routes (longest).
 	routeIndex *routeIndex
-	scans      int
 	lookups    map[netip.Addr]lookupResult
 	nat        map[[2]string][]*natRule
 	acls       map[string]*compiledACL
@@ -279,6 +277,7 @@ func (m *Model) Path(f Flow) *Path {
 		return p
 	}
 	p := &Path{Flow: f}
+	m.expectFlow(f)
 	m.evaluate(p)
 	m.path.paths[f] = p
 	return p

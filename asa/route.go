@@ -196,10 +196,24 @@ func (m *Model) intern(w []byte) int32 {
 // Expect says which addresses the evaluation will look up routes for (the clients' and the
 // providers'): the first lookup of one of them finds the routes of all of them in one pass
 // over the routes, without the table and index (routes, longest) that lookups of other
-// addresses build.
+// addresses build. Path expects the addresses of its flow itself until that pass is made:
+// a trace asks about one flow.
 func (m *Model) Expect(addrs []netip.Addr) {
 	m.initPath()
 	m.path.expect = slices.Clone(addrs)
+}
+
+// expectFlow adds the addresses flow f looks up to those expected, while no pass over the
+// routes has been made.
+func (m *Model) expectFlow(f Flow) {
+	if m.path.expected != nil {
+		return
+	}
+	for _, a := range []netip.Addr{f.Clients.Addr(), f.Provider} {
+		if !slices.Contains(m.path.expect, a) {
+			m.path.expect = append(m.path.expect, a)
+		}
+	}
 }
 
 // bestRoute returns the route that holds a with the longest prefix (the lowest distance,
@@ -247,39 +261,14 @@ func (m *Model) scanExpected() {
 	}
 }
 
-// scanLookups is how many addresses are looked up by scanning the routes before the index
-// is built: a check asks about a few (the clients and the providers), for which building
-// an index of tens of thousands of routes costs more than scanning them; a longer run (a
-// fleet of flows) pays for it.
-const scanLookups = 16
-
-// longest returns the route that holds a with the longest prefix (the lowest distance,
-// then the first, among those of that prefix), as routeIndex.lookup does.
+// longest returns the index in routes of the route that holds a with the longest prefix
+// (the lowest distance, then the first, among those of that prefix).
 func (m *Model) longest(a netip.Addr) (int, bool) {
 	routes := m.routes()
 	if m.path.routeIndex == nil {
-		if m.path.scans < scanLookups {
-			m.path.scans++
-			return scanRoutes(routes, a)
-		}
 		m.path.routeIndex = newRouteIndex(routes)
 	}
 	return m.path.routeIndex.lookup(a)
-}
-
-// scanRoutes is routeIndex.lookup without the index.
-func scanRoutes(routes []route, a netip.Addr) (int, bool) {
-	best := -1
-	for k := range routes {
-		r := &routes[k]
-		if !r.prefix.Contains(a) {
-			continue
-		}
-		if best < 0 || r.prefix.Bits() > routes[best].prefix.Bits() || r.prefix.Bits() == routes[best].prefix.Bits() && r.distance < routes[best].distance {
-			best = k
-		}
-	}
-	return best, best >= 0
 }
 
 // noGateway is route.gateway for a route whose gateway is read from its line.
