@@ -37,7 +37,7 @@ route outside 0.0.0.0 0.0.0.0 198.51.100.1 1
 
 func model(t *testing.T, src string) *Model {
 	t.Helper()
-	cfg, err := parser.ParseWith(strings.NewReader(src), "t.cfg", parser.Options{Paths: true})
+	cfg, err := parser.ParseWith(strings.NewReader(src), "t.cfg", parser.Options{Paths: true, ReadBack: true})
 	if err != nil {
 		t.Fatal(err)
 	}
