@@ -149,7 +149,8 @@ func newObjWorker(ps *Paths) *objWorker {
 						setPair(ps.ObjectNAT, indent, ps.pairOf(text, "static", "dynamic"))
 					}
 				} else if flags&objHeader != 0 {
-					cur = ps.objHeader(flags&objGroup != 0, headerName(text), num, text, at)
+					_, name := headerWords(text)
+					cur = ps.objHeader(flags&objGroup != 0, string(name), num, text, at)
 				} else if cur != nil {
 					ps.objChild(cur, num, text, indent, at)
 				}
@@ -175,14 +176,6 @@ func (w *objWorker) batch() *objBatch {
 		return &objBatch{buf: make([]byte, 0, objBatchBytes)}
 	}
 	return <-w.free
-}
-
-// headerName is the name an object or object-group header line gives, as openObject
-// reads it.
-func headerName(text []byte) string {
-	rest := skipBlanks(text[len(firstWord(text)):])
-	kind := firstWord(rest)
-	return string(firstWord(skipBlanks(rest[len(kind):])))
 }
 
 // add hands a line to the goroutine: a header of an object (group: object-group), or a

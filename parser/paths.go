@@ -734,9 +734,7 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 		p.diag(num, 1, "PARSE001", fmt.Sprintf("line longer than %d bytes was not read", maxKept), text[:min(len(text), 80)])
 		return
 	}
-	rest := skipBlanks(text[len(word):])
-	kind := firstWord(rest)
-	name := firstWord(skipBlanks(rest[len(kind):]))
+	kind, name := headerWords(text)
 	group := string(word) == "object-group"
 	// The name is made a string only when object NAT below needs it (objectChild): the
 	// goroutine makes its own, from the header's text.
@@ -749,6 +747,14 @@ func (p *state) openObject(word []byte, num int, text []byte, truncated bool) {
 	p.obj = p.paths.objHeader(group, string(name), num, text, p.offset(text))
 }
 
+// headerWords returns the kind and the name an object or object-group header line gives
+// ("object network NAME", "object-group service NAME tcp").
+func headerWords(text []byte) (kind, name []byte) {
+	rest := skipBlanks(text[len(firstWord(text)):])
+	kind = firstWord(rest)
+	return kind, firstWord(skipBlanks(rest[len(kind):]))
+}
+
 // objHeader keeps the header line text of object (group false) or object-group name,
 // making its block when it is new, and returns the block.
 func (ps *Paths) objHeader(group bool, name string, num int, text []byte, off int64) *block {
@@ -759,8 +765,7 @@ func (ps *Paths) objHeader(group bool, name string, num int, text []byte, off in
 	b := blocks[name]
 	isNew := b == nil
 	if isNew {
-		w := firstWord(text)
-		kind := firstWord(skipBlanks(text[len(w):]))
+		kind, _ := headerWords(text)
 		k, ok := kinds[string(kind)]
 		if !ok {
 			k = string(kind)
