@@ -256,13 +256,11 @@ func (w *objWorker) wait(ps *Paths) {
 	if w.err != nil {
 		ps.unreadable(w.errNum, w.err)
 	}
-	for _, d := range []*[]uint32{&ps.NAT.pairs, &ps.ObjectNAT.pairs} {
-		n := ps.NAT.Len()
-		if d == &ps.ObjectNAT.pairs {
-			n = ps.ObjectNAT.Len()
-		}
-		for *d != nil && len(*d) < n {
-			*d = append(*d, pairUnknown) // kept after the last one handed over
-		}
+	// Lines kept after the last one handed over have no interfaces read ahead.
+	if ps.NAT.pairs != nil {
+		fillPairs(ps.NAT, ps.NAT.Len())
+	}
+	if ps.ObjectNAT.pairs != nil {
+		fillPairs(ps.ObjectNAT, ps.ObjectNAT.Len())
 	}
 }

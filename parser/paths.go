@@ -1060,10 +1060,15 @@ func (ps *Paths) pairWord(w []byte) (uint16, bool) {
 // setPair records pair as that of line idx of d, the lines before it that have none
 // unknown.
 func setPair[T any](d *Deferred[T], idx int, pair uint32) {
-	for len(d.pairs) < idx {
+	fillPairs(d, idx)
+	d.pairs = append(d.pairs[:idx], pair)
+}
+
+// fillPairs gives the lines up to n that have no pair an unknown one.
+func fillPairs[T any](d *Deferred[T], n int) {
+	for len(d.pairs) < n {
 		d.pairs = append(d.pairs, pairUnknown)
 	}
-	d.pairs = append(d.pairs[:idx], pair)
 }
 
 // NATPair returns the interfaces line i of ObjectNAT (of NAT with twice) names, "" for
