@@ -293,7 +293,7 @@ type compiledACL struct {
 }
 
 // sketching lets the evaluation read lines from their sketches (parser.ACESketch,
-// RouteSketch, NATIfaces) instead of the grammar; the tests turn it off to compare.
+// RouteSketch, ObjectNATSketch) instead of the grammar; the tests turn it off to compare.
 var sketching = true
 
 // noACE marks a line that is no entry: unreadable (PARSE001), a remark, not extended, or

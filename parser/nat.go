@@ -301,16 +301,11 @@ func checkStatic(s *Static, names map[string]netip.Addr) (lexer.Position, error)
 	return lexer.Position{}, nil
 }
 
-// NATIfaces reads the interfaces of line i of ObjectNAT ("nat (real,mapped) ...") from its
-// text, without the grammar, when the grammar and checkObjectNAT read the line without
-// error: the path evaluation passes over the rules of other interfaces unread. ok is
+// ObjectNATSketch reads the interfaces of line i of ObjectNAT ("nat (real,mapped) ...")
+// and its kind (static, else dynamic) from its text, without the grammar, when the
+// grammar and checkObjectNAT read the line without error: the path evaluation passes over
+// the rules of other interfaces unread, and orders the others without parsing them. ok is
 // false for a line of another shape, which the caller reads with At.
-func (ps *Paths) NATIfaces(i int) (real, mapped []byte, ok bool) {
-	real, mapped, _, ok = ps.ObjectNATSketch(i)
-	return real, mapped, ok
-}
-
-// ObjectNATSketch is NATIfaces with the kind of the rule: static, else dynamic.
 func (ps *Paths) ObjectNATSketch(i int) (real, mapped []byte, static, ok bool) {
 	var buf [maxSketchWords][]byte
 	w, ok := ps.ObjectNAT.natWords(i, &buf)
@@ -338,7 +333,7 @@ func (ps *Paths) ObjectNATSketch(i int) (real, mapped []byte, static, ok bool) {
 	return real, mapped, static, ok && sketchNATOptions(w, false)
 }
 
-// TwiceIfaces is NATIfaces for line i of NAT, a twice NAT line ("nat [(real,mapped)]
+// TwiceIfaces is ObjectNATSketch (without the kind) for line i of NAT, a twice NAT line ("nat [(real,mapped)]
 // [after-auto] [LINE] source ..."); real and mapped are nil when the line names none.
 func (ps *Paths) TwiceIfaces(i int) (real, mapped []byte, ok bool) {
 	var buf [maxSketchWords][]byte

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// The sketches (AccessList.Sketch, Paths.NATIfaces, Paths.TwiceIfaces, Paths.RouteSketch)
+// The sketches (AccessList.Sketch, Paths.ObjectNATSketch, Paths.TwiceIfaces, Paths.RouteSketch)
 // let the path evaluation pass over lines without the grammar, so a sketch must never
 // accept a line the grammar reads otherwise, or not at all: that would hide a PARSE001 or
 // change a verdict. These tests throw random word sequences and well-formed lines at both
@@ -186,7 +186,7 @@ func TestNATSketchAgreesWithGrammar(t *testing.T) {
 	ps := cfg.Paths
 	sketched := 0
 	for i := range ps.ObjectNAT.Len() {
-		real, mapped, ok := ps.NATIfaces(i)
+		real, mapped, static, ok := ps.ObjectNATSketch(i)
 		if !ok {
 			continue
 		}
@@ -199,6 +199,9 @@ func TestNATSketchAgreesWithGrammar(t *testing.T) {
 		}
 		if n.Ifaces.Real != string(real) || n.Ifaces.Mapped != string(mapped) {
 			t.Errorf("%q: interfaces %v, sketch %q,%q", text, n.Ifaces, real, mapped)
+		}
+		if static != (n.Kind == "static") {
+			t.Errorf("%q: kind %s, sketch static %v", text, n.Kind, static)
 		}
 	}
 	for i := range ps.NAT.Len() {
