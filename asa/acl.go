@@ -720,10 +720,9 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 					if sketched == 1 && (sc.sketch.Kind == parser.SketchRemark || m.sketchSkips(acl, i, sc, qs[k], rest)) {
 						continue
 					}
-					switch {
-					case sketched == 1:
-						a = m.lineFrom(c, i, &sc.sketch, nil)
-					default:
+					if sketched == 1 {
+						a = m.lineFrom(c, i, &sc.sketch, nil) // the sketch the walk has, not a second
+					} else {
 						a = m.lineFrom(c, i, nil, acl.At(i))
 					}
 				}
