@@ -821,7 +821,7 @@ func (ps *Paths) objChild(b *block, num int, text []byte, indent int, off int64)
 // interfaceChild reads a line below "interface X" with Options.Paths.
 func (p *state) interfaceChild(num int, text []byte, truncated bool) {
 	ps := p.paths
-	c := eager(p, ps.g.interfaceChild, nil, num, text, truncated, func(c *interfaceChild) (lexer.Position, error) {
+	c := eager(p, ps.g.interfaceChild, quickInterfaceChild, num, text, truncated, func(c *interfaceChild) (lexer.Position, error) {
 		return checkInterfaceChild(c, ps.names)
 	})
 	if c == nil {

@@ -78,6 +78,48 @@ func TestQuickGroupHeader(t *testing.T) {
 	})
 }
 
+func TestQuickInterfaceChild(t *testing.T) {
+	agree(t, quickInterfaceChild, loadPathGrammars().interfaceChild(), []quickCase{
+		{" nameif outside", true},
+		{" nameif 1", true},
+		{"\tnameif  inside", true},
+		{" nameif", false},
+		{" nameif a b", false},
+		{" nameif 12:00:00", false},
+		{" security-level 100", true},
+		{" security-level 0", true},
+		{" security-level 50", true},
+		{" security-level 007", false}, // the grammar's conversion decides
+		{" security-level 1000", false},
+		{" security-level high", false},
+		{" security-level", false},
+		{" security-level 1 2", false},
+		{" ip address 10.1.1.1 255.255.255.0", true},
+		{" ip address 10.1.1.1 255.255.255.0 standby 10.1.1.2", true},
+		{" ip address inside-net 255.255.255.0", true},
+		{" ip address 2001:db8::1/64", false},
+		{" ip address 10.1.1.1 255.255.255.0 standby", false},
+		{" ip address 10.1.1.1 255.255.255.0 other 10.1.1.2", false},
+		{" ip address dhcp setroute", false},
+		{" ip address pppoe setroute", false},
+		{" ip address dhcp", false},
+		{" ip addr 10.1.1.1 255.255.255.0", false},
+		{" ip address 10.1.1.1 12:00:00", false},
+		{" ip verify reverse-path", false},
+		{" ip", false},
+		{" no nameif", true},
+		{" no security-level", true},
+		{" no ip address", true},
+		{" shutdown", true},
+		{" description uplink to core at 12:00:00", true},
+		{" channel-group 1 mode active", true},
+		{" vlan 10", true},
+		{" 12:00:00 x", true},
+		{" ipv6 address 2001:db8::1/64", true},
+		{" description 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", false}, // more words than a quick reader reads
+	})
+}
+
 func TestQuickObjectChild(t *testing.T) {
 	agree(t, quickObjectChild, loadPathGrammars().objectChild(), []quickCase{
 		{" host 10.17.244.148", true},
