@@ -14,10 +14,12 @@ import (
 
 	"github.com/asaaudit/asaaudit/audit"
 	"github.com/asaaudit/asaaudit/bench"
+	"github.com/asaaudit/asaaudit/internal/gcstart"
 	"github.com/asaaudit/asaaudit/parser"
 )
 
 func main() {
+	gcstart.Defer(gcstart.Limit) // as the binary does
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "phase:", err)
 		os.Exit(1)
