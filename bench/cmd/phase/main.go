@@ -3,7 +3,9 @@
 // each run, so memory is touched for the first time, as it is for a user; the in-process
 // benchmarks reuse a warm heap.
 //
-//	go run ./bench/cmd/phase CONFIG [CPU-PROFILE]
+//	go run ./bench/cmd/phase CONFIG [CPU-PROFILE [parse|rules]]
+//
+// The profile covers the whole run, or only the phase named.
 package main
 
 import (
@@ -27,19 +29,35 @@ func main() {
 }
 
 func run(args []string) error {
-	if len(args) < 1 || len(args) > 2 {
-		return fmt.Errorf("usage: phase CONFIG [CPU-PROFILE]")
+	if len(args) < 1 || len(args) > 3 || len(args) == 3 && args[2] != "parse" && args[2] != "rules" {
+		return fmt.Errorf("usage: phase CONFIG [CPU-PROFILE [parse|rules]]")
 	}
-	if len(args) == 2 {
+	only := ""
+	if len(args) == 3 {
+		only = args[2]
+	}
+	// profile starts the profile when phase is the one asked for, and returns what stops it.
+	profile := func(phase string) (func(), error) {
+		if len(args) < 2 || only != "" && only != phase {
+			return func() {}, nil
+		}
 		pf, err := os.Create(args[1])
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer pf.Close()
 		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
+			pf.Close()
+			return nil, err
 		}
-		defer pprof.StopCPUProfile()
+		return func() { pprof.StopCPUProfile(); pf.Close() }, nil
+	}
+	stop, err := profile("parse")
+	if err != nil {
+		return err
+	}
+	if only == "" {
+		defer stop()
+		stop = func() {}
 	}
 	t0 := time.Now()
 	f, err := os.Open(args[0])
@@ -55,8 +73,17 @@ func run(args []string) error {
 		return err
 	}
 	t1 := time.Now()
+	stop()
+	if only == "rules" {
+		if stop, err = profile("rules"); err != nil {
+			return err
+		}
+	}
 	res := audit.Config(cfg, o)
 	t2 := time.Now()
+	if only == "rules" {
+		stop()
+	}
 	if err := cfg.ReadBackErr(); err != nil {
 		return err
 	}
