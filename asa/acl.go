@@ -416,8 +416,7 @@ var protoNames = func() (names [256]string) {
 // side, then the clients'.
 func (m *Model) sketchSkips(acl *parser.AccessList, i int, sc *sketchScratch, q aclQuery, rest spans) bool {
 	s := &sc.sketch
-	sc.alt[0] = service{proto: protoNames[s.Protocol], sport: sketchPorts(s.SrcPort, sc.sport[:]), dport: sketchPorts(s.DstPort, sc.dport[:])}
-	sc.svc = services{alts: sc.alt[:]}
+	sketchService(s, &sc.svc, &sc.alt, &sc.sport, &sc.dport)
 	if q.sportSeen != nil && !*q.sportSeen && sc.svc.sportRestricted() {
 		*q.sportSeen = true
 	}
@@ -453,6 +452,12 @@ func (m *Model) sketchSkips(acl *parser.AccessList, i int, sc *sketchScratch, q 
 	return !decides
 }
 
+// sketchService writes the service of sketch s into svc, with alt and the port buffers.
+func sketchService(s *parser.ACESketch, svc *services, alt *[1]service, sport, dport *[2]portSpan) {
+	alt[0] = service{proto: protoNames[s.Protocol], sport: sketchPorts(s.SrcPort, sport[:]), dport: sketchPorts(s.DstPort, dport[:])}
+	*svc = services{alts: alt[:]}
+}
+
 func sketchPorts(p parser.SketchPort, buf []portSpan) portSet {
 	if p.Op == "" {
 		return anyPort
@@ -464,13 +469,10 @@ func sketchPorts(p parser.SketchPort, buf []portSpan) portSet {
 // sketchSet is the address set of a sketched argument, as operandSet resolves it; a
 // literal is written into set and buf.
 func (m *Model) sketchSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) *addrSet {
+	if s, ok := literalSet(a, set, buf); ok {
+		return s
+	}
 	switch {
-	case a.Any == "any":
-		return anySet
-	case a.Any == "any4":
-		return any4Set
-	case a.Any == "any6":
-		return any6Set
 	case a.Object != nil:
 		// A summarised object is written into set, as a literal is, allocating nothing.
 		if s, ok := m.netObjectSet(string(a.Object), set, buf); ok {
@@ -485,9 +487,25 @@ func (m *Model) sketchSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) *add
 		}
 		return m.groupSet(string(a.Group))
 	}
+	panic("unreachable: literalSet reads every other argument")
+}
+
+// literalSet is sketchSet of "any", "any4", "any6" or an address literal, which need
+// nothing of the model; false for an object or object-group.
+func literalSet(a *parser.SketchAddr, set *addrSet, buf *[1]span) (*addrSet, bool) {
+	switch {
+	case a.Any == "any":
+		return anySet, true
+	case a.Any == "any4":
+		return any4Set, true
+	case a.Any == "any6":
+		return any6Set, true
+	case a.Object != nil || a.Group != nil:
+		return nil, false
+	}
 	buf[0] = prefixSpan(a.Prefix)
 	*set = addrSet{spans: buf[:]}
-	return set
+	return set, true
 }
 
 func (m *Model) compileACE(i int, e *parser.ExtendedACE) *ace {
@@ -700,9 +718,13 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 	sc := &m.path.scratch
 	for _, acl := range chain {
 		c := m.compiled(acl)
+		ahead := m.startAhead(acl, qs)
 		for i := 0; i < acl.Len() && open > 0; i++ {
 			a := c.lines[i]
-			sketched := 0 // 1: sc.sketch holds line i; -1: the line has no sketch
+			// sketched is 1 when sc.sketch holds line i, -1 when the line has no sketch,
+			// 2 when only what the goroutine sketching ahead made of it is known (bits).
+			sketched := 0
+			var bits uint8
 			for k := range qs {
 				rest := rests[k]
 				if len(rest) == 0 {
@@ -713,7 +735,26 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 					// without the grammar.
 					if sketched == 0 {
 						sketched = -1
-						if sketching && acl.Sketch(i, &sc.sketch) {
+						if bits = ahead.bits(i); bits&aheadSketched != 0 {
+							sketched = 2
+						} else if sketching && acl.Sketch(i, &sc.sketch) {
+							sketched = 1
+						}
+					}
+					if sketched == 2 {
+						// What the goroutine made of the line says whether it passes over
+						// query k as sketchSkips would; if not, the line is sketched here.
+						if bits&aheadRemark != 0 {
+							continue
+						}
+						if bits&aheadSport != 0 && qs[k].sportSeen != nil {
+							*qs[k].sportSeen = true
+						}
+						if bits&(aheadSkip<<k) != 0 {
+							continue
+						}
+						sketched = -1
+						if acl.Sketch(i, &sc.sketch) {
 							sketched = 1
 						}
 					}
@@ -741,6 +782,7 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 				}
 			}
 		}
+		ahead.stop()
 	}
 	for k, rest := range rests {
 		if len(rest) > 0 {

@@ -689,6 +689,38 @@ func TestSketchesKeepPaths(t *testing.T) {
 	sameWithout(t, rand.New(rand.NewPCG(7, 8)), []string{"udp/5060", "tcp/5060", "udp/5080"}, &sketching, "with the sketches", "with the grammar alone")
 }
 
+// What the goroutine reading ahead says of a line only spares the walk its sketch: every
+// path is what the walk alone finds. Runs of two lines, so that the random configurations'
+// short lists are read ahead, with the ports of three audits riding along.
+func TestAheadKeepsPaths(t *testing.T) {
+	defer func(run, least int) { aheadRun, aheadMin = run, least }(aheadRun, aheadMin)
+	aheadRun, aheadMin = 2, 1
+	sameWithout(t, rand.New(rand.NewPCG(17, 18)), []string{"udp/5060", "tcp/5060", "udp/5080"}, &sketchAhead, "with lines read ahead", "walked alone")
+}
+
+// An entry that names source ports, passed over by the goroutine for its service, still
+// tells the walk that the source port can change the verdict: the ephemeral variant is
+// evaluated, as without it. Line 2 is the goroutine's (runs of two, the walk's first).
+func TestAheadNotesSourcePorts(t *testing.T) {
+	defer func(run, least int) { aheadRun, aheadMin = run, least }(aheadRun, aheadMin)
+	aheadRun, aheadMin = 2, 1
+	src := base + `access-list inside_in extended deny udp host 10.99.99.99 any
+access-list inside_in remark x
+access-list inside_in extended permit tcp any eq 5060 any
+access-list inside_in remark y
+access-list inside_in extended permit udp any any eq 5060
+access-group inside_in in interface inside
+`
+	for _, ahead := range []bool{false, true} {
+		sketchAhead = ahead
+		_, eph := model(t, src).Variants(flow("10.200.41.0/24", "204.11.192.22", "udp/5060"))
+		if eph == nil {
+			t.Errorf("read ahead %v: no ephemeral variant, though line 3 names source ports", ahead)
+		}
+	}
+	sketchAhead = true
+}
+
 // sameWithout fails when turning *shortcut off changes a path of the random
 // configurations (onRandomPaths); with and without name the two ways in a failure.
 func sameWithout(t *testing.T, r *rand.Rand, ports []string, shortcut *bool, with, without string) {

@@ -369,18 +369,21 @@ func (a *AccessList) Sketch(i int, s *ACESketch) bool {
 	if !ok {
 		return false
 	}
-	n := len(split)
-	if n > 0 && string(words[0]) == "remark" {
+	return a.sketchWords(split, s)
+}
+
+// sketchWords is Sketch of a line split into words.
+func (a *AccessList) sketchWords(w [][]byte, s *ACESketch) bool {
+	if len(w) > 0 && string(w[0]) == "remark" {
 		*s = ACESketch{Kind: SketchRemark}
 		return true
 	}
-	for _, w := range words[:n] {
-		if isTime(w) {
+	for _, x := range w {
+		if isTime(x) {
 			return false
 		}
 	}
 	*s = ACESketch{Kind: SketchExtended}
-	w := words[:n]
 	if len(w) < 5 || string(w[0]) != "extended" && string(w[0]) != "advanced" {
 		return false
 	}

@@ -235,6 +235,11 @@ func (s *lineStore) bytes(i int) (int, []byte, error) {
 		b, err := s.src.readLine(&s.win, int64(r.at))
 		return r.line(), b, err
 	}
+	return r.line(), s.inMemory(r), nil
+}
+
+// inMemory returns the text of r, a line in chunks.
+func (s *lineStore) inMemory(r lineRef) []byte {
 	chunk, off := int(r.at>>refOffBits), int(r.at&(1<<refOffBits-1))
 	if r.at&refFar != 0 {
 		f := s.far[r.at&^refFar]
@@ -242,7 +247,7 @@ func (s *lineStore) bytes(i int) (int, []byte, error) {
 	}
 	c := s.chunks[chunk]
 	n := int(c[off])<<16 | int(c[off+1])<<8 | int(c[off+2])
-	return r.line(), c[off+refLenBytes : off+refLenBytes+n], nil
+	return c[off+refLenBytes : off+refLenBytes+n]
 }
 
 // stable is bytes with a text that stays valid until the next call of stable on this
