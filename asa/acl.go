@@ -718,11 +718,11 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 	sc := &m.path.scratch
 	for _, acl := range chain {
 		c := m.compiled(acl)
-		ahead := m.startAhead(acl, qs)
+		ahead := m.aheadFor(acl, qs)
 		for i := 0; i < acl.Len() && open > 0; i++ {
 			a := c.lines[i]
 			// sketched is 1 when sc.sketch holds line i, -1 when the line has no sketch,
-			// 2 when only what the goroutine sketching ahead made of it is known (bits).
+			// 2 when only what was read ahead of it is known (bits).
 			sketched := 0
 			var bits uint8
 			for k := range qs {
@@ -735,15 +735,15 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 					// without the grammar.
 					if sketched == 0 {
 						sketched = -1
-						if bits = ahead.bits(i); bits&aheadSketched != 0 {
+						if bits = ahead.lineBits(i); bits&aheadSketched != 0 {
 							sketched = 2
 						} else if sketching && acl.Sketch(i, &sc.sketch) {
 							sketched = 1
 						}
 					}
 					if sketched == 2 {
-						// What the goroutine made of the line says whether it passes over
-						// query k as sketchSkips would; if not, the line is sketched here.
+						// What was read ahead says whether the line passes over query k as
+						// sketchSkips would; if not, the line is sketched here.
 						if bits&aheadRemark != 0 {
 							continue
 						}

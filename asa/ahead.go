@@ -3,19 +3,24 @@ package asa
 import (
 	"runtime"
 	"slices"
+	"sync/atomic"
 
 	"github.com/asaaudit/asaaudit/parser"
 )
 
 // A walk over a long access-list reads back and sketches each line it passes (most of
 // the path evaluation's time on a large configuration, 0.4 µs a line), on one core while
-// the parse's other core sits idle. So a goroutine reads two of every three runs of
-// aheadRun lines ahead of the walk (parser.SketchReader, a reader of its own) and says of
-// each line, in a byte, what sketchSkips would say without the model: that it is a
-// remark, that it names source ports, and for which queries its service, or an address
-// literal on the provider's or the clients' side, passes over the flow. Most lines of a
-// large list are passed over so; the walk sketches the others itself and decides them
-// as before, in order. Nothing the walk decides changes, only who reads what.
+// the parse's other core sits idle. So the lines are first read in runs of aheadRun, by a
+// goroutine and by the walk itself, whichever comes first (parser.SketchReader, a reader
+// of its own each), and each line is said in a byte what sketchSkips would say of it
+// without the model: that it is a remark, that it names source ports, and for which
+// queries its service, or an address literal on the provider's or the clients' side,
+// passes over the flow (aheadBits). Most lines of a large list are passed over so; the
+// walk sketches the others and decides them as before, in order. Nothing the walk
+// decides changes, only who reads what.
+//
+// The way back is known before the walk that needs it (evaluate starts it ahead while it
+// works out the translation), so its goroutine gets a head start.
 //
 // The goroutine reads nothing of the model: the queries are copied, the functions it
 // calls (sketchService, literalSet, services.matches) are of the sketch alone, and the
@@ -31,10 +36,7 @@ var (
 	aheadMin = 4096
 )
 
-// aheadRuns is how many runs the goroutine may have read before the walk takes them.
-const aheadRuns = 8
-
-// What the goroutine says of a line, in a byte.
+// What is said of a line, in a byte.
 const (
 	aheadSketched = 1 << iota // the line is sketched; nothing else is set otherwise
 	aheadRemark               // it is a remark
@@ -45,28 +47,22 @@ const (
 // aheadQueries is the most queries a walk read ahead may have: one bit each.
 const aheadQueries = 8 - 3
 
-// aheadMine reports whether the walk reads run r itself: the goroutine reads the others.
-// It takes two runs of three because the walk, which also decides every line it keeps,
-// is the slower of the two.
-func aheadMine(r int) bool { return r%2 == 0 }
-
-// aheadBatch is what the goroutine said of the lines from to to (excluded).
-type aheadBatch struct {
-	from, to int
-	bits     []uint8
-}
-
-// ahead is the goroutine reading one access-list, and the batch the walk reads.
+// ahead is the reading ahead of one access-list for a walk with queries qs.
 type ahead struct {
-	out  chan *aheadBatch // batches read, in order
-	free chan *aheadBatch // batches the walk is done with
+	acl  *parser.AccessList
+	qs   []aclQuery // copies, without sportSeen, which is the walk's to set
+	bits []uint8    // a byte a line, written by whoever claimed its run
+	next atomic.Int64
+	done []chan struct{} // closed once a run's bits are written
 	quit chan struct{}
-	done chan struct{}
-	cur  *aheadBatch
+	gone chan struct{} // closed when the goroutine has returned
+	// walk and sc are the walk's own reader and room, for the runs it reads itself.
+	walk *parser.SketchReader
+	sc   aheadScratch
 }
 
-// startAhead starts a goroutine reading acl ahead of a walk with queries qs; nil when
-// acl is too short, the queries too many or IPv6, or there is no other core.
+// startAhead starts reading acl ahead of a walk with queries qs; nil when acl is too
+// short, the queries too many or IPv6, or there is no other core.
 func (m *Model) startAhead(acl *parser.AccessList, qs []aclQuery) *ahead {
 	n := acl.Len()
 	if !sketchAhead || !sketching || n < aheadMin || len(qs) > aheadQueries || runtime.GOMAXPROCS(0) < 2 {
@@ -77,52 +73,72 @@ func (m *Model) startAhead(acl *parser.AccessList, qs []aclQuery) *ahead {
 		if qs[k].v6 != nil {
 			return nil
 		}
-		qs[k].sportSeen = nil // the walk's to set
+		qs[k].sportSeen = nil
 	}
-	h := &ahead{out: make(chan *aheadBatch, aheadRuns), free: make(chan *aheadBatch, aheadRuns), quit: make(chan struct{}), done: make(chan struct{})}
-	for range aheadRuns {
-		h.free <- &aheadBatch{bits: make([]uint8, aheadRun)}
+	runs := (n + aheadRun - 1) / aheadRun
+	h := &ahead{acl: acl, qs: qs, bits: make([]uint8, n), done: make([]chan struct{}, runs), quit: make(chan struct{}), gone: make(chan struct{}), walk: acl.NewSketchReader()}
+	for r := range h.done {
+		h.done[r] = make(chan struct{})
 	}
-	rd := acl.NewSketchReader()
+	rd := acl.NewSketchReader() // made here: NewSketchReader copies what the walk's goroutine uses
 	go func() {
-		defer close(h.done)
+		defer close(h.gone)
 		var sc aheadScratch
-		for r := 1; r*aheadRun < n; r++ {
-			if aheadMine(r) {
-				continue
-			}
-			var b *aheadBatch
+		for {
 			select {
-			case b = <-h.free:
 			case <-h.quit:
 				return
+			default:
 			}
-			b.from, b.to = r*aheadRun, min((r+1)*aheadRun, n)
-			rd.SketchEach(b.from, b.to, func(i int, s *parser.ACESketch, ok bool) {
-				b.bits[i-b.from] = 0
-				if ok {
-					b.bits[i-b.from] = aheadBits(s, qs, &sc)
-				}
-			})
-			h.out <- b // there is room: out holds as many batches as there are
+			r, ok := h.claim()
+			if !ok {
+				return
+			}
+			h.read(r, rd, &sc)
 		}
 	}()
 	return h
 }
 
-// bits returns what the goroutine said of line i; 0 when the walk reads the line itself.
-// The walk asks for lines in order, and may pass over some.
-func (h *ahead) bits(i int) uint8 {
-	if h == nil || aheadMine(i/aheadRun) {
+// claim returns the next run nobody read; false when every run is claimed.
+func (h *ahead) claim() (int, bool) {
+	r := int(h.next.Add(1) - 1)
+	return r, r < len(h.done)
+}
+
+// read says of each line of run r what aheadBits says, through rd.
+func (h *ahead) read(r int, rd *parser.SketchReader, sc *aheadScratch) {
+	from := r * aheadRun
+	rd.SketchEach(from, min(from+aheadRun, len(h.bits)), func(i int, s *parser.ACESketch, ok bool) {
+		h.bits[i] = 0
+		if ok {
+			h.bits[i] = aheadBits(s, h.qs, sc)
+		}
+	})
+	close(h.done[r])
+}
+
+// lineBits returns what was said of line i; 0 without reading ahead. While the goroutine
+// is still reading the run of line i, the walk reads the next run nobody claimed, so that
+// neither waits for the other.
+func (h *ahead) lineBits(i int) uint8 {
+	if h == nil {
 		return 0
 	}
-	for h.cur == nil || i >= h.cur.to {
-		if h.cur != nil {
-			h.free <- h.cur
+	done := h.done[i/aheadRun]
+	for {
+		select {
+		case <-done:
+			return h.bits[i]
+		default:
 		}
-		h.cur = <-h.out
+		r, ok := h.claim()
+		if !ok {
+			<-done // every run is claimed, this one by the goroutine
+			return h.bits[i]
+		}
+		h.read(r, h.walk, &h.sc)
 	}
-	return h.cur.bits[i-h.cur.from]
 }
 
 // stop ends the goroutine once the walk is over (or done early), and waits for it: it
@@ -132,10 +148,31 @@ func (h *ahead) stop() {
 		return
 	}
 	close(h.quit)
-	<-h.done
+	<-h.gone
 }
 
-// aheadScratch is the goroutine's own room for a sketch's service and literals.
+// sameQueries reports whether the reading ahead was for queries qs.
+func (h *ahead) sameQueries(qs []aclQuery) bool {
+	return slices.EqualFunc(h.qs, qs, func(a, b aclQuery) bool {
+		return a.fixed == b.fixed && a.varyDst == b.varyDst && a.port == b.port && a.sport == b.sport && a.dport == b.dport &&
+			b.v6 == nil && slices.Equal(a.vary, b.vary)
+	})
+}
+
+// aheadFor returns the reading ahead of acl for a walk with queries qs: the one evaluate
+// started for the way back when it is for them, else a new one.
+func (m *Model) aheadFor(acl *parser.AccessList, qs []aclQuery) *ahead {
+	if h := m.path.ahead; h != nil {
+		m.path.ahead = nil
+		if h.acl == acl && h.sameQueries(qs) {
+			return h
+		}
+		h.stop()
+	}
+	return m.startAhead(acl, qs)
+}
+
+// aheadScratch is a reader's own room for a sketch's service and literals.
 type aheadScratch struct {
 	svc          services
 	alt          [1]service
@@ -144,7 +181,7 @@ type aheadScratch struct {
 	buf          [2][1]span
 }
 
-// aheadBits is what the goroutine says of sketch s for the queries qs.
+// aheadBits is what is said of sketch s for the queries qs.
 func aheadBits(s *parser.ACESketch, qs []aclQuery, sc *aheadScratch) uint8 {
 	if s.Kind == parser.SketchRemark {
 		return aheadSketched | aheadRemark

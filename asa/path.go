@@ -252,6 +252,9 @@ type pathState struct {
 	sketched map[sketchKey]*services
 	paths    map[Flow]*Path
 	scratch  sketchScratch
+	// ahead is the reading ahead evaluate started for the way back, until the walk takes
+	// it (aheadFor) or the evaluation ends.
+	ahead *ahead
 	// audited are the ports of the flows the evaluation will be asked about (Audits);
 	// chainHits holds what evalChain decided for them before they were asked.
 	audited   []Port
@@ -331,6 +334,7 @@ func (p *Path) note(notes ...string) {
 // evaluate fills p in the ASA's order: route lookups, the security checks and
 // access-lists, NAT, inspection, the idle timeout, and the way back.
 func (m *Model) evaluate(p *Path) {
+	defer m.dropAhead()
 	f := p.Flow
 	clients := clientsString(f.Clients)
 	if f.Clients.Addr().Is6() != f.Provider.Is6() {
@@ -398,6 +402,9 @@ func (m *Model) evaluate(p *Path) {
 	q := query(f, f.sourcePorts())
 	q.sportSeen = &p.sportSeen
 	p.passed = m.admit(p, ing, eg, q, true)
+	if len(p.passed) > 0 {
+		m.aheadBack(f, eg)
+	}
 	// The translation and inspection are worked out for a dropped flow too (without
 	// steps): what SIP will meet once the drop is fixed is worth saying at once.
 	p.Translation = m.translate(f, ing, eg)
@@ -737,6 +744,28 @@ func (m *Model) evalReturn(p *Path, ing, eg *ifaceInfo) {
 	p.Return.Config = cfg
 	p.Return.Detail = fmt.Sprintf("a request from %s to %s on %s is not admitted by the configuration (%s): %s", f.Provider, clients, f.Port, lastDetail(back), through)
 	p.step(Step{Phase: "RETURN", Result: result, Config: cfg, Detail: p.Return.Detail})
+}
+
+// aheadBack starts reading ahead the first access-list the way back walks (admitBack),
+// for the query it walks when the clients are not translated to other addresses, while
+// evaluate works out the translation and inspection.
+func (m *Model) aheadBack(f Flow, eg *ifaceInfo) {
+	checks := m.inbound(eg)
+	if len(checks) == 0 {
+		return
+	}
+	n := f.Port.Number
+	q := query(f, portSpan{n, n})
+	q.varyDst = true
+	m.path.ahead = m.startAhead(checks[0].acls[0], []aclQuery{q})
+}
+
+// dropAhead stops a reading ahead no walk took.
+func (m *Model) dropAhead() {
+	if m.path.ahead != nil {
+		m.path.ahead.stop()
+		m.path.ahead = nil
+	}
 }
 
 // admitBack runs the checks a request from the provider passes on its way to the

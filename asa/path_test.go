@@ -698,9 +698,35 @@ func TestAheadKeepsPaths(t *testing.T) {
 	sameWithout(t, rand.New(rand.NewPCG(17, 18)), []string{"udp/5060", "tcp/5060", "udp/5080"}, &sketchAhead, "with lines read ahead", "walked alone")
 }
 
+// The way back is read ahead for the clients' real addresses; behind an 8.2 static it
+// walks the mapped ones, and what was read for the others is not used.
+func TestAheadWayBackTranslated(t *testing.T) {
+	defer func(run, least int) { aheadRun, aheadMin = run, least }(aheadRun, aheadMin)
+	aheadRun, aheadMin = 2, 1
+	src := strings.Replace(base, "ASA Version 9.8(4)", "ASA Version 8.2(1)", 1) + `global (outside) 1 interface
+nat (inside) 1 0.0.0.0 0.0.0.0
+static (inside,outside) 198.51.100.10 10.200.41.10 netmask 255.255.255.255
+access-list o remark x
+access-list o extended deny udp any host 10.200.41.99 eq 5060
+access-list o extended permit udp any host 198.51.100.10 eq 5060
+access-group o in interface outside
+`
+	f := flow("10.200.41.10", "204.11.192.22", "udp/5060")
+	var got [2]string
+	for k, ahead := range []bool{false, true} {
+		sketchAhead = ahead
+		got[k] = renderVariants(model(t, src), f)
+	}
+	sketchAhead = true
+	if got[0] != got[1] || !strings.Contains(got[0], "Admitted:true") {
+		t.Errorf("walked alone (want the return admitted)\n%s\nwith the way back read ahead\n%s", got[0], got[1])
+	}
+}
+
 // An entry that names source ports, passed over by the goroutine for its service, still
 // tells the walk that the source port can change the verdict: the ephemeral variant is
-// evaluated, as without it. Line 2 is the goroutine's (runs of two, the walk's first).
+// evaluated, as without it. Runs of two lines: line 3 is in the second, which either the
+// goroutine or the walk reads ahead.
 func TestAheadNotesSourcePorts(t *testing.T) {
 	defer func(run, least int) { aheadRun, aheadMin = run, least }(aheadRun, aheadMin)
 	aheadRun, aheadMin = 2, 1
