@@ -3,7 +3,6 @@ package parser
 import (
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -55,19 +54,7 @@ func sketchReaderConfig(r *rand.Rand) string {
 func TestSketchReaderAsSketch(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	src := sketchReaderConfig(r)
-	path := filepath.Join(t.TempDir(), "acl.cfg")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fromFile, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fromFile, _ := parseFileBack(t, src)
 	for _, cfg := range []*Config{fromFile, parsePaths(t, src)} {
 		sketched, refused := 0, 0
 		for _, name := range []string{"A", "B", "1:2:3"} {
@@ -132,19 +119,7 @@ func TestSketchReaderAsSketch(t *testing.T) {
 // SketchEach; Sketch reads it again, and reports it.
 func TestSketchReaderUnreadable(t *testing.T) {
 	src := sketchReaderConfig(rand.New(rand.NewPCG(13, 14)))
-	path := filepath.Join(t.TempDir(), "acl.cfg")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, path := parseFileBack(t, src)
 	if err := os.Truncate(path, int64(len(src)/2)); err != nil {
 		t.Fatal(err)
 	}

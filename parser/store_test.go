@@ -92,6 +92,25 @@ func allPrompted(in []byte) bool {
 	return true
 }
 
+// parseFileBack writes src to a file and parses it with its lines read back from there.
+func parseFileBack(t *testing.T, src string) (*Config, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fw.txt")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	cfg, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, path
+}
+
 // parseBoth parses file with its lines read back from the file, and from a reader that
 // cannot be read again (kept in memory).
 func parseBoth(t *testing.T, file string) (back, mem *Config) {
@@ -265,19 +284,7 @@ func TestReadBackChanged(t *testing.T) {
 	for range 10000 { // more than one read window
 		b.WriteString("access-list in extended permit udp any host 10.1.1.1 eq 5060\n")
 	}
-	path := filepath.Join(t.TempDir(), "fw.txt")
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, path := parseFileBack(t, b.String())
 	acl := cfg.Paths.AccessList("in")
 	if e := acl.At(0); e == nil {
 		t.Fatal("line 3 not read")
@@ -291,7 +298,7 @@ func TestReadBackChanged(t *testing.T) {
 	if _, text := acl.Line(9998); text != "" {
 		t.Errorf("Line read %q from the changed file", text)
 	}
-	err = cfg.ReadBackErr()
+	err := cfg.ReadBackErr()
 	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), path) {
 		t.Fatalf("ReadBackErr: %v", err)
 	}
@@ -302,20 +309,7 @@ func TestReadBackChanged(t *testing.T) {
 
 // A change after the last read back is found at the end: the file is compared once more.
 func TestReadBackChangedAtEnd(t *testing.T) {
-	in := "ASA Version 9.8(4)\nhostname fw\naccess-list in extended permit udp any any eq 5060\n"
-	path := filepath.Join(t.TempDir(), "fw.txt")
-	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, err := ParseWith(f, path, Options{Paths: true, ReadBack: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, path := parseFileBack(t, "ASA Version 9.8(4)\nhostname fw\naccess-list in extended permit udp any any eq 5060\n")
 	if cfg.Paths.AccessList("in").At(0) == nil || cfg.ReadBackErr() != nil {
 		t.Fatalf("read back: %v %v", cfg.Diagnostics, cfg.ReadBackErr())
 	}
