@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -157,7 +158,25 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("no error and %d lines", cfg.Lines)
 		}
 		checkAccounting(t, "fuzz.cfg", data, cfg)
+		if paths {
+			checkSketchReader(t, cfg)
+		}
 	})
+}
+
+// checkSketchReader fails when SketchEach says of a line of an access-list other than
+// what Sketch says.
+func checkSketchReader(t *testing.T, cfg *Config) {
+	t.Helper()
+	for _, name := range cfg.Paths.aclNames {
+		acl := cfg.Paths.AccessList(name)
+		acl.NewSketchReader().SketchEach(0, acl.Len(), func(i int, s *ACESketch, ok bool) {
+			var want ACESketch
+			if wok := acl.Sketch(i, &want); ok != wok || ok && !reflect.DeepEqual(*s, want) {
+				t.Fatalf("access-list %s line %d: SketchEach %v %+v, Sketch %v %+v", name, i, ok, *s, wok, want)
+			}
+		})
+	}
 }
 
 // FuzzGrammar runs every grammar over one line: no panic, and every node a successful
