@@ -5,10 +5,8 @@ import (
 	"os"
 
 	"github.com/asaaudit/asaaudit/internal/cli"
-	"github.com/asaaudit/asaaudit/internal/gcstart"
 )
 
 func main() {
-	gcstart.Defer(gcstart.Limit)
 	os.Exit(cli.Main(os.Args[1:], cli.System()))
 }

@@ -335,6 +335,7 @@ the file after "=": --format text --format sarif=asaaudit.sarif writes both.`,
   asaaudit check --format text --format junit=report.xml --baseline .asaaudit-baseline.json configs/*.txt`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			s.deferGC()
 			if i := slices.Index(args, "-"); i >= 0 && slices.Contains(args[i+1:], "-") {
 				// Standard input can be read once: the second - would audit an empty input.
 				return usageError{fmt.Errorf("check: standard input (-) can be given once")}

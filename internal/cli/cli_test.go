@@ -162,3 +162,33 @@ func TestRulesCommands(t *testing.T) {
 		t.Errorf("version: %q", v.out)
 	}
 }
+
+// The commands that audit configurations put off the process's first collection
+// (IOStreams.DeferGC, gcstart); those that stream captures or print help do not: there
+// it would only hold more memory.
+func TestDeferGCOnlyWhereItPays(t *testing.T) {
+	if System().DeferGC == nil {
+		t.Fatal("the process's streams do not put off the first collection")
+	}
+	for _, tc := range []struct {
+		args  []string
+		calls int
+	}{
+		{[]string{"check", fixtures + "factory-default.txt"}, 1},
+		{[]string{"trace", "--from", "10.200.41.89", "--to", "204.11.192.22", "--port", "udp/5080", pathFixture}, 1},
+		{[]string{"diff", fixtures + "factory-default.txt", fixtures + "no-sip.txt"}, 1},
+		{[]string{"sip", summary}, 0},
+		{[]string{"version"}, 0},
+		{[]string{"rules", "explain", "SIP001"}, 0},
+	} {
+		calls := 0
+		var out, errOut bytes.Buffer
+		s := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Getenv: func(string) string { return "" }, DeferGC: func() { calls++ }}
+		if code := Main(tc.args, s); code > 1 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut.String())
+		}
+		if calls != tc.calls {
+			t.Errorf("%v: DeferGC called %d times, want %d", tc.args, calls, tc.calls)
+		}
+	}
+}

@@ -42,6 +42,7 @@ live --host HOST --apply SCRIPT.`,
   asaaudit diff --user audit live:fw1 proposed-running-config.txt`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
+			s.deferGC()
 			if err := f.noBaseline("diff"); err != nil {
 				return err
 			}

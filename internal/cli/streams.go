@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/asaaudit/asaaudit/internal/gcstart"
 )
 
 // IOStreams is where a command reads and writes, injected so that tests can capture it.
@@ -22,17 +24,30 @@ type IOStreams struct {
 	Getenv func(string) string
 	// Lookup reads the environment and says whether a variable is set (optional).
 	Lookup func(string) (string, bool)
+	// DeferGC, when set, is called by the commands that audit configurations (check,
+	// trace, diff) before they read them: the process puts off its first garbage
+	// collection (gcstart), which pays there and not in the commands that stream
+	// captures or talk to devices. Nil in the tests, which run commands in-process.
+	DeferGC func()
 }
 
 // System returns the process's standard streams.
 func System() *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
-		Getenv: os.Getenv,
-		Lookup: os.LookupEnv,
+		OutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
+		InTTY:   term.IsTerminal(int(os.Stdin.Fd())),
+		Getenv:  os.Getenv,
+		Lookup:  os.LookupEnv,
+		DeferGC: func() { gcstart.Defer(gcstart.Limit) },
+	}
+}
+
+// deferGC calls DeferGC, when set.
+func (s *IOStreams) deferGC() {
+	if s.DeferGC != nil {
+		s.DeferGC()
 	}
 }
 

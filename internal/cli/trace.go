@@ -49,6 +49,7 @@ dropped, 2 when the input cannot be read.`,
   asaaudit trace --from 10.200.41.0/24 --to 204.11.192.22 --format json running-config.txt`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
+			s.deferGC()
 			o.file = args[0]
 			return traceRun(s, o)
 		},
