@@ -274,6 +274,9 @@ type ace struct {
 	svc      *services
 	// timeRange names the time-range the entry is active in ("" when always).
 	timeRange string
+	// unread marks a line that could not be read (PARSE001): it may be an entry that
+	// decides the flow, either way, and nothing else of it is known.
+	unread bool
 }
 
 func (a *ace) unknown() []string {
@@ -333,6 +336,8 @@ func (m *Model) lineFrom(c *compiledACL, i int, s *parser.ACESketch, e *parser.A
 		}
 	case e != nil && e.Extended != nil && !e.Extended.Inactive:
 		a = m.compileACE(i, e.Extended)
+	case e == nil:
+		a = &ace{index: i, unread: true}
 	}
 	c.lines[i] = a
 	return a
@@ -378,7 +383,7 @@ func (m *Model) entry(c *compiledACL, k int) *ace {
 	for len(c.aces) <= k && c.next < c.acl.Len() {
 		i := c.next
 		c.next++
-		if a := m.line(c, i); a != noACE {
+		if a := m.line(c, i); a != noACE && !a.unread {
 			c.aces = append(c.aces, a)
 		}
 	}
@@ -565,7 +570,13 @@ type ACLHit struct {
 	// source port is one the entry names): the evaluation goes on past it, as the ASA
 	// does when it does not hold, and the verdict says it depends on it.
 	Cond string
+	// Unread is set, with Cond, for a line that could not be read (PARSE001): it may
+	// permit or deny, and Permit says nothing.
+	Unread bool
 }
+
+// unreadCond is the condition of a line that could not be read.
+const unreadCond = "asaaudit could not read the line (PARSE001), so what it does is not known"
 
 // Num returns the file line number of the matched entry (0 for the implicit deny).
 func (h *ACLHit) Num() int {
@@ -768,6 +779,12 @@ func (m *Model) walkChain(chain []*parser.AccessList, qs []aclQuery) [][]ACLHit 
 					}
 				}
 				if a == noACE {
+					continue
+				}
+				if a.unread {
+					// What the line does is not known: the verdict depends on it, as on
+					// an entry that applies only under a condition.
+					hits[k] = append(hits[k], ACLHit{ACL: acl, Line: i, Addrs: rest, Cond: unreadCond, Unread: true})
 					continue
 				}
 				hit, ok := m.consider(acl, a, qs[k], rest)

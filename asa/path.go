@@ -517,7 +517,10 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 		if h.Cond != "" {
 			num, text := h.Source()
 			verb := "denies"
-			if h.Permit {
+			switch {
+			case h.Unread:
+				verb = "permits or denies"
+			case h.Permit:
 				verb = "permits"
 			}
 			p.step(Step{Phase: "ACCESS-LIST", Result: Info, Config: []ConfigLine{group, {num, text}}, cond: &condStep{num, named, verb, part, h.Cond}})
@@ -564,8 +567,8 @@ func (m *Model) aclSteps(p *Path, c aclCheck, q aclQuery, dir string, record boo
 		// its condition holds.
 		for _, h := range conds {
 			hit := h.Addrs.intersect(passed)
-			if h.Permit || len(hit) == 0 {
-				continue
+			if h.Permit || h.Unread || len(hit) == 0 {
+				continue // a line that could not be read is not taken to deny
 			}
 			num, text := h.Source()
 			_, named := where(h)
@@ -587,7 +590,8 @@ func groupWhere(group, dir string) string {
 }
 
 // dependsOn describes the conditional entries above a decision that would have taken
-// part of addrs first: permits above a deny (deny true), denies above a permit.
+// part of addrs first: permits above a deny (deny true), denies above a permit, and
+// lines that could not be read above either.
 // The first maxNotes are named, the rest counted: in a configuration whose object-groups
 // are not shown, every entry naming one is conditional, and a finding that named them all
 // ran to hundreds of kilobytes (the path's steps still list each).
@@ -595,7 +599,7 @@ func dependsOn(conds []*ACLHit, addrs spans, deny bool) string {
 	var parts []string
 	more := 0
 	for _, c := range conds {
-		if c.Permit == deny && len(c.Addrs.intersect(addrs)) > 0 {
+		if (c.Permit == deny || c.Unread) && len(c.Addrs.intersect(addrs)) > 0 {
 			if len(parts) == maxNotes {
 				more++
 				continue

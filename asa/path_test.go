@@ -395,6 +395,17 @@ access-group in in interface inside`, "allow"},
 		{"deny to an FQDN above a permit", fqdn + `access-list in extended deny udp any object prov
 access-list in extended permit udp any any eq 5060
 access-group in in interface inside`, "allow rest; ACCESS-LIST line 21 {if line 21 applies (object prov is the FQDN sip.example.net, resolved only at run time)}"},
+		// A line asaaudit cannot read (PARSE001) may be an entry the ASA applies, either
+		// way: the implicit deny below depends on it; a permit below it decides, with
+		// the line noted, and it is not taken to deny.
+		{"unreadable line above the implicit deny", `access-list in permit udp any any eq 5060
+access-group in in interface inside`, "implicit deny in line 20 {unless line 19 applies (asaaudit could not read the line (PARSE001), so what it does is not known)}"},
+		{"unreadable line above a permit", `access-list in extended permit udp any any eq 5060 bogus-option
+access-list in extended permit udp any any eq 5060
+access-group in in interface inside`, "allow"},
+		{"unreadable line above a deny", `access-list in permit udp any any eq 5060
+access-list in extended deny ip any any
+access-group in in interface inside`, "ACCESS-LIST line 20 {unless line 19 applies (asaaudit could not read the line (PARSE001), so what it does is not known)}"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := model(t, base+tc.cfg+"\n").Path(flow("10.200.41.0/24", "204.11.192.22", "udp/5060"))
