@@ -377,14 +377,14 @@ func (m *Model) sketchOperand(a *parser.SketchAddr) *addrSet {
 	return s
 }
 
-// entry returns the k-th active extended entry, compiling lines as needed; nil after
-// the last.
+// entry returns the k-th active extended entry or line that could not be read,
+// compiling lines as needed; nil after the last.
 func (m *Model) entry(c *compiledACL, k int) *ace {
 	for len(c.aces) <= k && c.next < c.acl.Len() {
 		i := c.next
 		c.next++
-		if a := m.line(c, i); a != noACE && !a.unread {
-			c.aces = append(c.aces, a)
+		if a := m.line(c, i); a != noACE {
+			c.aces = append(c.aces, a) // a line that could not be read too (ace.unread)
 		}
 	}
 	if k < len(c.aces) {

@@ -143,11 +143,24 @@ func (m *Model) matchACLEntries(name string, c *parser.PolicyClass, p Port) Matc
 	}
 	m.initPath()
 	cacl := m.compiled(acl)
-	part := "" // the first entry that decided for part of the traffic
+	part := ""   // the first entry that decided for part of the traffic
+	unread := "" // the first line that could not be read: it may permit or deny
 	for k := 0; ; k++ {
 		a := m.entry(cacl, k)
-		if a == nil {
+		switch {
+		case a == nil && unread != "":
+			return Match{Assumed: fmt.Sprintf("class %s is assumed not to match %s (%s, and may permit it)", c.Name, p, unread)}
+		case a == nil:
 			return Match{} // the implicit deny: the class does not match the rest
+		case a.unread:
+			if unread == "" {
+				num, _ := acl.Line(a.index)
+				unread = fmt.Sprintf("access-list %s line %d could not be read (PARSE001)", name, num)
+				if part == "" {
+					part = unread
+				}
+			}
+			continue
 		}
 		full, some := a.covers(p)
 		if !some {
@@ -170,6 +183,8 @@ func (m *Model) matchACLEntries(name string, c *parser.PolicyClass, p Port) Matc
 				r.AllPortsACL = name
 			}
 			return r
+		case full && unread != "":
+			return Match{Assumed: fmt.Sprintf("class %s is assumed not to match %s (%s, and may permit it)", c.Name, p, unread)}
 		case full:
 			return Match{} // a deny before any permit: the class does not match
 		}

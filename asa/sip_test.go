@@ -32,6 +32,10 @@ func TestMatchAccessList(t *testing.T) {
 		{"partial deny only", "access-list A extended deny udp host 10.0.0.1 any eq 5080", Port{"udp", 5080}, false, "", false},
 		{"remark only", "access-list A remark nothing", Port{"udp", 5080}, false, "", false},
 		{"other side restricted", "access-list A extended permit udp any eq 5060 any eq 5080", Port{"udp", 5080}, true, "part of the traffic", false},
+		// A line asaaudit cannot read may permit or deny: the verdict below it is assumed.
+		{"unreadable line, then nothing", "access-list A permit udp any any eq 5080", Port{"udp", 5080}, false, "assumed not to match udp/5080 (access-list A line 3 could not be read (PARSE001), and may permit it)", false},
+		{"unreadable line, then a deny", "access-list A permit udp any any eq 5080\naccess-list A extended deny ip any any", Port{"udp", 5080}, false, "line 3 could not be read", false},
+		{"unreadable line, then a permit", "access-list A permit udp any any eq 5080 x\naccess-list A extended permit udp any any eq 5080", Port{"udp", 5080}, true, "for part of the traffic only (access-list A line 3 could not be read (PARSE001))", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := "ASA Version 9.8(4)\nhostname fw\n" + tc.acl + "\nclass-map C\n match access-list A\npolicy-map P\n class C\n  inspect sip\nservice-policy P global\n"

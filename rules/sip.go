@@ -451,8 +451,14 @@ func sipClassBroken(m *asa.Model, a asa.Applied, port asa.Port, ports []asa.Port
 				Fix: missingACLFix(m, cm, r.ACL, ports),
 			}, true
 		}
+		why := fmt.Sprintf(" access-list %s does not permit %s, so the class does not match it", r.ACL, port)
+		if r.Assumed != "" {
+			// A line of the access-list could not be read (PARSE001): the verdict rests on
+			// the lines that could, and says so.
+			why = fmt.Sprintf(" no line of access-list %s that asaaudit could read permits %s, so the class is taken not to match it: %s", r.ACL, port, r.Assumed)
+		}
 		return Finding{
-			Message: head + fmt.Sprintf(" access-list %s does not permit %s, so the class does not match it", r.ACL, port),
+			Message: head + why,
 			File:    mt.Pos.Filename, Line: mt.Pos.Line, Source: mt.Source,
 			Detail: fmt.Sprintf("The fix puts a permit for %s first in access-list %s, so that the class takes it; if the access-list is also applied with access-group (or used by NAT or a VPN), give the class its own access-list instead, or that permit also admits the traffic there.", port, r.ACL),
 			Fix:    []string{fmt.Sprintf("access-list %s line 1 extended permit %s any any eq %d", r.ACL, port.Proto, port.Number)},

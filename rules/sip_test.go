@@ -174,6 +174,33 @@ func TestSIP001RootCause(t *testing.T) {
 	}
 }
 
+// A class whose access-list has a line asaaudit cannot read is taken not to match only
+// as far as the lines it could read go, and SIP001 says so; one that reads whole says
+// plainly that it does not permit the port.
+func TestSIP001UnreadableAccessListLine(t *testing.T) {
+	p5080 := []asa.Port{{Proto: "udp", Number: 5080}}
+	tail := "class-map prov\n match access-list sip5080\n" + globalSIP + " class prov\n  inspect sip\nservice-policy global_policy global\n"
+	opts := rules.Options{Ports: p5080}
+	for _, tc := range []struct{ acl, want string }{
+		{"access-list sip5080 permit udp any any eq 5080\n", "no line of access-list sip5080 that asaaudit could read permits udp/5080, so the class is taken not to match it: class prov is assumed not to match udp/5080 (access-list sip5080 line 22 could not be read (PARSE001), and may permit it)"},
+		{"access-list sip5080 extended permit udp any any eq 5081\n", "access-list sip5080 does not permit udp/5080, so the class does not match it"},
+	} {
+		src := sipHead + tc.acl + tail
+		cfg, err := parser.ParseWith(strings.NewReader(src), "t.cfg", rules.ParserOptions(opts, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The access-lists a class matches are read by a second pass, as audit does.
+		if err := parser.ReadACLs(strings.NewReader(src), cfg, cfg.MatchACLs()); err != nil {
+			t.Fatal(err)
+		}
+		sip := only(rules.Run(asa.New(cfg), opts, rules.All), "SIP001")
+		if len(sip) != 1 || !strings.Contains(sip[0].Message, tc.want) {
+			t.Errorf("%q: SIP001 %+v, want one saying %q", tc.acl, sip, tc.want)
+		}
+	}
+}
+
 // REF001 without a near name recreates the policy with every factory inspection (so that
 // pasting it loses none) and a class for each audited port inspection_default misses.
 func TestREF001Recreates(t *testing.T) {
