@@ -158,9 +158,29 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 	}
 	// otherPair is other for the interfaces the parse read ahead ("" for none): a rule
 	// of other interfaces is passed over without reading its line.
-	otherPair := func(twice bool, i int) bool {
+	pairOther := func(twice bool, i int) bool {
 		real, mapped, known := ps.NATPair(twice, i)
-		return sketching && known && (real != "" && real != "any" && !in.named(real) || mapped != "" && mapped != "any" && !out.named(mapped))
+		return known && (real != "" && real != "any" && !in.named(real) || mapped != "" && mapped != "any" && !out.named(mapped))
+	}
+	otherPair := func(twice bool, i int) bool { return sketching && pairOther(twice, i) }
+	// unread notes NAT line i (twice: of NAT, else of ObjectNAT) that could not be read,
+	// unless what can be read of its interfaces shows that it applies to others: with
+	// the shortcuts above or without, the same lines are noted.
+	unread := func(twice bool, i int) {
+		if pairOther(twice, i) {
+			return
+		}
+		if twice {
+			if real, mapped, ok := ps.TwiceIfaces(i); ok && other(real, mapped) {
+				return
+			}
+			m.unreadLine("nat", ps.NAT.Num(i))
+			return
+		}
+		if real, mapped, _, ok := ps.ObjectNATSketch(i); ok && other(real, mapped) {
+			return
+		}
+		m.unreadLine("nat", ps.ObjectNAT.Num(i))
 	}
 	rules := []*natRule{}
 	for i := range ps.ObjectNAT.Len() {
@@ -186,6 +206,7 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 		}
 		n := ps.ObjectNAT.At(i)
 		if n == nil {
+			unread(false, i)
 			continue
 		}
 		r := &natRule{section: 3, realIf: cmp.Or(n.Ifaces.Real, "any"), mappedIf: cmp.Or(n.Ifaces.Mapped, "any"), real: m.objectSet(n.Object),
@@ -205,6 +226,9 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 			continue
 		}
 		n := ps.NAT.At(i)
+		if n == nil {
+			unread(true, i)
+		}
 		if n == nil || n.Twice == nil {
 			continue
 		}
@@ -350,7 +374,11 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 	clients := spans{prefixSpan(f.Clients)}
 	var nats []*parser.NATLine
 	for i := range ps.NAT.Len() {
-		if n := ps.NAT.At(i); n != nil && n.Legacy != nil && n.Ifaces.Real == ingress {
+		n := ps.NAT.At(i)
+		if n == nil {
+			m.unreadLine("nat", ps.NAT.Num(i))
+		}
+		if n != nil && n.Legacy != nil && n.Ifaces.Real == ingress {
 			nats = append(nats, n)
 		}
 	}
@@ -378,6 +406,9 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 	}
 	for i := range ps.Statics.Len() {
 		s := ps.Statics.At(i)
+		if s == nil {
+			m.unreadLine("nat", ps.Statics.Num(i))
+		}
 		if s == nil || s.Ifaces.Real != ingress || s.Ifaces.Mapped != egress {
 			continue
 		}
@@ -450,6 +481,9 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 	}
 	for i := range ps.Globals.Len() {
 		g := ps.Globals.At(i)
+		if g == nil {
+			m.unreadLine("nat", ps.Globals.Num(i))
+		}
 		if g == nil || g.Ifaces.Real != egress || g.ID != best.Legacy.ID {
 			continue
 		}

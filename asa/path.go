@@ -2,6 +2,7 @@ package asa
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -255,6 +256,9 @@ type pathState struct {
 	// ahead is the reading ahead evaluate started for the way back, until the walk takes
 	// it (aheadFor) or the evaluation ends.
 	ahead *ahead
+	// unread holds, by section ("route", "nat"), the file lines of the rules that could
+	// not be read (PARSE001): the lookups passed over them, and the paths say so.
+	unread map[string]map[int]bool
 	// audited are the ports of the flows the evaluation will be asked about (Audits);
 	// chainHits holds what evalChain decided for them before they were asked.
 	audited   []Port
@@ -343,6 +347,7 @@ func (m *Model) evaluate(p *Path) {
 		return
 	}
 	in, ok := m.lookup(f.Clients.Addr())
+	m.noteUnread(p, "route", "the route lookups may depend on")
 	if !ok {
 		p.Unresolved = fmt.Sprintf("no interface's subnet and no route holds the clients %s", clients)
 		p.step(Step{Phase: "INPUT", Result: Drop, Detail: p.Unresolved})
@@ -408,6 +413,7 @@ func (m *Model) evaluate(p *Path) {
 	// The translation and inspection are worked out for a dropped flow too (without
 	// steps): what SIP will meet once the drop is fixed is worth saying at once.
 	p.Translation = m.translate(f, ing, eg)
+	m.noteUnread(p, "nat", "the translation may depend on")
 	p.sportSeen = p.sportSeen || p.Translation != nil && p.Translation.Port > 0
 	p.SIP = m.SIPOn(f.Port, p.Ingress, p.Egress)
 	if len(p.passed) == 0 {
@@ -762,6 +768,38 @@ func (m *Model) aheadBack(f Flow, eg *ifaceInfo) {
 	q := query(f, portSpan{n, n})
 	q.varyDst = true
 	m.path.ahead = m.startAhead(checks[0].acls[0], []aclQuery{q})
+}
+
+// unreadLine records that line num of section kind could not be read.
+func (m *Model) unreadLine(kind string, num int) {
+	if m.path.unread == nil {
+		m.path.unread = map[string]map[int]bool{}
+	}
+	if m.path.unread[kind] == nil {
+		m.path.unread[kind] = map[int]bool{}
+	}
+	m.path.unread[kind][num] = true
+}
+
+// noteUnread notes on p the lines of section kind that could not be read, which what
+// the step decided (what) may depend on.
+func (m *Model) noteUnread(p *Path, kind, what string) {
+	lines := slices.Sorted(maps.Keys(m.path.unread[kind]))
+	if len(lines) == 0 {
+		return
+	}
+	list := fmt.Sprint(lines[0])
+	for _, n := range lines[1:min(len(lines), maxNotes)] {
+		list += fmt.Sprintf(", %d", n)
+	}
+	if len(lines) > maxNotes {
+		list += fmt.Sprintf(" and %d more", len(lines)-maxNotes)
+	}
+	plural := ""
+	if len(lines) > 1 {
+		plural = "s"
+	}
+	p.note(fmt.Sprintf("%s the %s line%s on line%s %s, which asaaudit could not read (PARSE001)", what, kind, plural, plural, list))
 }
 
 // dropAhead stops a reading ahead no walk took.

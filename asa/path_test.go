@@ -416,6 +416,31 @@ access-group in in interface inside`, "ACCESS-LIST line 20 {unless line 19 appli
 	}
 }
 
+// A route or NAT line asaaudit cannot read is passed over by the lookups, and every path
+// says its verdict may depend on it; a NAT line whose interfaces show it applies to
+// others is not named.
+func TestUnreadRulesNoted(t *testing.T) {
+	src := base + `object network pbx
+ host 10.200.41.5
+ nat (inside,outside) static 198.51.100.5 bogus
+nat (inside,outside) source static any any destination static x
+nat (dmz,outside) source static any any destination static y
+route outside 10.9.0.0 255.255.0.0
+`
+	for _, sketch := range []bool{true, false} {
+		sketching = sketch
+		p := model(t, src).Path(flow("10.200.41.5", "204.11.192.22", "udp/5060"))
+		want := []string{
+			"the route lookups may depend on the route line on line 24, which asaaudit could not read (PARSE001)",
+			"the translation may depend on the nat lines on lines 21, 22, which asaaudit could not read (PARSE001)",
+		}
+		if !slices.Equal(p.Notes, want) {
+			t.Errorf("sketches %v: notes\n%q\nwant\n%q", sketch, p.Notes, want)
+		}
+	}
+	sketching = true
+}
+
 // Phones that send from an ephemeral port meet the entries that name source ports
 // differently; Variants evaluates them only when such an entry is consulted.
 func TestEphemeralSourcePort(t *testing.T) {

@@ -155,10 +155,13 @@ func (m *Model) eachRoute(add func(p netip.Prefix, iface, gateway []byte, distan
 	ps := m.Config.Paths
 	r6 := ps.Routes6
 	for i := range r6.Len() {
-		if r := r6.At(i); r != nil {
-			if p, ok := r.Prefix(); ok {
-				add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, -1-i, false)
-			}
+		r := r6.At(i)
+		if r == nil {
+			m.unreadLine("route", r6.Num(i))
+			continue
+		}
+		if p, ok := r.Prefix(); ok {
+			add(p, []byte(r.Interface), []byte(r.Gateway.Raw), r.Distance, -1-i, false)
 		}
 	}
 	var sk parser.RouteSketch
@@ -169,6 +172,7 @@ func (m *Model) eachRoute(add func(p netip.Prefix, iface, gateway []byte, distan
 		}
 		r := ps.Routes.At(i)
 		if r == nil {
+			m.unreadLine("route", ps.Routes.Num(i))
 			continue
 		}
 		if p, ok := r.Prefix(); ok {
