@@ -257,8 +257,10 @@ type pathState struct {
 	// it (aheadFor) or the evaluation ends.
 	ahead *ahead
 	// unread holds, by section ("route", "nat"), the file lines of the rules that could
-	// not be read (PARSE001): the lookups passed over them, and the paths say so.
-	unread map[string]map[int]bool
+	// not be read (PARSE001): the lookups passed over them, and the paths say so. At most
+	// unreadKept are kept; unreadMore says there were more.
+	unread     map[string]map[int]bool
+	unreadMore map[string]bool
 	// audited are the ports of the flows the evaluation will be asked about (Audits);
 	// chainHits holds what evalChain decided for them before they were asked.
 	audited   []Port
@@ -770,15 +772,25 @@ func (m *Model) aheadBack(f Flow, eg *ifaceInfo) {
 	m.path.ahead = m.startAhead(checks[0].acls[0], []aclQuery{q})
 }
 
+// unreadKept bounds the unreadable lines kept by section: a file of garbage has as many
+// as it has lines, and a note names only maxNotes of them.
+const unreadKept = 1000
+
 // unreadLine records that line num of section kind could not be read.
 func (m *Model) unreadLine(kind string, num int) {
 	if m.path.unread == nil {
-		m.path.unread = map[string]map[int]bool{}
+		m.path.unread, m.path.unreadMore = map[string]map[int]bool{}, map[string]bool{}
 	}
-	if m.path.unread[kind] == nil {
-		m.path.unread[kind] = map[int]bool{}
+	set := m.path.unread[kind]
+	if set == nil {
+		set = map[int]bool{}
+		m.path.unread[kind] = set
 	}
-	m.path.unread[kind][num] = true
+	if len(set) < unreadKept || set[num] {
+		set[num] = true
+	} else {
+		m.path.unreadMore[kind] = true
+	}
 }
 
 // noteUnread notes on p the lines of section kind that could not be read, which what
@@ -792,7 +804,10 @@ func (m *Model) noteUnread(p *Path, kind, what string) {
 	for _, n := range lines[1:min(len(lines), maxNotes)] {
 		list += fmt.Sprintf(", %d", n)
 	}
-	if len(lines) > maxNotes {
+	switch {
+	case m.path.unreadMore[kind]:
+		list += fmt.Sprintf(" and more than %d more", len(lines)-maxNotes)
+	case len(lines) > maxNotes:
 		list += fmt.Sprintf(" and %d more", len(lines)-maxNotes)
 	}
 	plural := ""

@@ -441,6 +441,20 @@ route outside 10.9.0.0 255.255.0.0
 	sketching = true
 }
 
+// The unreadable lines kept are bounded (unreadKept), and the note says there were more.
+func TestUnreadRulesBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(base)
+	for i := range unreadKept + 5 {
+		fmt.Fprintf(&b, "route outside 10.%d.%d.0 255.255.255.0\n", i/256, i%256)
+	}
+	m := model(t, b.String())
+	p := m.Path(flow("10.200.41.5", "204.11.192.22", "udp/5060"))
+	if len(m.path.unread["route"]) != unreadKept || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], fmt.Sprintf("and more than %d more", unreadKept-maxNotes)) {
+		t.Errorf("%d lines kept, notes %q", len(m.path.unread["route"]), p.Notes)
+	}
+}
+
 // Phones that send from an ephemeral port meet the entries that name source ports
 // differently; Variants evaluates them only when such an entry is consulted.
 func TestEphemeralSourcePort(t *testing.T) {
