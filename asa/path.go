@@ -406,6 +406,9 @@ func (m *Model) evaluate(p *Path) {
 		return
 	}
 
+	if ag := m.Config.Paths.UnreadAccessGroups; len(ag) > 0 {
+		p.note(fmt.Sprintf("the access checks may depend on the access-group %s, which asaaudit could not read (PARSE001)", lineList(ag, len(ag) >= parser.MaxUnreadKept)))
+	}
 	q := query(f, f.sourcePorts())
 	q.sportSeen = &p.sportSeen
 	p.passed = m.admit(p, ing, eg, q, true)
@@ -774,7 +777,7 @@ func (m *Model) aheadBack(f Flow, eg *ifaceInfo) {
 
 // unreadKept bounds the unreadable lines kept by section: a file of garbage has as many
 // as it has lines, and a note names only maxNotes of them.
-const unreadKept = 1000
+const unreadKept = parser.MaxUnreadKept
 
 // unreadLine records that line num of section kind could not be read.
 func (m *Model) unreadLine(kind string, num int) {
@@ -800,21 +803,26 @@ func (m *Model) noteUnread(p *Path, kind, what string) {
 	if len(lines) == 0 {
 		return
 	}
+	p.note(fmt.Sprintf("%s the %s %s, which asaaudit could not read (PARSE001)", what, kind, lineList(lines, m.path.unreadMore[kind])))
+}
+
+// lineList names the file lines of some lines: "line on line 12", "lines on lines 12,
+// 15 and 3 more"; more says there were more than these.
+func lineList(lines []int, more bool) string {
 	list := fmt.Sprint(lines[0])
 	for _, n := range lines[1:min(len(lines), maxNotes)] {
 		list += fmt.Sprintf(", %d", n)
 	}
 	switch {
-	case m.path.unreadMore[kind]:
+	case more:
 		list += fmt.Sprintf(" and more than %d more", len(lines)-maxNotes)
 	case len(lines) > maxNotes:
 		list += fmt.Sprintf(" and %d more", len(lines)-maxNotes)
 	}
-	plural := ""
 	if len(lines) > 1 {
-		plural = "s"
+		return "lines on lines " + list
 	}
-	p.note(fmt.Sprintf("%s the %s line%s on line%s %s, which asaaudit could not read (PARSE001)", what, kind, plural, plural, list))
+	return "line on line " + list
 }
 
 // dropAhead stops a reading ahead no walk took.

@@ -416,7 +416,7 @@ access-group in in interface inside`, "ACCESS-LIST line 20 {unless line 19 appli
 	}
 }
 
-// A route or NAT line asaaudit cannot read is passed over by the lookups, and every path
+// A route, access-group or NAT line asaaudit cannot read is passed over, and every path
 // says its verdict may depend on it; a NAT line whose interfaces show it applies to
 // others is not named.
 func TestUnreadRulesNoted(t *testing.T) {
@@ -426,12 +426,14 @@ func TestUnreadRulesNoted(t *testing.T) {
 nat (inside,outside) source static any any destination static x
 nat (dmz,outside) source static any any destination static y
 route outside 10.9.0.0 255.255.0.0
+access-group in_acl in interface
 `
 	for _, sketch := range []bool{true, false} {
 		sketching = sketch
 		p := model(t, src).Path(flow("10.200.41.5", "204.11.192.22", "udp/5060"))
 		want := []string{
 			"the route lookups may depend on the route line on line 24, which asaaudit could not read (PARSE001)",
+			"the access checks may depend on the access-group line on line 25, which asaaudit could not read (PARSE001)",
 			"the translation may depend on the nat lines on lines 21, 22, which asaaudit could not read (PARSE001)",
 		}
 		if !slices.Equal(p.Notes, want) {

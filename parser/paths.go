@@ -44,7 +44,11 @@ type Paths struct {
 	Interfaces   []*Interface
 	SameSecurity []*SameSecurity
 	AccessGroups []*AccessGroup
-	NamesLines   []*NamesLine
+	// UnreadAccessGroups are the file lines of the access-group lines that could not be
+	// read (PARSE001), at most MaxUnreadKept: the path evaluation says it may depend on
+	// them.
+	UnreadAccessGroups []int
+	NamesLines         []*NamesLine
 
 	Routes *Deferred[Route]
 	// Routes6 holds the "ipv6 route" lines.
@@ -615,6 +619,10 @@ func (p *state) offset(b []byte) int64 {
 	return p.lineOff + int64(i)
 }
 
+// MaxUnreadKept bounds the lines kept as unreadable in a list: a file of garbage has as
+// many as it has lines.
+const MaxUnreadKept = 1000
+
 // pathTop handles a top-level line of a path section; false when word starts none.
 func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool {
 	ps := p.paths
@@ -627,6 +635,8 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 		if a := eager(p, ps.g.accessGroup, nil, num, text, truncated, nil); a != nil {
 			a.Source = string(text)
 			ps.AccessGroups = append(ps.AccessGroups, a)
+		} else if len(ps.UnreadAccessGroups) < MaxUnreadKept {
+			ps.UnreadAccessGroups = append(ps.UnreadAccessGroups, num)
 		}
 	case "names":
 		if n := eager(p, ps.g.namesLine, nil, num, text, truncated, nil); n != nil {
