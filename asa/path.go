@@ -348,6 +348,7 @@ func (m *Model) evaluate(p *Path) {
 		p.step(Step{Phase: "INPUT", Result: Drop, Detail: p.Unresolved})
 		return
 	}
+	m.noteUnreadParsed(p, "interface", "the interfaces and their subnets may depend on")
 	in, ok := m.lookup(f.Clients.Addr())
 	m.noteUnread(p, "route", "the route lookups may depend on")
 	if !ok {
@@ -406,9 +407,8 @@ func (m *Model) evaluate(p *Path) {
 		return
 	}
 
-	if ag := m.Config.Paths.UnreadAccessGroups; len(ag) > 0 {
-		p.note(fmt.Sprintf("the access checks may depend on the access-group %s, which asaaudit could not read (PARSE001)", lineList(ag, len(ag) >= parser.MaxUnreadKept)))
-	}
+	m.noteUnreadParsed(p, "same-security-traffic", "the access checks may depend on")
+	m.noteUnreadParsed(p, "access-group", "the access checks may depend on")
 	q := query(f, f.sourcePorts())
 	q.sportSeen = &p.sportSeen
 	p.passed = m.admit(p, ing, eg, q, true)
@@ -804,6 +804,14 @@ func (m *Model) noteUnread(p *Path, kind, what string) {
 		return
 	}
 	p.note(fmt.Sprintf("%s the %s %s, which asaaudit could not read (PARSE001)", what, kind, lineList(lines, m.path.unreadMore[kind])))
+}
+
+// noteUnreadParsed notes on p the lines of section kind the parse could not read
+// (parser.Paths.Unread), which what the path decided (what) may depend on.
+func (m *Model) noteUnreadParsed(p *Path, kind, what string) {
+	if lines, more := m.Config.Paths.Unread(kind); len(lines) > 0 {
+		p.note(fmt.Sprintf("%s the %s %s, which asaaudit could not read (PARSE001)", what, kind, lineList(lines, more)))
+	}
 }
 
 // lineList names the file lines of some lines: "line on line 12", "lines on lines 12,

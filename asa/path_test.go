@@ -416,9 +416,9 @@ access-group in in interface inside`, "ACCESS-LIST line 20 {unless line 19 appli
 	}
 }
 
-// A route, access-group or NAT line asaaudit cannot read is passed over, and every path
-// says its verdict may depend on it; a NAT line whose interfaces show it applies to
-// others is not named.
+// An interface, route, same-security-traffic, access-group or NAT line asaaudit cannot
+// read is passed over, and every path says its verdict may depend on it; a NAT line whose
+// interfaces show it applies to others is not named.
 func TestUnreadRulesNoted(t *testing.T) {
 	src := base + `object network pbx
  host 10.200.41.5
@@ -427,12 +427,17 @@ nat (inside,outside) source static any any destination static x
 nat (dmz,outside) source static any any destination static y
 route outside 10.9.0.0 255.255.0.0
 access-group in_acl in interface
+same-security-traffic permit bogus
+interface GigabitEthernet0/9
+ ip address 10.9.9.1
 `
 	for _, sketch := range []bool{true, false} {
 		sketching = sketch
 		p := model(t, src).Path(flow("10.200.41.5", "204.11.192.22", "udp/5060"))
 		want := []string{
+			"the interfaces and their subnets may depend on the interface line on line 28, which asaaudit could not read (PARSE001)",
 			"the route lookups may depend on the route line on line 24, which asaaudit could not read (PARSE001)",
+			"the access checks may depend on the same-security-traffic line on line 26, which asaaudit could not read (PARSE001)",
 			"the access checks may depend on the access-group line on line 25, which asaaudit could not read (PARSE001)",
 			"the translation may depend on the nat lines on lines 21, 22, which asaaudit could not read (PARSE001)",
 		}

@@ -44,11 +44,7 @@ type Paths struct {
 	Interfaces   []*Interface
 	SameSecurity []*SameSecurity
 	AccessGroups []*AccessGroup
-	// UnreadAccessGroups are the file lines of the access-group lines that could not be
-	// read (PARSE001), at most MaxUnreadKept: the path evaluation says it may depend on
-	// them.
-	UnreadAccessGroups []int
-	NamesLines         []*NamesLine
+	NamesLines   []*NamesLine
 
 	Routes *Deferred[Route]
 	// Routes6 holds the "ipv6 route" lines.
@@ -59,6 +55,12 @@ type Paths struct {
 	NAT       *Deferred[NATLine]
 	Globals   *Deferred[Global]
 	Statics   *Deferred[Static]
+
+	// unread holds, by section ("interface", "access-group", "same-security-traffic"),
+	// the file lines read now that could not be read (PARSE001), at most MaxUnreadKept
+	// each: the path evaluation says it may depend on them (Unread).
+	unread     map[string][]int
+	unreadMore map[string]bool
 
 	cfg   *Config
 	g     *pathGrammars
@@ -623,6 +625,25 @@ func (p *state) offset(b []byte) int64 {
 // many as it has lines.
 const MaxUnreadKept = 1000
 
+// markUnread keeps line num of section kind as one that could not be read.
+func (ps *Paths) markUnread(kind string, num int) {
+	if ps.unread == nil {
+		ps.unread, ps.unreadMore = map[string][]int{}, map[string]bool{}
+	}
+	if len(ps.unread[kind]) < MaxUnreadKept {
+		ps.unread[kind] = append(ps.unread[kind], num)
+	} else {
+		ps.unreadMore[kind] = true
+	}
+}
+
+// Unread returns the file lines of section kind ("interface", "access-group",
+// "same-security-traffic") that could not be read when the configuration was parsed, in
+// file order, at most MaxUnreadKept; more says there were more.
+func (ps *Paths) Unread(kind string) (lines []int, more bool) {
+	return ps.unread[kind], ps.unreadMore[kind]
+}
+
 // pathTop handles a top-level line of a path section; false when word starts none.
 func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool {
 	ps := p.paths
@@ -630,13 +651,15 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 	case "same-security-traffic":
 		if s := eager(p, ps.g.sameSecurity, nil, num, text, truncated, nil); s != nil {
 			ps.SameSecurity = append(ps.SameSecurity, s)
+		} else {
+			ps.markUnread("same-security-traffic", num)
 		}
 	case "access-group":
 		if a := eager(p, ps.g.accessGroup, nil, num, text, truncated, nil); a != nil {
 			a.Source = string(text)
 			ps.AccessGroups = append(ps.AccessGroups, a)
-		} else if len(ps.UnreadAccessGroups) < MaxUnreadKept {
-			ps.UnreadAccessGroups = append(ps.UnreadAccessGroups, num)
+		} else {
+			ps.markUnread("access-group", num)
 		}
 	case "names":
 		if n := eager(p, ps.g.namesLine, nil, num, text, truncated, nil); n != nil {
@@ -835,6 +858,7 @@ func (p *state) interfaceChild(num int, text []byte, truncated bool) {
 		return checkInterfaceChild(c, ps.names)
 	})
 	if c == nil {
+		ps.markUnread("interface", num)
 		return
 	}
 	i := p.iface

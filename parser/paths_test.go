@@ -402,3 +402,24 @@ func TestACLLinesKept(t *testing.T) {
 		}
 	}
 }
+
+// The lines of the sections read at once that could not be read are kept by line number
+// for the path evaluation, in file order and at most MaxUnreadKept, and the rest counted.
+func TestUnreadKept(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("ASA Version 9.8(4)\ninterface g0\n nameif outside\n ip address 10.1.1.1\nsame-security-traffic permit bogus\n")
+	for range MaxUnreadKept + 3 {
+		b.WriteString("access-group a in interface\n")
+	}
+	cfg := parsePaths(t, b.String())
+	if lines, more := cfg.Paths.Unread("interface"); !slices.Equal(lines, []int{4}) || more {
+		t.Errorf("interface: %v %v", lines, more)
+	}
+	if lines, more := cfg.Paths.Unread("same-security-traffic"); !slices.Equal(lines, []int{5}) || more {
+		t.Errorf("same-security-traffic: %v %v", lines, more)
+	}
+	lines, more := cfg.Paths.Unread("access-group")
+	if len(lines) != MaxUnreadKept || lines[0] != 6 || lines[len(lines)-1] != 6+MaxUnreadKept-1 || !more {
+		t.Errorf("access-group: %d lines from %d, more %v", len(lines), lines[0], more)
+	}
+}
