@@ -548,7 +548,7 @@ func (a *AccessList) sketchAddr(w [][]byte, s *SketchAddr) ([][]byte, bool) {
 			return nil, false
 		}
 		b := a.ps.groups[string(w[1])]
-		if b != nil && b.kind == "service" {
+		if b != nil && b.kind == kindService {
 			return nil, false // a service group is a port argument
 		}
 		s.Group, s.GroupRef = w[1], NetRef{b}

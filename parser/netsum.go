@@ -208,13 +208,13 @@ func groupMember(ps *Paths, w [][]byte) (netMember, bool) {
 		return netMember{lo: a, hi: a}, ok
 	case len(w) == 3 && string(w[0]) == "network-object" && string(w[1]) == "object":
 		ref := ps.objects[string(w[2])]
-		return netMember{ref: ref}, ref != nil && ref.kind == "network"
+		return netMember{ref: ref}, ref != nil && ref.kind == kindNetwork
 	case len(w) == 3 && string(w[0]) == "network-object":
 		lo, hi, ok := summaryPrefix(w[1], w[2])
 		return netMember{lo: lo, hi: hi}, ok
 	case len(w) == 2 && string(w[0]) == "group-object":
 		ref := ps.groups[string(w[1])]
-		return netMember{lo: 1, ref: ref}, ref != nil && ref.kind == "network"
+		return netMember{lo: 1, ref: ref}, ref != nil && ref.kind == kindNetwork
 	}
 	return netMember{}, false
 }

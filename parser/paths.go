@@ -78,8 +78,10 @@ type Paths struct {
 	groups    map[string]*block
 	// memberPages hold the members of the summarised network object-groups (netsum.go).
 	memberPages [][]netMember
-	slab        []block     // where newBlock takes blocks from
-	lastACL     *AccessList // the access-list of the last access-list line
+	slab        []block // where newBlock takes blocks from
+	// otherKinds holds the kind of the blocks whose kind is none of blockKinds.
+	otherKinds map[*block]string
+	lastACL    *AccessList // the access-list of the last access-list line
 	// objNAT is the object block of each ObjectNAT line: its name and header line.
 	objNAT   []objectRef
 	reported map[int]bool
@@ -194,12 +196,40 @@ func blockHint(src *source, per int64) int {
 
 // newBlock returns a new block of kind, taken from a slab: tens of thousands of small
 // allocations are one per slabBlocks.
-func (ps *Paths) newBlock(kind string) *block {
+func (ps *Paths) newBlock(kind uint8) *block {
 	if len(ps.slab) == cap(ps.slab) {
 		ps.slab = make([]block, 0, slabBlocks)
 	}
 	ps.slab = append(ps.slab, block{kind: kind})
 	return &ps.slab[len(ps.slab)-1]
+}
+
+// blockKinds are the kinds of object and object-group there are; a block holds the index
+// of its own, or kindOther, whose word Paths.otherKinds keeps.
+var blockKinds = [...]string{"network", "service", "protocol", "icmp-type", "user", "security"}
+
+const (
+	kindNetwork = uint8(iota)
+	kindService
+	kindOther = uint8(len(blockKinds))
+)
+
+// kindIndex returns the index of kind in blockKinds, or kindOther.
+func kindIndex(kind []byte) uint8 {
+	for i, k := range blockKinds {
+		if string(kind) == k {
+			return uint8(i)
+		}
+	}
+	return kindOther
+}
+
+// kindOf returns the kind of block b, as its header says it.
+func (ps *Paths) kindOf(b *block) string {
+	if b.kind < kindOther {
+		return blockKinds[b.kind]
+	}
+	return ps.otherKinds[b]
 }
 
 const slabBlocks = 512
@@ -209,14 +239,14 @@ const slabBlocks = 512
 // children). A configuration has tens of thousands of blocks, nearly all entered once, so
 // that their lines follow each other in objText: first and n say which, and lines is nil.
 // The lines of any other block are listed in *lines, a pointer so that a block is 32
-// bytes, not 48.
+// bytes, not 48; its kind is an index (blockKinds), not a string, for the same reason.
 type block struct {
-	kind     string
-	first, n int32
 	lines    *[]int32
+	first, n int32
 	// sum, vlo, vst and vhi are the block's summary (netsum.go).
-	sum           uint8
 	vlo, vst, vhi uint32
+	sum           uint8
+	kind          uint8
 }
 
 // add appends line idx of objText to the block.
@@ -279,10 +309,6 @@ func (b *block) removeFunc(drop func(int32) bool) bool {
 	b.first, b.n, b.lines = 0, 0, &keep
 	return removed
 }
-
-// kinds are the words that name the kind of nearly every block, so that a block's kind
-// costs no allocation.
-var kinds = map[string]string{"network": "network", "service": "service", "protocol": "protocol", "icmp-type": "icmp-type", "user": "user", "security": "security"}
 
 // Deferred is a section kept as text and parsed a line at a time on demand.
 type Deferred[T any] struct {
@@ -442,7 +468,7 @@ func (ps *Paths) AccessList(name string) *AccessList { return ps.acls[name] }
 // GroupKind returns the kind of object-group name ("network", "service", ...), or "".
 func (ps *Paths) GroupKind(name string) string {
 	if b := ps.groups[name]; b != nil {
-		return b.kind
+		return ps.kindOf(b)
 	}
 	return ""
 }
@@ -450,7 +476,7 @@ func (ps *Paths) GroupKind(name string) string {
 // ObjectKind returns the kind of object name ("network", "service", ...), or "".
 func (ps *Paths) ObjectKind(name string) string {
 	if b := ps.objects[name]; b != nil {
-		return b.kind
+		return ps.kindOf(b)
 	}
 	return ""
 }
@@ -799,11 +825,14 @@ func (ps *Paths) objHeader(group bool, name string, num int, text []byte, off in
 	isNew := b == nil
 	if isNew {
 		kind, _ := headerWords(text)
-		k, ok := kinds[string(kind)]
-		if !ok {
-			k = string(kind)
-		}
+		k := kindIndex(kind)
 		b = ps.newBlock(k)
+		if k == kindOther {
+			if ps.otherKinds == nil {
+				ps.otherKinds = map[*block]string{}
+			}
+			ps.otherKinds[b] = string(kind)
+		}
 		blocks[name] = b
 	}
 	summaryStart(ps, b, text, isNew)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // parsePaths parses src with Options.Paths.
@@ -421,5 +422,25 @@ func TestUnreadKept(t *testing.T) {
 	lines, more := cfg.Paths.Unread("access-group")
 	if len(lines) != MaxUnreadKept || lines[0] != 6 || lines[len(lines)-1] != 6+MaxUnreadKept-1 || !more {
 		t.Errorf("access-group: %d lines from %d, more %v", len(lines), lines[0], more)
+	}
+}
+
+// A block's kind is an index for the kinds there are, and the word itself for any other:
+// GroupKind and ObjectKind give the header's word either way. The index keeps a block at
+// 32 bytes, tens of thousands of them on a large configuration.
+func TestBlockKinds(t *testing.T) {
+	cfg := parsePaths(t, "ASA Version 9.8(4)\nobject network N\n host 10.1.1.1\nobject service S\n service udp destination eq 5060\n"+
+		"object-group icmp-type I\n icmp-object echo\nobject-group network G\n network-object host 10.1.1.1\nobject-group futurekind F\n")
+	ps := cfg.Paths
+	for _, c := range []struct{ got, want string }{
+		{ps.ObjectKind("N"), "network"}, {ps.ObjectKind("S"), "service"}, {ps.GroupKind("I"), "icmp-type"},
+		{ps.GroupKind("G"), "network"}, {ps.GroupKind("F"), "futurekind"}, {ps.GroupKind("N"), ""}, {ps.ObjectKind("missing"), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("kind %q, want %q", c.got, c.want)
+		}
+	}
+	if size := unsafe.Sizeof(block{}); size != 32 {
+		t.Errorf("a block is %d bytes, want 32", size)
 	}
 }

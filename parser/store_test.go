@@ -467,7 +467,7 @@ func compareObjWorker(t *testing.T, file string, in []byte, readBack bool, summa
 		for _, blocks := range []map[string]*block{ps.objects, ps.groups} {
 			for _, name := range slices.Sorted(maps.Keys(blocks)) {
 				x := blocks[name]
-				fmt.Fprintf(&b, "%s %s %v sum %d %d %d %d:", name, x.kind, slices.Collect(func(yield func(int32) bool) {
+				fmt.Fprintf(&b, "%s %s %v sum %d %d %d %d:", name, ps.kindOf(x), slices.Collect(func(yield func(int32) bool) {
 					for _, idx := range x.indexes() {
 						if !yield(idx) {
 							return
