@@ -66,6 +66,8 @@ type Paths struct {
 	g     *pathGrammars
 	src   *source // nil: the lines are kept in memory
 	names map[string]netip.Addr
+	// namesSized is set once names was sized for the input, at the first name line.
+	namesSized bool
 	// pairWords are the interfaces NAT lines name (pairOf), once each.
 	pairWords []string
 	pairIDs   map[string]uint16
@@ -692,11 +694,12 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 			ps.NamesLines = append(ps.NamesLines, n)
 		}
 	case "name":
-		if len(ps.names) == 0 {
-			// Sized at the first name, as the objects are at the start: a map grown a name
-			// at a time to tens of thousands copies itself over and over (1.6 MB allocated
-			// for the 1M-line benchmark's 10,000 names, 0.7 MB kept).
-			ps.names = make(map[string]netip.Addr, blockHint(ps.src, 8<<10))
+		if !ps.namesSized {
+			// Sized at the first name line, as the objects are at the start: a map grown a
+			// name at a time to tens of thousands copies itself over and over (1.6 MB
+			// allocated for the 1M-line benchmark's 10,000 names, 0.7 MB kept). Once:
+			// a name line that cannot be read leaves the map empty.
+			ps.names, ps.namesSized = make(map[string]netip.Addr, blockHint(ps.src, 8<<10)), true
 		}
 		if ip, name, ok := sketchName(text); ok && !truncated {
 			// The common shape, read as quickName reads it, without the Name it makes: a

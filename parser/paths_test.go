@@ -3,7 +3,9 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -442,5 +444,33 @@ func TestBlockKinds(t *testing.T) {
 	}
 	if size := unsafe.Sizeof(block{}); size != 32 {
 		t.Errorf("a block is %d bytes, want 32", size)
+	}
+}
+
+// The names map is sized once, at the first name line, for the size of the input: name
+// lines that cannot be read (which leave it empty) do not size it again, each allocating
+// a map for the whole file.
+func TestNamesSizedOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("ASA Version 9.8(4)\nhostname fw\n")
+	for range 500 {
+		b.WriteString("name 10.1.1.1\n") // no name: PARSE001, and names stays empty
+	}
+	pad := "! " + strings.Repeat("x", 1000) + "\n"
+	for b.Len() < 16<<20 { // an input that sizes the map for 2,000 names
+		b.WriteString(pad)
+	}
+	b.WriteString("name 10.1.1.2 pbx\n")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	cfg, _ := parseFileBack(t, b.String())
+	runtime.ReadMemStats(&after)
+	if ip, ok := cfg.Paths.Resolve("pbx"); !ok || ip != netip.MustParseAddr("10.1.1.2") {
+		t.Errorf("pbx resolves to %v %v", ip, ok)
+	}
+	// One map for 2,000 names is about 160 KB; sized again at each unreadable line, 500
+	// of them were 80 MB.
+	if got := after.TotalAlloc - before.TotalAlloc; got > 40<<20 {
+		t.Errorf("parsing allocated %d MB", got>>20)
 	}
 }
