@@ -174,13 +174,13 @@ func (m *Model) natRules(in, out *ifaceInfo) []*natRule {
 			if real, mapped, ok := ps.TwiceIfaces(i); ok && other(real, mapped) {
 				return
 			}
-			m.unreadLine("nat", ps.NAT.Num(i))
+			m.path.unread.Add("nat", ps.NAT.Num(i))
 			return
 		}
 		if real, mapped, _, ok := ps.ObjectNATSketch(i); ok && other(real, mapped) {
 			return
 		}
-		m.unreadLine("nat", ps.ObjectNAT.Num(i))
+		m.path.unread.Add("nat", ps.ObjectNAT.Num(i))
 	}
 	rules := []*natRule{}
 	for i := range ps.ObjectNAT.Len() {
@@ -376,7 +376,7 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 	for i := range ps.NAT.Len() {
 		n := ps.NAT.At(i)
 		if n == nil {
-			m.unreadLine("nat", ps.NAT.Num(i))
+			m.path.unread.Add("nat", ps.NAT.Num(i))
 		}
 		if n != nil && n.Legacy != nil && n.Ifaces.Real == ingress {
 			nats = append(nats, n)
@@ -407,7 +407,7 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 	for i := range ps.Statics.Len() {
 		s := ps.Statics.At(i)
 		if s == nil {
-			m.unreadLine("nat", ps.Statics.Num(i))
+			m.path.unread.Add("nat", ps.Statics.Num(i))
 		}
 		if s == nil || s.Ifaces.Real != ingress || s.Ifaces.Mapped != egress {
 			continue
@@ -482,7 +482,7 @@ func (m *Model) translateLegacy(f Flow, ingress, egress string) *Translation {
 	for i := range ps.Globals.Len() {
 		g := ps.Globals.At(i)
 		if g == nil {
-			m.unreadLine("nat", ps.Globals.Num(i))
+			m.path.unread.Add("nat", ps.Globals.Num(i))
 		}
 		if g == nil || g.Ifaces.Real != egress || g.ID != best.Legacy.ID {
 			continue

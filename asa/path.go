@@ -2,7 +2,6 @@ package asa
 
 import (
 	"fmt"
-	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -256,11 +255,9 @@ type pathState struct {
 	// ahead is the reading ahead evaluate started for the way back, until the walk takes
 	// it (aheadFor) or the evaluation ends.
 	ahead *ahead
-	// unread holds, by section ("route", "nat"), the file lines of the rules that could
-	// not be read (PARSE001): the lookups passed over them, and the paths say so. At most
-	// unreadKept are kept; unreadMore says there were more.
-	unread     map[string]map[int]bool
-	unreadMore map[string]bool
+	// unread holds the route and NAT lines that could not be read (PARSE001): the lookups
+	// passed over them, and the paths say so.
+	unread parser.Unreadable
 	// audited are the ports of the flows the evaluation will be asked about (Audits);
 	// chainHits holds what evalChain decided for them before they were asked.
 	audited   []Port
@@ -348,9 +345,10 @@ func (m *Model) evaluate(p *Path) {
 		p.step(Step{Phase: "INPUT", Result: Drop, Detail: p.Unresolved})
 		return
 	}
-	m.noteUnreadParsed(p, "interface", "the interfaces and their subnets may depend on")
+	ps := m.Config.Paths
+	noteUnread(p, ps.Unreadable(), "interface", "the interfaces and their subnets may depend on")
 	in, ok := m.lookup(f.Clients.Addr())
-	m.noteUnread(p, "route", "the route lookups may depend on")
+	noteUnread(p, &m.path.unread, "route", "the route lookups may depend on")
 	if !ok {
 		p.Unresolved = fmt.Sprintf("no interface's subnet and no route holds the clients %s", clients)
 		p.step(Step{Phase: "INPUT", Result: Drop, Detail: p.Unresolved})
@@ -407,8 +405,8 @@ func (m *Model) evaluate(p *Path) {
 		return
 	}
 
-	m.noteUnreadParsed(p, "same-security-traffic", "the access checks may depend on")
-	m.noteUnreadParsed(p, "access-group", "the access checks may depend on")
+	noteUnread(p, ps.Unreadable(), "same-security-traffic", "the access checks may depend on")
+	noteUnread(p, ps.Unreadable(), "access-group", "the access checks may depend on")
 	q := query(f, f.sourcePorts())
 	q.sportSeen = &p.sportSeen
 	p.passed = m.admit(p, ing, eg, q, true)
@@ -418,7 +416,7 @@ func (m *Model) evaluate(p *Path) {
 	// The translation and inspection are worked out for a dropped flow too (without
 	// steps): what SIP will meet once the drop is fixed is worth saying at once.
 	p.Translation = m.translate(f, ing, eg)
-	m.noteUnread(p, "nat", "the translation may depend on")
+	noteUnread(p, &m.path.unread, "nat", "the translation may depend on")
 	p.sportSeen = p.sportSeen || p.Translation != nil && p.Translation.Port > 0
 	p.SIP = m.SIPOn(f.Port, p.Ingress, p.Egress)
 	if len(p.passed) == 0 {
@@ -775,41 +773,10 @@ func (m *Model) aheadBack(f Flow, eg *ifaceInfo) {
 	m.path.ahead = m.startAhead(checks[0].acls[0], []aclQuery{q})
 }
 
-// unreadKept bounds the unreadable lines kept by section: a file of garbage has as many
-// as it has lines, and a note names only maxNotes of them.
-const unreadKept = parser.MaxUnreadKept
-
-// unreadLine records that line num of section kind could not be read.
-func (m *Model) unreadLine(kind string, num int) {
-	if m.path.unread == nil {
-		m.path.unread, m.path.unreadMore = map[string]map[int]bool{}, map[string]bool{}
-	}
-	set := m.path.unread[kind]
-	if set == nil {
-		set = map[int]bool{}
-		m.path.unread[kind] = set
-	}
-	if len(set) < unreadKept || set[num] {
-		set[num] = true
-	} else {
-		m.path.unreadMore[kind] = true
-	}
-}
-
-// noteUnread notes on p the lines of section kind that could not be read, which what
-// the step decided (what) may depend on.
-func (m *Model) noteUnread(p *Path, kind, what string) {
-	lines := slices.Sorted(maps.Keys(m.path.unread[kind]))
-	if len(lines) == 0 {
-		return
-	}
-	p.note(fmt.Sprintf("%s the %s %s, which asaaudit could not read (PARSE001)", what, kind, lineList(lines, m.path.unreadMore[kind])))
-}
-
-// noteUnreadParsed notes on p the lines of section kind the parse could not read
-// (parser.Paths.Unread), which what the path decided (what) may depend on.
-func (m *Model) noteUnreadParsed(p *Path, kind, what string) {
-	if lines, more := m.Config.Paths.Unread(kind); len(lines) > 0 {
+// noteUnread notes on p the lines of section kind u holds, which what the path decided
+// (what) may depend on.
+func noteUnread(p *Path, u *parser.Unreadable, kind, what string) {
+	if lines, more := u.Lines(kind); len(lines) > 0 {
 		p.note(fmt.Sprintf("%s the %s %s, which asaaudit could not read (PARSE001)", what, kind, lineList(lines, more)))
 	}
 }

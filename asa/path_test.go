@@ -448,17 +448,19 @@ interface GigabitEthernet0/9
 	sketching = true
 }
 
-// The unreadable lines kept are bounded (unreadKept), and the note says there were more.
+// The unreadable lines kept are bounded (parser.MaxUnreadKept), and the note says there
+// were more.
 func TestUnreadRulesBounded(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(base)
-	for i := range unreadKept + 5 {
+	for i := range parser.MaxUnreadKept + 5 {
 		fmt.Fprintf(&b, "route outside 10.%d.%d.0 255.255.255.0\n", i/256, i%256)
 	}
 	m := model(t, b.String())
 	p := m.Path(flow("10.200.41.5", "204.11.192.22", "udp/5060"))
-	if len(m.path.unread["route"]) != unreadKept || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], fmt.Sprintf("and more than %d more", unreadKept-maxNotes)) {
-		t.Errorf("%d lines kept, notes %q", len(m.path.unread["route"]), p.Notes)
+	kept, more := m.path.unread.Lines("route")
+	if len(kept) != parser.MaxUnreadKept || !more || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], fmt.Sprintf("and more than %d more", parser.MaxUnreadKept-maxNotes)) {
+		t.Errorf("%d lines kept, more %v, notes %q", len(kept), more, p.Notes)
 	}
 }
 

@@ -157,7 +157,7 @@ func (m *Model) eachRoute(add func(p netip.Prefix, iface, gateway []byte, distan
 	for i := range r6.Len() {
 		r := r6.At(i)
 		if r == nil {
-			m.unreadLine("route", r6.Num(i))
+			m.path.unread.Add("route", r6.Num(i))
 			continue
 		}
 		if p, ok := r.Prefix(); ok {
@@ -172,7 +172,7 @@ func (m *Model) eachRoute(add func(p netip.Prefix, iface, gateway []byte, distan
 		}
 		r := ps.Routes.At(i)
 		if r == nil {
-			m.unreadLine("route", ps.Routes.Num(i))
+			m.path.unread.Add("route", ps.Routes.Num(i))
 			continue
 		}
 		if p, ok := r.Prefix(); ok {

@@ -56,11 +56,9 @@ type Paths struct {
 	Globals   *Deferred[Global]
 	Statics   *Deferred[Static]
 
-	// unread holds, by section ("interface", "access-group", "same-security-traffic"),
-	// the file lines read now that could not be read (PARSE001), at most MaxUnreadKept
-	// each: the path evaluation says it may depend on them (Unread).
-	unread     map[string][]int
-	unreadMore map[string]bool
+	// unread holds the lines of the sections read now ("interface", "access-group",
+	// "same-security-traffic") that could not be read: see Unreadable.
+	unread Unreadable
 
 	cfg   *Config
 	g     *pathGrammars
@@ -649,28 +647,9 @@ func (p *state) offset(b []byte) int64 {
 	return p.lineOff + int64(i)
 }
 
-// MaxUnreadKept bounds the lines kept as unreadable in a list: a file of garbage has as
-// many as it has lines.
-const MaxUnreadKept = 1000
-
-// markUnread keeps line num of section kind as one that could not be read.
-func (ps *Paths) markUnread(kind string, num int) {
-	if ps.unread == nil {
-		ps.unread, ps.unreadMore = map[string][]int{}, map[string]bool{}
-	}
-	if len(ps.unread[kind]) < MaxUnreadKept {
-		ps.unread[kind] = append(ps.unread[kind], num)
-	} else {
-		ps.unreadMore[kind] = true
-	}
-}
-
-// Unread returns the file lines of section kind ("interface", "access-group",
-// "same-security-traffic") that could not be read when the configuration was parsed, in
-// file order, at most MaxUnreadKept; more says there were more.
-func (ps *Paths) Unread(kind string) (lines []int, more bool) {
-	return ps.unread[kind], ps.unreadMore[kind]
-}
+// Unreadable returns the lines of the sections read with the configuration ("interface",
+// "access-group", "same-security-traffic") that could not be read.
+func (ps *Paths) Unreadable() *Unreadable { return &ps.unread }
 
 // pathTop handles a top-level line of a path section; false when word starts none.
 func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool {
@@ -680,14 +659,14 @@ func (p *state) pathTop(word []byte, num int, text []byte, truncated bool) bool 
 		if s := eager(p, ps.g.sameSecurity, nil, num, text, truncated, nil); s != nil {
 			ps.SameSecurity = append(ps.SameSecurity, s)
 		} else {
-			ps.markUnread("same-security-traffic", num)
+			ps.unread.Add("same-security-traffic", num)
 		}
 	case "access-group":
 		if a := eager(p, ps.g.accessGroup, nil, num, text, truncated, nil); a != nil {
 			a.Source = string(text)
 			ps.AccessGroups = append(ps.AccessGroups, a)
 		} else {
-			ps.markUnread("access-group", num)
+			ps.unread.Add("access-group", num)
 		}
 	case "names":
 		if n := eager(p, ps.g.namesLine, nil, num, text, truncated, nil); n != nil {
@@ -896,7 +875,7 @@ func (p *state) interfaceChild(num int, text []byte, truncated bool) {
 		return checkInterfaceChild(c, ps.names)
 	})
 	if c == nil {
-		ps.markUnread("interface", num)
+		ps.unread.Add("interface", num)
 		return
 	}
 	i := p.iface

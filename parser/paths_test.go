@@ -415,13 +415,13 @@ func TestUnreadKept(t *testing.T) {
 		b.WriteString("access-group a in interface\n")
 	}
 	cfg := parsePaths(t, b.String())
-	if lines, more := cfg.Paths.Unread("interface"); !slices.Equal(lines, []int{4}) || more {
+	if lines, more := cfg.Paths.Unreadable().Lines("interface"); !slices.Equal(lines, []int{4}) || more {
 		t.Errorf("interface: %v %v", lines, more)
 	}
-	if lines, more := cfg.Paths.Unread("same-security-traffic"); !slices.Equal(lines, []int{5}) || more {
+	if lines, more := cfg.Paths.Unreadable().Lines("same-security-traffic"); !slices.Equal(lines, []int{5}) || more {
 		t.Errorf("same-security-traffic: %v %v", lines, more)
 	}
-	lines, more := cfg.Paths.Unread("access-group")
+	lines, more := cfg.Paths.Unreadable().Lines("access-group")
 	if len(lines) != MaxUnreadKept || lines[0] != 6 || lines[len(lines)-1] != 6+MaxUnreadKept-1 || !more {
 		t.Errorf("access-group: %d lines from %d, more %v", len(lines), lines[0], more)
 	}
