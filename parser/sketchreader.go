@@ -31,51 +31,20 @@ func (r *SketchReader) SketchEach(from, to int, fn func(i int, s *ACESketch, ok 
 	d := a.Deferred
 	st, full, timed := &d.lines, d.full, isTime(a.Name)
 	var (
-		s        ACESketch
-		words    [maxSketchWords][]byte
-		page     = -1
-		refs     []lineRef // the page written out, or nil
-		delta    []uint16
-		marks    []uint32
-		num0, at uint32
-		prev     = -2 // the page's line whose offset at is
+		s     ACESketch
+		words [maxSketchWords][]byte
+		page  *refPageData
+		cur   refCursor // the reader's own: the walk moves the page's cache meanwhile
 	)
 	for i := from; i < to; i++ {
-		// What a page says is read once a page: the walk writes beside it
-		// (refPageData.at), and reading those fields line after line made each line a
-		// cache miss here.
-		if i/refPage != page {
-			page = i / refPage
-			p := st.pages[page]
-			refs, delta, marks, num0, prev = p.full, p.delta, p.marks, p.num0, -2
+		if p := st.pages[i/refPage]; p != page {
+			page, cur = p, refCursor{k: -1}
 		}
-		k := i % refPage
-		var ref lineRef
-		switch {
-		case refs != nil:
-			ref = refs[k]
-		case k == prev+1: // every line of a compact page has its distance from the one before
-			at += uint32(delta[k])
-			ref = lineRef{num: num0 + uint32(k), at: at}
-		default:
-			at = marks[k/refMark]
-			for t := k/refMark*refMark + 1; t <= k; t++ {
-				at += uint32(delta[t])
-			}
-			ref = lineRef{num: num0 + uint32(k), at: at}
-		}
-		prev = k
 		var text []byte
 		ok := !full[i] && !timed
-		switch {
-		case !ok:
-		case !ref.inInput():
-			text = st.inMemory(ref)
-		case r.src == nil:
-			ok = false
-		default:
-			t, err := r.src.readLine(&r.win, int64(ref.at))
-			text, ok = t, err == nil
+		if ok {
+			t, err := st.text(page.ref(i%refPage, &cur), r.src, &r.win)
+			text, ok = t, err == nil // Sketch reads it again, and reports the error
 		}
 		if ok {
 			n, more := wordsInto(text, words[:])

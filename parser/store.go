@@ -79,31 +79,49 @@ type refPageData struct {
 	num0, last uint32
 	delta      []uint16
 	marks      []uint32
-	// cacheK and cacheAt are the last line read and its offset, so that reading a page
-	// line after line adds one distance each.
-	cacheK  int
-	cacheAt uint32
+	// cache is the last line read, so that reading a page line after line adds one
+	// distance each.
+	cache refCursor
+}
+
+// refCursor is a line of a compact page and its offset: the next line's offset is one
+// distance on. A reader of its own keeps one (SketchReader), the store one a page.
+type refCursor struct {
+	k  int // -1: none
+	at uint32
+}
+
+// offset returns the offset of line k of compact page p, from c when c is on k or the
+// line before it, and moves c to k.
+func (c *refCursor) offset(p *refPageData, k int) uint32 {
+	switch {
+	case k == c.k && k >= 0:
+		return c.at // a line asked for again (stable asks twice)
+	case k == c.k+1 && c.k >= 0:
+		c.at += uint32(p.delta[k])
+	default:
+		c.at = p.marks[k/refMark]
+		for t := k/refMark*refMark + 1; t <= k; t++ {
+			c.at += uint32(p.delta[t])
+		}
+	}
+	c.k = k
+	return c.at
+}
+
+// ref returns where line k of page p is, reading a compact page through c.
+func (p *refPageData) ref(k int, c *refCursor) lineRef {
+	if p.full != nil {
+		return p.full[k]
+	}
+	return lineRef{num: p.num0 + uint32(k), at: c.offset(p, k)}
 }
 
 // refMark is how often a compact page keeps a line's offset.
 const refMark = 64
 
 // at returns the offset of line k of compact page p.
-func (p *refPageData) at(k int) uint32 {
-	switch {
-	case k == p.cacheK && k >= 0:
-		return p.cacheAt // a line asked for again (stable asks twice)
-	case k == p.cacheK+1 && p.cacheK >= 0:
-		p.cacheK, p.cacheAt = k, p.cacheAt+uint32(p.delta[k])
-		return p.cacheAt
-	}
-	at := p.marks[k/refMark]
-	for t := k/refMark*refMark + 1; t <= k; t++ {
-		at += uint32(p.delta[t])
-	}
-	p.cacheK, p.cacheAt = k, at
-	return at
-}
+func (p *refPageData) at(k int) uint32 { return p.cache.offset(p, k) }
 
 // fits reports whether r can be added to compact page p as its line k.
 func (p *refPageData) fits(k int, r lineRef) bool {
@@ -116,7 +134,7 @@ func (p *refPageData) fits(k int, r lineRef) bool {
 // add adds r, which fits, as line k of compact page p.
 func (p *refPageData) add(k int, r lineRef) {
 	if k == 0 {
-		p.num0, p.delta, p.marks, p.cacheK = r.num, make([]uint16, 0, refPage), make([]uint32, 0, refPage/refMark), -1
+		p.num0, p.delta, p.marks, p.cache = r.num, make([]uint16, 0, refPage), make([]uint32, 0, refPage/refMark), refCursor{k: -1}
 	}
 	d := uint16(0)
 	if k > 0 {
@@ -146,11 +164,8 @@ func (s *lineStore) len() int { return s.n }
 
 // ref returns where line i is.
 func (s *lineStore) ref(i int) lineRef {
-	p, k := s.pages[i/refPage], i%refPage
-	if p.full != nil {
-		return p.full[k]
-	}
-	return lineRef{num: p.num0 + uint32(k), at: p.at(k)}
+	p := s.pages[i/refPage]
+	return p.ref(i%refPage, &p.cache)
 }
 
 func (s *lineStore) setRef(i int, r lineRef) {
@@ -231,12 +246,25 @@ func (s *lineStore) add(num int, b []byte, off int64) int {
 // read back.
 func (s *lineStore) bytes(i int) (int, []byte, error) {
 	r := s.ref(i)
-	if r.inInput() {
-		b, err := s.src.readLine(&s.win, int64(r.at))
-		return r.line(), b, err
-	}
-	return r.line(), s.inMemory(r), nil
+	b, err := s.text(r, s.src, &s.win)
+	return r.line(), b, err
 }
+
+// text returns the text of r: a line of the input read back from src through w, or a
+// line in chunks.
+func (s *lineStore) text(r lineRef, src *source, w *window) ([]byte, error) {
+	if !r.inInput() {
+		return s.inMemory(r), nil
+	}
+	if src == nil {
+		return nil, errNoSource
+	}
+	return src.readLine(w, int64(r.at))
+}
+
+// errNoSource is text's error for a line of the input with no source to read it from,
+// which a store never holds.
+var errNoSource = errors.New("the input cannot be read again")
 
 // inMemory returns the text of r, a line in chunks.
 func (s *lineStore) inMemory(r lineRef) []byte {
