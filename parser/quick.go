@@ -350,13 +350,12 @@ func quickInterfaceChild(file string, num int, text string) (*interfaceChild, bo
 	case "security-level":
 		// One to three digits without a leading zero: what the grammar's conversion of the
 		// number reads as written.
-		w := q.w[1:q.n]
-		if len(w) != 1 || len(w[0]) > 3 || classify(w[0]) != tokNumber || len(w[0]) > 1 && w[0][0] == '0' {
+		if q.n != 2 {
 			return nil, false
 		}
-		level := 0
-		for _, c := range []byte(w[0]) {
-			level = level*10 + int(c-'0')
+		level, ok := sketchNumber([]byte(q.w[1]), 3)
+		if !ok {
+			return nil, false
 		}
 		return &interfaceChild{Security: &SecurityLevel{Pos: q.pos(0), Level: level}}, true
 	case "ip":
