@@ -63,7 +63,7 @@ type ahead struct {
 
 // startAhead starts reading acl ahead of a walk with queries qs; nil when acl is too
 // short, the queries too many or IPv6, or there is no other core.
-func (m *Model) startAhead(acl *parser.AccessList, qs []aclQuery) *ahead {
+func startAhead(acl *parser.AccessList, qs []aclQuery) *ahead {
 	n := acl.Len()
 	if !sketchAhead || !sketching || n < aheadMin || len(qs) > aheadQueries || runtime.GOMAXPROCS(0) < 2 {
 		return nil
@@ -169,7 +169,7 @@ func (m *Model) aheadFor(acl *parser.AccessList, qs []aclQuery) *ahead {
 		}
 		h.stop()
 	}
-	return m.startAhead(acl, qs)
+	return startAhead(acl, qs)
 }
 
 // aheadScratch is a reader's own room for a sketch's service and literals.

@@ -770,7 +770,7 @@ func (m *Model) aheadBack(f Flow, eg *ifaceInfo) {
 	n := f.Port.Number
 	q := query(f, portSpan{n, n})
 	q.varyDst = true
-	m.path.ahead = m.startAhead(checks[0].acls[0], []aclQuery{q})
+	m.path.ahead = startAhead(checks[0].acls[0], []aclQuery{q})
 }
 
 // noteUnread notes on p the lines of section kind u holds, which what the path decided
